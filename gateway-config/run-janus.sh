@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Run the Janus gateway in the FOREGROUND from this folder's configuration.
+#
+#   bash gateway-config/run-janus.sh [extra janus flags...]
+#
+# Works from any working directory (npm run gateway calls it from the repo
+# root). Uses `exec`, so the process id of this script becomes the pid of
+# Janus itself: signalling it (SIGINT/SIGTERM) stops Janus directly.
+#
+# Environment overrides (defaults are the values in the .jcfg files):
+#   JANUS_WS_PORT       WebSocket (Janus API)   default 8188
+#   JANUS_HTTP_PORT     HTTP (Janus API)        default 8088
+#   JANUS_ADMIN_PORT    HTTP Admin API          default 7088
+#   JANUS_ADMIN_SECRET  Admin API secret        default kt-local-admin
+#   JANUS_DEBUG_LEVEL   0-7                     default 4
+# When any of them is set, the .jcfg files are copied to a fresh temporary
+# folder and rewritten there, so the committed files always stay the
+# defaults. That folder is removed once Janus has exited.
+#
+# If `janus` is missing and apt-get exists, the Debian package is installed
+# (as root, or through sudo when available).
+set -euo pipefail
+
+here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
+
+die() { echo "run-janus.sh: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- janus binary
+if ! command -v janus >/dev/null 2>&1; then
+	if command -v apt-get >/dev/null 2>&1; then
+		if [ "$(id -u)" -eq 0 ]; then
+			as_root=()
+		elif command -v sudo >/dev/null 2>&1; then
+			as_root=(sudo)
+		else
+			die "janus is not installed and installing it needs root (apt-get install -y janus)"
+		fi
+		echo "run-janus.sh: janus not found, installing the Debian package..." >&2
+		"${as_root[@]}" apt-get update
+		"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y janus
+		# On systemd machines the package also starts a "janus" service from
+		# /etc/janus on the same default ports; stop it so it does not hold
+		# them (it is left enabled: `systemctl disable janus` to keep it off).
+		if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet janus 2>/dev/null; then
+			echo "run-janus.sh: stopping the packaged janus service (it uses the same ports)" >&2
+			"${as_root[@]}" systemctl stop janus || true
+		fi
+	fi
+	command -v janus >/dev/null 2>&1 || die "janus is not installed (Debian/Ubuntu: apt-get install janus)"
+fi
+
+# ------------------------------------------------------------------ overrides
+check_port() { # name value
+	[[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || die "$1 must be a TCP port number, got '$2'"
+}
+
+ws_port="${JANUS_WS_PORT:-}"
+http_port="${JANUS_HTTP_PORT:-}"
+admin_port="${JANUS_ADMIN_PORT:-}"
+admin_secret="${JANUS_ADMIN_SECRET:-}"
+debug_level="${JANUS_DEBUG_LEVEL:-}"
+
+[ -z "$ws_port" ] || check_port JANUS_WS_PORT "$ws_port"
+[ -z "$http_port" ] || check_port JANUS_HTTP_PORT "$http_port"
+[ -z "$admin_port" ] || check_port JANUS_ADMIN_PORT "$admin_port"
+if [ -n "$debug_level" ] && ! [[ "$debug_level" =~ ^[0-7]$ ]]; then
+	die "JANUS_DEBUG_LEVEL must be 0-7, got '$debug_level'"
+fi
+if [ -n "$admin_secret" ]; then
+	# It ends up inside a "..." libconfig string and a sed replacement.
+	case "$admin_secret" in
+		*'"'* | *'\'* | *$'\n'* | *$'\r'*) die "JANUS_ADMIN_SECRET must not contain quotes, backslashes or newlines" ;;
+	esac
+fi
+
+conf="$here"
+if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level" ]; then
+	conf="$(mktemp -d "${TMPDIR:-/tmp}/kt-janus-conf.XXXXXX")"
+	cp "$here"/*.jcfg "$conf"/
+
+	# rewrite FILE KEY VALUE: replaces the value of the first active
+	# (uncommented) `KEY = ...` line, keeping any trailing comment.
+	rewrite() {
+		local file="$conf/$1" key="$2" value="$3"
+		grep -Eq "^[[:space:]]*${key}[[:space:]]*=" "$file" || die "no '$key' setting in $1"
+		value="${value//&/\\&}"
+		value="${value//|/\\|}"
+		sed -E -i "0,/^([[:space:]]*${key}[[:space:]]*=[[:space:]]*)(\"[^\"]*\"|[^[:space:]#]+)/s||\\1${value}|" "$file"
+	}
+	[ -z "$ws_port" ] || rewrite janus.transport.websockets.jcfg ws_port "$ws_port"
+	[ -z "$http_port" ] || rewrite janus.transport.http.jcfg port "$http_port"
+	[ -z "$admin_port" ] || rewrite janus.transport.http.jcfg admin_port "$admin_port"
+	[ -z "$admin_secret" ] || rewrite janus.jcfg admin_secret "\"$admin_secret\""
+	[ -z "$debug_level" ] || rewrite janus.jcfg debug_level "$debug_level"
+
+	# Remove the temporary folder once Janus (which will be this very pid
+	# after exec) has exited. Detached from our stdout/stderr so it never
+	# keeps a log pipe open.
+	janus_pid=$$
+	(
+		trap '' INT TERM HUP
+		while kill -0 "$janus_pid" 2>/dev/null; do sleep 1; done
+		rm -rf -- "$conf"
+	) </dev/null >/dev/null 2>&1 &
+	disown || true
+fi
+
+echo "run-janus.sh: janus -F $conf -C $conf/janus.jcfg -o $*" >&2
+exec janus -F "$conf" -C "$conf/janus.jcfg" -o "$@"

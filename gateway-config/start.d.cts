@@ -1,0 +1,84 @@
+/** Types of gateway-config/start.cjs (local Janus gateway for dev and tests). */
+
+export interface StartGatewayOptions {
+  /** Pick three free TCP ports on 127.0.0.1 (ws, http, admin) instead of the defaults/explicit ones. */
+  freePorts?: boolean;
+  /** WebSocket (Janus API) port. Default 8188. Ignored with freePorts. */
+  wsPort?: number;
+  /** HTTP (Janus API) port. Default 8088. Ignored with freePorts. */
+  httpPort?: number;
+  /** HTTP Admin API port. Default 7088. Ignored with freePorts. */
+  adminPort?: number;
+  /** Admin API secret. Default "kt-local-admin". */
+  adminSecret?: string;
+  /** Janus debug level 0-7. Default 4 (from janus.jcfg). */
+  debugLevel?: number;
+  /** Append Janus's stdout and stderr to this file (instead of the console). */
+  logFile?: string;
+  /** Without logFile: discard Janus's output instead of forwarding it to the console. */
+  quiet?: boolean;
+  /** How long to wait for Janus to answer, in ms. Default 20000. */
+  timeoutMs?: number;
+}
+
+export interface GatewayPorts {
+  ws: number;
+  http: number;
+  admin: number;
+}
+
+export interface Gateway {
+  /** e.g. "ws://127.0.0.1:8188" */
+  wsUrl: string;
+  /** e.g. "http://127.0.0.1:8088/janus" */
+  httpUrl: string;
+  /** e.g. "http://127.0.0.1:7088/admin" */
+  adminUrl: string;
+  adminSecret: string;
+  ports: GatewayPorts;
+  /** Process id of Janus itself. */
+  pid: number;
+  /** Resolves when the Janus process has exited (for whatever reason). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>;
+  /** SIGTERM, wait for exit, SIGKILL after 5 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Start Janus from gateway-config/ and wait until its Admin API and WebSocket port answer. */
+export function startGateway(opts?: StartGatewayOptions): Promise<Gateway>;
+
+/** Any Admin API answer (success or error); fields depend on the request. */
+export interface AdminAnswer {
+  janus: string;
+  transaction?: string;
+  error?: { code: number; reason: string };
+  [key: string]: unknown;
+}
+
+/**
+ * POST a request to the Admin API with a random `transaction` and the
+ * `admin_secret`. `path` is appended as `/<session>` or `/<session>/<handle>`.
+ */
+export function adminRequest(
+  adminUrl: string,
+  adminSecret: string,
+  body: Record<string, unknown> & { janus: string },
+  path?: string | number,
+): Promise<AdminAnswer>;
+
+/** Ids of all Janus sessions. */
+export function listSessions(adminUrl: string, adminSecret: string): Promise<number[]>;
+
+/** Ids of the handles of one session ([] if the session no longer exists). */
+export function listHandles(adminUrl: string, adminSecret: string, sessionId: number): Promise<number[]>;
+
+/** Number of handles summed over all sessions. */
+export function countHandles(adminUrl: string, adminSecret: string): Promise<number>;
+
+/** The committed defaults of the .jcfg files. */
+export const DEFAULTS: Readonly<{
+  wsPort: number;
+  httpPort: number;
+  adminPort: number;
+  adminSecret: string;
+}>;

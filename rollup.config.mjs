@@ -1,0 +1,56 @@
+// Three outputs (issue 2):
+// - dist/knowledgetalk.umd.js: self-contained, minified, global `Knowledgetalk` for a <script> tag;
+// - dist/knowledgetalk.esm.js: ES module, with janus-gateway, webrtc-adapter and mitt as imports;
+// - dist/knowledgetalk.d.ts: the types.
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+
+const external = ['janus-gateway', 'webrtc-adapter', 'mitt'];
+
+/**
+ * janus.js wraps itself in a UMD prologue: under an AMD loader it registers itself and returns
+ * nothing, and under CommonJS it overwrites `module.exports`. Inside our bundle it is a plain module,
+ * so keep only the branch that returns the library.
+ */
+function janusAsPlainModule() {
+  return {
+    name: 'janus-as-plain-module',
+    transform(code, id) {
+      if (!id.includes('/node_modules/janus-gateway/')) return null;
+      const prologue = /if \(typeof define === 'function' && define\.amd\) \{[\s\S]*?\} else if \(typeof window === 'object'\) \{\s*return factory\(\);\s*\}/;
+      if (!prologue.test(code)) this.error('janus.js prologue not found: check the janus-gateway version');
+      return { code: code.replace(prologue, 'return factory();'), map: null };
+    },
+  };
+}
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined });
+
+export default [
+  {
+    input: 'sdk/umd.ts',
+    output: {
+      file: 'dist/knowledgetalk.umd.js',
+      format: 'umd',
+      name: 'Knowledgetalk',
+      sourcemap: true,
+      plugins: [terser({ format: { comments: false } })],
+    },
+    plugins: [janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts()],
+  },
+  {
+    input: 'sdk/index.ts',
+    output: { file: 'dist/knowledgetalk.esm.js', format: 'es', sourcemap: true },
+    external,
+    plugins: [ts()],
+  },
+  {
+    input: 'sdk/index.ts',
+    output: { file: 'dist/knowledgetalk.d.ts', format: 'es' },
+    external,
+    plugins: [dts()],
+  },
+];

@@ -1,0 +1,215 @@
+/**
+ * The SDK's state machine behind the Knowledgetalk facade: one gateway session per instance, one
+ * room at a time. Methods throw KtError; the facade turns that into result codes.
+ */
+import mitt from 'mitt';
+import { Code, KtError } from './errors';
+import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
+import { getLogger } from './logger';
+import { Room } from './room/room';
+import { encodeRoomMeta } from './room/wire-format';
+import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
+import { AsyncQueue } from './util/async-queue';
+import { generateId } from './util/ids';
+
+const log = getLogger('client');
+
+export interface ClientOptions {
+  servers: string[];
+  iceServers?: RTCIceServer[];
+  timeoutMs: number;
+  connect: ConnectGateway;
+}
+
+export type ClientEvents = {
+  presence: PresenceDetail;
+  /** The gateway connection is gone; the instance is back to "not initialised". */
+  disconnected: { reason: string };
+};
+
+export interface CreateRoomParams {
+  roomId: string;
+  title: string;
+  capacity: number | null;
+  destroy: boolean;
+  talkingNoty: boolean;
+}
+
+export class Client {
+  readonly events = mitt<ClientEvents>();
+  private session?: GatewaySession;
+  private control?: PluginHandle;
+  private room?: Room;
+  private self?: { userId: string; name: string; device: string };
+  /** Room-changing calls run one at a time, so a leave cannot overtake the join it undoes. */
+  private readonly ops = new AsyncQueue();
+  /** Bumped by disconnect(), so calls that were in flight notice and back out. */
+  private epoch = 0;
+
+  constructor(private readonly options: ClientOptions) {}
+
+  get userId(): string | undefined {
+    return this.self?.userId;
+  }
+
+  get name(): string | undefined {
+    return this.self?.name;
+  }
+
+  get roomId(): string | undefined {
+    return this.room?.id;
+  }
+
+  init(userId: string | undefined, name: string, device: string, token: string): Promise<string> {
+    return this.ops.run(async () => {
+      if (this.session) throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
+      const epoch = this.epoch;
+      const session = await this.options.connect({
+        servers: this.options.servers,
+        token,
+        iceServers: this.options.iceServers,
+        timeoutMs: this.options.timeoutMs,
+      });
+      let control: PluginHandle;
+      try {
+        control = await session.attach('janus.plugin.videoroom');
+      } catch (err) {
+        await session.destroy();
+        throw err;
+      }
+      if (epoch !== this.epoch) {
+        await session.destroy();
+        throw new KtError(Code.BAD_REQUEST, 'disconnected while connecting');
+      }
+      this.session = session;
+      this.control = control;
+      this.self = { userId: userId ?? generateId('U'), name, device };
+      session.events.on('lost', ({ reason }) => this.onLost(session, reason));
+      log.info('connected, session', session.id, 'user', this.self.userId);
+      return this.self.userId;
+    });
+  }
+
+  createVideoRoom(params: CreateRoomParams): Promise<string> {
+    return this.ops.run(async () => {
+      const { control, self } = this.connected();
+      await control.send({
+        request: 'create',
+        room: params.roomId,
+        description: encodeRoomMeta({
+          title: params.title,
+          host: self.userId,
+          capacity: params.capacity,
+          destroy: params.destroy,
+          talkingNoty: params.talkingNoty,
+          createdAt: Date.now(),
+        }),
+        // Janus limits publishers (default 3), not members; members are counted at join.
+        publishers: params.capacity ?? 1000,
+        notify_joining: true,
+        is_private: false,
+        permanent: false,
+        audiolevel_event: params.talkingNoty,
+      });
+      return params.roomId;
+    });
+  }
+
+  joinRoom(roomId: string): Promise<JoinResult> {
+    return this.ops.run(async () => {
+      const { session, control, self } = this.connected();
+      if (this.room) {
+        if (this.room.id === roomId) throw new KtError(Code.ALREADY_IN_ROOM, `already in ${roomId}`);
+        throw new KtError(Code.BAD_REQUEST, `already in room ${this.room.id}: leave it first`);
+      }
+      const epoch = this.epoch;
+      const room = await Room.join({
+        session,
+        control,
+        roomId,
+        self,
+        timeoutMs: this.options.timeoutMs,
+        onPresence: (detail) => this.events.emit('presence', detail),
+        onRemoved: (r) => {
+          if (this.room === r) this.room = undefined;
+        },
+      });
+      if (epoch !== this.epoch) {
+        await room.leave().catch(() => {});
+        throw new KtError(Code.BAD_REQUEST, 'disconnected while joining');
+      }
+      this.room = room;
+      // After the caller's `await joinRoom()` continues, announce who already publishes.
+      setTimeout(() => {
+        if (this.room === room) room.initialFeeds.forEach((p) => this.events.emit('presence', p));
+      }, 0);
+      return {
+        code: Code.OK,
+        roomId,
+        title: room.meta.title,
+        talkingNoty: room.meta.talkingNoty,
+        isRecording: false,
+        createdAt: room.meta.createdAt,
+        host: room.meta.host,
+        members: room.membersWithSelf(),
+      };
+    });
+  }
+
+  leaveRoom(roomId: string): Promise<void> {
+    return this.ops.run(async () => {
+      this.connected();
+      const room = this.room;
+      if (!room || room.id !== roomId) throw new KtError(Code.BAD_REQUEST, `not in room ${roomId}`);
+      this.room = undefined;
+      await room.leave();
+    });
+  }
+
+  publish(type: FeedType, stream: MediaStream): Promise<void> {
+    return this.ops.run(async () => this.inRoom().publish(type, stream));
+  }
+
+  /** Not on the ops queue: subscriptions batch among themselves and must not wait behind a publish. */
+  subscribe(userId: string, type: FeedType): Promise<MediaStream> {
+    return this.inRoom().subscribe(userId, type);
+  }
+
+  members(): Record<string, Member> | undefined {
+    return this.room?.membersWithSelf();
+  }
+
+  peerConnections(): RTCPeerConnection[] {
+    return this.room?.peerConnections() ?? [];
+  }
+
+  /** Leaves everything and frees the session; safe to call at any time, any number of times. */
+  async disconnect(): Promise<void> {
+    this.epoch++;
+    const { room, session } = this;
+    this.room = undefined;
+    this.session = undefined;
+    this.control = undefined;
+    this.self = undefined;
+    if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
+    if (session) await session.destroy();
+  }
+
+  private onLost(session: GatewaySession, reason: string): void {
+    if (this.session !== session) return;
+    log.error('gateway connection lost:', reason);
+    void this.disconnect();
+    this.events.emit('disconnected', { reason });
+  }
+
+  private connected(): { session: GatewaySession; control: PluginHandle; self: NonNullable<Client['self']> } {
+    if (!this.session || !this.control || !this.self) throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
+    return { session: this.session, control: this.control, self: this.self };
+  }
+
+  private inRoom(): Room {
+    this.connected();
+    if (!this.room) throw new KtError(Code.BAD_REQUEST, 'not in a room: call joinRoom() first');
+    return this.room;
+  }
+}

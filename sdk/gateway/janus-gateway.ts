@@ -1,0 +1,261 @@
+/**
+ * The one module that talks to janus.js. It turns janus.js's callback API into the promise/event
+ * interfaces of `types.ts`; the rest of the SDK never sees a janus.js callback or object.
+ */
+import Janus from 'janus-gateway';
+import adapter from 'webrtc-adapter';
+import mitt from 'mitt';
+import { Code, KtError, coreError, pluginError } from '../errors';
+import { getLogger, loggerControl, type LogLevel } from '../logger';
+import { withTimeout } from '../util/timeout';
+import type {
+  ConnectOptions,
+  GatewaySession,
+  HandleEvents,
+  Jsep,
+  LocalTrackSpec,
+  PluginData,
+  PluginHandle,
+  SessionEvents,
+} from './types';
+
+const log = getLogger('gateway');
+
+// janus.js ships loose typings; keep its objects `any` inside this module only.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type JanusJs = any;
+const JanusLib: JanusJs = Janus;
+
+function janusDebugFor(level: LogLevel): boolean | string[] {
+  if (level === 'trace' || level === 'debug') return true;
+  if (level === 'info') return ['log', 'warn', 'error'];
+  if (level === 'error') return ['error'];
+  return false;
+}
+
+let initialised: Promise<void> | undefined;
+
+/** Janus.init once per page, with webrtc-adapter injected (janus.js expects it as a dependency). */
+function initJanusJs(): Promise<void> {
+  initialised ??= new Promise<void>((resolve) => {
+    JanusLib.init({
+      debug: janusDebugFor(loggerControl.getLevel()),
+      dependencies: JanusLib.useDefaultDependencies({ adapter }),
+      callback: () => resolve(),
+    });
+    loggerControl.onChange((level) => {
+      // Janus.init only reads `debug` once; re-running it just refreshes the console bindings.
+      JanusLib.init({ debug: janusDebugFor(level), dependencies: JanusLib.useDefaultDependencies({ adapter }) });
+    });
+  });
+  return initialised;
+}
+
+/** Connects and creates one Janus session; '504' when no server answers within the timeout. */
+export async function connectJanus(options: ConnectOptions): Promise<GatewaySession> {
+  await initJanusJs();
+  if (!JanusLib.isWebrtcSupported()) throw new KtError(Code.MEDIA_ERROR, 'WebRTC is not supported here');
+  let janus: JanusJs;
+  let connected = false;
+  const events = mitt<SessionEvents>();
+  const ready = new Promise<void>((resolve, reject) => {
+    janus = new JanusLib({
+      server: options.servers.length === 1 ? options.servers[0] : options.servers,
+      token: options.token,
+      iceServers: options.iceServers,
+      // Tell Janus when we are gone quickly rather than waiting for the session timeout.
+      destroyOnUnload: true,
+      success: () => {
+        connected = true;
+        resolve();
+      },
+      error: (cause: unknown) => {
+        if (!connected) {
+          reject(coreError(cause));
+          return;
+        }
+        connected = false;
+        log.warn('gateway connection lost:', cause);
+        events.emit('lost', { reason: String(cause) });
+      },
+    });
+  });
+  try {
+    await withTimeout(ready, options.timeoutMs, 'connecting to the gateway');
+  } catch (err) {
+    // Stop janus.js retrying in the background; nothing else holds it.
+    try {
+      janus.destroy({ notifyDestroyed: false, cleanupHandles: true });
+    } catch {
+      /* not connected, nothing to free */
+    }
+    throw err;
+  }
+  return new JanusSession(janus, events);
+}
+
+class JanusSession implements GatewaySession {
+  private destroyed = false;
+  private readonly handles = new Set<JanusPluginHandle>();
+
+  constructor(
+    private readonly janus: JanusJs,
+    readonly events: ReturnType<typeof mitt<SessionEvents>>,
+  ) {}
+
+  get id(): number {
+    return this.janus.getSessionId();
+  }
+
+  attach(plugin: string): Promise<PluginHandle> {
+    if (this.destroyed) return Promise.reject(new KtError(Code.BAD_REQUEST, 'session destroyed'));
+    const events = mitt<HandleEvents>();
+    return new Promise<PluginHandle>((resolve, reject) => {
+      this.janus.attach({
+        plugin,
+        success: (raw: JanusJs) => {
+          const handle = new JanusPluginHandle(raw, events);
+          this.handles.add(handle);
+          events.on('detached', () => this.handles.delete(handle));
+          resolve(handle);
+        },
+        error: (cause: unknown) => reject(coreError(cause)),
+        onmessage: (data: PluginData, jsep?: Jsep) => events.emit('message', { data, jsep }),
+        onremotetrack: (track: MediaStreamTrack, mid: string, on: boolean) =>
+          events.emit('remoteTrack', { track, mid, on }),
+        webrtcState: (up: boolean, reason?: string) => events.emit('webrtcState', { up, reason }),
+        slowLink: (uplink: boolean, lost: number, mid?: string) => events.emit('slowLink', { uplink, lost, mid }),
+        ondetached: () => events.emit('detached', undefined),
+      });
+    });
+  }
+
+  destroy(): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    this.destroyed = true;
+    this.handles.forEach((h) => h.keepAppTracks());
+    return new Promise<void>((resolve) => {
+      const done = () => resolve();
+      try {
+        // cleanupHandles closes every PeerConnection before the session goes.
+        this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false, success: done, error: done });
+      } catch (err) {
+        log.warn('destroy failed', err);
+        done();
+      }
+      // janus.js never calls back when the socket is already gone; do not hang disconnect().
+      setTimeout(done, 3000);
+    });
+  }
+}
+
+class JanusPluginHandle implements PluginHandle {
+  constructor(
+    private readonly handle: JanusJs,
+    readonly events: ReturnType<typeof mitt<HandleEvents>>,
+  ) {}
+
+  get id(): number {
+    return this.handle.getId();
+  }
+
+  send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
+    return new Promise((resolve, reject) => {
+      this.handle.send({
+        message: body,
+        jsep,
+        success: (data?: PluginData) => {
+          // Synchronous plugin errors come back as a "success" carrying error_code.
+          if (data && typeof data.error_code === 'number') {
+            reject(pluginError(data.error_code, String(data.error ?? '')));
+          } else {
+            resolve(data);
+          }
+        },
+        error: (cause: unknown) => reject(coreError(cause)),
+      });
+    });
+  }
+
+  createOffer(tracks: LocalTrackSpec[]): Promise<Jsep> {
+    return new Promise((resolve, reject) => {
+      this.handle.createOffer({
+        tracks: tracks.map((t) => ({ type: t.kind, capture: t.track, recv: false })),
+        success: (jsep: Jsep) => resolve(jsep),
+        error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `createOffer failed: ${String(cause)}`)),
+      });
+    });
+  }
+
+  createAnswer(offer: Jsep): Promise<Jsep> {
+    return new Promise((resolve, reject) => {
+      this.handle.createAnswer({
+        jsep: offer,
+        // Audio/video m-lines not listed here are accepted receive-only; data is accepted if offered.
+        tracks: [{ type: 'data' }],
+        success: (jsep: Jsep) => resolve(jsep),
+        error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `createAnswer failed: ${String(cause)}`)),
+      });
+    });
+  }
+
+  applyAnswer(answer: Jsep): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.handle.handleRemoteJsep({
+        jsep: answer,
+        success: () => resolve(),
+        error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `remote SDP rejected: ${String(cause)}`)),
+      });
+    });
+  }
+
+  localMids(): Map<MediaStreamTrack, string> {
+    const mids = new Map<MediaStreamTrack, string>();
+    for (const t of this.peerConnection()?.getTransceivers() ?? []) {
+      if (t.sender.track && t.mid !== null) mids.set(t.sender.track, t.mid);
+    }
+    return mids;
+  }
+
+  remoteTrack(mid: string): MediaStreamTrack | undefined {
+    const transceiver = this.peerConnection()
+      ?.getTransceivers()
+      .find((t) => t.mid === mid);
+    return transceiver?.receiver.track;
+  }
+
+  peerConnection(): RTCPeerConnection | undefined {
+    return this.handle.webrtcStuff?.pc ?? undefined;
+  }
+
+  hangup(): void {
+    this.keepAppTracks();
+    try {
+      this.handle.hangup(true);
+    } catch (err) {
+      log.warn('hangup failed', err);
+    }
+  }
+
+  detach(): Promise<void> {
+    this.keepAppTracks();
+    return new Promise<void>((resolve) => {
+      const done = () => resolve();
+      try {
+        this.handle.detach({ success: done, error: done });
+      } catch (err) {
+        log.warn('detach failed', err);
+        done();
+      }
+      setTimeout(done, 3000);
+    });
+  }
+
+  /**
+   * janus.js stops the tracks it was given when it cleans up a PeerConnection. Those tracks belong
+   * to the app (the stream it passed to publishVideo), so mark them external first.
+   */
+  keepAppTracks(): void {
+    if (this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
+  }
+}

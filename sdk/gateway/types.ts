@@ -1,0 +1,81 @@
+/**
+ * What the SDK needs from a Janus gateway, in our own terms. `janus-gateway.ts` implements it on
+ * janus.js; unit tests implement it with a scripted fake. Nothing above this layer knows janus.js.
+ */
+import type { Emitter } from 'mitt';
+
+export interface Jsep {
+  type: 'offer' | 'answer';
+  sdp: string;
+  [extra: string]: unknown;
+}
+
+/** The `data` of a plugin response or event (`plugindata.data`). */
+export type PluginData = Record<string, unknown>;
+
+export type HandleEvents = {
+  /** An asynchronous plugin event, with the SDP Janus attached to it, if any. */
+  message: { data: PluginData; jsep?: Jsep };
+  /** A remote track appeared (`on: true`) or went away on the handle's PeerConnection. */
+  remoteTrack: { track: MediaStreamTrack; mid: string; on: boolean };
+  /** ICE+DTLS came up (true) or the PeerConnection was torn down (false). */
+  webrtcState: { up: boolean; reason?: string };
+  /** Janus reports trouble on this handle's media (`slowlink`). */
+  slowLink: { uplink: boolean; lost: number; mid?: string };
+  /** The handle no longer exists on the gateway. */
+  detached: undefined;
+};
+
+export interface LocalTrackSpec {
+  kind: 'audio' | 'video';
+  track: MediaStreamTrack;
+}
+
+export interface PluginHandle {
+  readonly id: number;
+  readonly events: Emitter<HandleEvents>;
+  /**
+   * Sends a plugin message. Resolves with the plugin's data for synchronous requests, or with
+   * `undefined` once Janus acknowledged an asynchronous one (its result arrives as a `message`).
+   * Rejects with a KtError carrying Janus's code.
+   */
+  send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined>;
+  /** Creates an offer sending exactly these tracks (send-only). */
+  createOffer(tracks: LocalTrackSpec[]): Promise<Jsep>;
+  /** Answers an offer from Janus, receive-only. */
+  createAnswer(offer: Jsep): Promise<Jsep>;
+  /** Applies Janus's answer to our offer. */
+  applyAnswer(answer: Jsep): Promise<void>;
+  /** The mid of each local track, once an offer was created. */
+  localMids(): Map<MediaStreamTrack, string>;
+  /** The receiving track of a transceiver, by mid. */
+  remoteTrack(mid: string): MediaStreamTrack | undefined;
+  /** The handle's PeerConnection, if one was created (for stats and tests). */
+  peerConnection(): RTCPeerConnection | undefined;
+  /** Closes the PeerConnection but keeps the handle. */
+  hangup(): void;
+  /** Detaches from the plugin; never rejects. */
+  detach(): Promise<void>;
+}
+
+export type SessionEvents = {
+  /** The connection to the gateway is gone (network, gateway down, session timed out). */
+  lost: { reason: string };
+};
+
+export interface GatewaySession {
+  readonly id: number;
+  readonly events: Emitter<SessionEvents>;
+  attach(plugin: string): Promise<PluginHandle>;
+  /** Destroys the session and every handle; never rejects. */
+  destroy(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  servers: string[];
+  token?: string;
+  iceServers?: RTCIceServer[];
+  timeoutMs: number;
+}
+
+export type ConnectGateway = (options: ConnectOptions) => Promise<GatewaySession>;

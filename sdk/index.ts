@@ -1,0 +1,7 @@
+import { Knowledgetalk } from './knowledgetalk';
+
+export { Knowledgetalk };
+export { Code, type ResponseCode } from './errors';
+export type { LogLevel } from './logger';
+export type * from './types';
+export default Knowledgetalk;

@@ -1,0 +1,201 @@
+/**
+ * The public facade: the Knowledgetalk API, argument checks and result codes, nothing else.
+ * Every call resolves (never throws, never rejects); failures carry a code from SPEC §2.
+ */
+import { Client } from './client';
+import { Code, KtError, toKtError, type ResponseCode } from './errors';
+import { connectJanus } from './gateway/janus-gateway';
+import { getLogger, loggerControl } from './logger';
+import type {
+  FeedType,
+  InitResult,
+  JoinResult,
+  KnowledgetalkOptions,
+  Member,
+  Result,
+  RoomResult,
+} from './types';
+import { optionalId, requireId } from './util/ids';
+
+const log = getLogger('api');
+
+const MAX_TEXT = 256;
+const MAX_CAPACITY = 1000;
+
+export class Knowledgetalk extends EventTarget {
+  /** Page-wide defaults, for apps that cannot pass options (`Knowledgetalk.defaults.server = ...`). */
+  static defaults: { server?: string | string[] } = {};
+  /** `Knowledgetalk.logger.setLevel('trace'|'debug'|'info'|'error'|'off')`. */
+  static readonly logger = loggerControl;
+  static readonly codes = Code;
+
+  private readonly client: Client;
+
+  constructor(options: KnowledgetalkOptions = {}) {
+    super();
+    const opts = options && typeof options === 'object' ? options : {};
+    if (opts.logLevel !== undefined && !loggerControl.setLevel(opts.logLevel)) log.error('ignored logLevel', opts.logLevel);
+    this.client = new Client({
+      servers: serversFrom(opts.server ?? Knowledgetalk.defaults.server),
+      iceServers: Array.isArray(opts.iceServers) ? opts.iceServers : undefined,
+      timeoutMs: isPositive(opts.requestTimeoutMs) ? opts.requestTimeoutMs : 10_000,
+      connect: connectJanus,
+    });
+    this.client.events.on('presence', (detail) => this.dispatchEvent(new CustomEvent('presence', { detail })));
+    this.client.events.on('disconnected', (detail) => this.dispatchEvent(new CustomEvent('disconnected', { detail })));
+  }
+
+  init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {
+    return result('init', async () => {
+      requireText(cpCode, 'cpCode');
+      const token = requireText(authKey, 'authKey');
+      const userId = id === undefined || id === null ? undefined : requireId(id, 'id');
+      const userName = optionalText(name, 'name') ?? userId ?? '';
+      const deviceName = optionalText(device, 'device') ?? '';
+      return { userId: await this.client.init(userId, userName, deviceName, token) };
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.client.disconnect().catch((err) => log.error('disconnect', err));
+  }
+
+  createVideoRoom(
+    roomId?: unknown,
+    title?: unknown,
+    capacity?: unknown,
+    destroy: unknown = true,
+    talkingNoty: unknown = false,
+  ): Promise<RoomResult> {
+    return result('createVideoRoom', async () => {
+      const params = {
+        roomId: optionalId(roomId, 'roomId', 'R'),
+        title: optionalText(title, 'title') ?? '',
+        capacity: optionalCapacity(capacity),
+        destroy: requireBoolean(destroy, 'destroy'),
+        talkingNoty: requireBoolean(talkingNoty, 'talkingNoty'),
+      };
+      return { roomId: await this.client.createVideoRoom(params) };
+    });
+  }
+
+  joinRoom(roomId?: unknown): Promise<JoinResult> {
+    return result('joinRoom', async () => {
+      const { code: _ok, ...joined } = await this.client.joinRoom(requireId(roomId, 'roomId'));
+      return joined;
+    });
+  }
+
+  /** The original SDK's spelling, kept for apps written against it. */
+  joinroom(roomId?: unknown): Promise<JoinResult> {
+    return this.joinRoom(roomId);
+  }
+
+  leaveRoom(roomId?: unknown): Promise<Result> {
+    return result('leaveRoom', async () => {
+      await this.client.leaveRoom(requireId(roomId, 'roomId'));
+      return {};
+    });
+  }
+
+  async publishVideo(type?: unknown, stream?: unknown): Promise<boolean> {
+    const r = await result('publishVideo', async () => {
+      await this.client.publish(requireFeedType(type), requireStream(stream));
+      return {};
+    });
+    return r.code === Code.OK;
+  }
+
+  async subscribeVideo(userId?: unknown, type: unknown = 'cam'): Promise<MediaStream | false> {
+    let stream: MediaStream | undefined;
+    await result('subscribeVideo', async () => {
+      stream = await this.client.subscribe(requireId(userId, 'userId'), requireFeedType(type));
+      return {};
+    });
+    return stream ?? false;
+  }
+
+  getUserId(): string | undefined {
+    return this.client.userId;
+  }
+
+  getRoomId(): string | undefined {
+    return this.client.roomId;
+  }
+
+  getName(): string | undefined {
+    return this.client.name;
+  }
+
+  /** Members of the current room, ourselves included (as in joinRoom's result). */
+  getMembers(): Record<string, Member> | undefined {
+    return this.client.members();
+  }
+}
+
+/** Runs one API call and turns its outcome into a result object with a code. */
+async function result<T extends object>(op: string, fn: () => Promise<T>): Promise<T & Result> {
+  try {
+    return { code: Code.OK, ...(await fn()) };
+  } catch (err) {
+    const e = toKtError(err);
+    if (e.code === Code.UNKNOWN) log.error(`${op}:`, err);
+    else log.warn(`${op} -> ${e.code}: ${e.message}`);
+    const failure: Result = { code: e.code, reason: e.reason ?? e.message };
+    if (e.janusCode !== undefined) failure.janusCode = e.janusCode;
+    return failure as T & Result;
+  }
+}
+
+function fail(code: ResponseCode, message: string): never {
+  throw new KtError(code, message);
+}
+
+function requireText(value: unknown, what: string): string {
+  if (value === undefined || value === null || value === '') fail(Code.MISSING_PARAMETER, `${what} is required`);
+  if (typeof value !== 'string' || value.length > 4096) fail(Code.INVALID_PARAMETER, `${what} must be a string`);
+  return value;
+}
+
+function optionalText(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, `${what} must be a string of at most ${MAX_TEXT}`);
+  return value;
+}
+
+function optionalCapacity(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CAPACITY) {
+    fail(Code.INVALID_PARAMETER, `capacity must be an integer from 1 to ${MAX_CAPACITY}`);
+  }
+  return value;
+}
+
+function requireBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') fail(Code.INVALID_PARAMETER, `${what} must be a boolean`);
+  return value;
+}
+
+function requireFeedType(value: unknown): FeedType {
+  if (value === undefined || value === null || value === '') fail(Code.MISSING_PARAMETER, 'type is required');
+  if (value !== 'cam' && value !== 'screen') fail(Code.INVALID_PARAMETER, "type must be 'cam' or 'screen'");
+  return value;
+}
+
+function requireStream(value: unknown): MediaStream {
+  if (value === undefined || value === null) fail(Code.MISSING_PARAMETER, 'stream is required');
+  if (typeof MediaStream === 'undefined' || !(value instanceof MediaStream)) fail(Code.INVALID_PARAMETER, 'stream must be a MediaStream');
+  return value;
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function serversFrom(value: unknown): string[] {
+  const list = (Array.isArray(value) ? value : [value]).filter((s): s is string => typeof s === 'string' && s !== '');
+  if (list.length > 0) return list;
+  const loc = typeof location !== 'undefined' ? location : undefined;
+  const scheme = loc?.protocol === 'https:' ? 'wss' : 'ws';
+  return [`${scheme}://${loc?.hostname || '127.0.0.1'}:8188`];
+}

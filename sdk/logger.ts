@@ -1,0 +1,51 @@
+/**
+ * Named loggers, one per subsystem ('gateway', 'room', 'subscriber', ...), sharing one level.
+ * The default level is 'error': quiet enough for production, loud enough to explain a failure.
+ */
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'error' | 'off';
+
+const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, error: 3, off: 4 };
+
+let current: LogLevel = 'error';
+const listeners = new Set<(level: LogLevel) => void>();
+
+export interface Logger {
+  trace(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  /** Problems the SDK recovered from or reports as a code: logged at 'info' and below. */
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+function enabled(level: LogLevel): boolean {
+  return RANK[level] >= RANK[current];
+}
+
+export function getLogger(name: string): Logger {
+  const prefix = `[knowledgetalk:${name}]`;
+  return {
+    trace: (...a) => enabled('trace') && console.debug(prefix, ...a),
+    debug: (...a) => enabled('debug') && console.debug(prefix, ...a),
+    info: (...a) => enabled('info') && console.info(prefix, ...a),
+    warn: (...a) => enabled('info') && console.warn(prefix, ...a),
+    error: (...a) => enabled('error') && console.error(prefix, ...a),
+  };
+}
+
+export const loggerControl = {
+  setLevel(level: LogLevel): boolean {
+    if (typeof level !== 'string' || !(level in RANK)) return false;
+    current = level;
+    listeners.forEach((fn) => fn(level));
+    return true;
+  },
+  getLevel(): LogLevel {
+    return current;
+  },
+  /** For the gateway module, which mirrors the level into janus.js's own console output. */
+  onChange(fn: (level: LogLevel) => void): void {
+    listeners.add(fn);
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * The room's member list and the translation of VideoRoom events into Knowledgetalk presence.
+ * Pure logic over plain data (no janus.js, no DOM), unit-tested in Node.
+ */
+import type { Feed, FeedType, Member, PresenceDetail } from '../types';
+import { decodeDisplay, feedTypeOf } from './wire-format';
+
+export interface PublishedStream {
+  /** The publisher-side mid, which subscriptions name. */
+  mid: string;
+  kind: 'audio' | 'video';
+  feedType: FeedType;
+}
+
+interface MemberState {
+  id: string;
+  name: string;
+  device: string;
+  streams: PublishedStream[];
+}
+
+/** A publisher entry as Janus lists it in `joined` and `publishers` events. */
+interface JanusPublisher {
+  id: unknown;
+  display?: unknown;
+  streams?: unknown;
+}
+
+export class MemberTable {
+  private readonly members = new Map<string, MemberState>();
+
+  constructor(private readonly host: string) {}
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  get(id: string): Member | undefined {
+    const state = this.members.get(id);
+    return state && this.toMember(state);
+  }
+
+  all(): Member[] {
+    return [...this.members.values()].map((s) => this.toMember(s));
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Adds a member; false when it was already known. */
+  add(id: string, display: unknown): boolean {
+    if (this.members.has(id)) return false;
+    const { name, device } = decodeDisplay(display);
+    this.members.set(id, { id, name, device, streams: [] });
+    return true;
+  }
+
+  remove(id: string): boolean {
+    return this.members.delete(id);
+  }
+
+  /** Replaces a member's published streams; says which feeds appeared and which went away. */
+  setStreams(id: string, streams: PublishedStream[]): { added: FeedType[]; removed: FeedType[] } {
+    const state = this.members.get(id);
+    if (!state) return { added: [], removed: [] };
+    const before = feedTypes(state.streams);
+    state.streams = streams;
+    const after = feedTypes(streams);
+    return {
+      added: [...after].filter((t) => !before.has(t)),
+      removed: [...before].filter((t) => !after.has(t)),
+    };
+  }
+
+  /** The streams of one feed of a member (its video and, when it publishes one, its audio). */
+  streamsOf(id: string, type: FeedType): PublishedStream[] {
+    return this.members.get(id)?.streams.filter((s) => s.feedType === type) ?? [];
+  }
+
+  feed(id: string, type: FeedType): Feed | undefined {
+    const member = this.get(id);
+    return member && { ...member, type };
+  }
+
+  private toMember(state: MemberState): Member {
+    const cam = state.streams.filter((s) => s.feedType === 'cam');
+    return {
+      id: state.id,
+      userId: state.id,
+      name: state.name,
+      userType: state.id === this.host ? 'host' : 'guest',
+      device: state.device,
+      video: cam.some((s) => s.kind === 'video'),
+      audio: cam.some((s) => s.kind === 'audio'),
+      publishing: state.streams.length > 0,
+    };
+  }
+}
+
+function feedTypes(streams: PublishedStream[]): Set<FeedType> {
+  return new Set(streams.map((s) => s.feedType));
+}
+
+/** The audio/video streams of a Janus publisher entry (data channels and disabled streams left out). */
+export function publishedStreams(streams: unknown): PublishedStream[] {
+  if (!Array.isArray(streams)) return [];
+  const out: PublishedStream[] = [];
+  for (const s of streams as Record<string, unknown>[]) {
+    if (!s || typeof s !== 'object' || s.disabled === true || typeof s.mid !== 'string') continue;
+    if (s.type !== 'audio' && s.type !== 'video') continue;
+    out.push({ mid: s.mid, kind: s.type, feedType: feedTypeOf(s.description) });
+  }
+  return out;
+}
+
+type Presence = PresenceDetail;
+
+/**
+ * Applies one VideoRoom event of the publisher handle to the member table and returns the presence
+ * events the app must see, in order. Events about ourselves are not presence. Duplicates from Janus
+ * (a second `unpublished`, a `publishers` repeat) yield nothing, because the table already has them.
+ */
+export function translateRoomEvent(
+  table: MemberTable,
+  roomId: string,
+  selfId: string,
+  data: Record<string, unknown>,
+): Presence[] {
+  const out: Presence[] = [];
+  const base = { eventOp: 'presence' as const, roomId };
+  const isOther = (id: unknown): id is string => typeof id === 'string' && id !== selfId && id !== 'ok';
+
+  const joining = data.joining as { id?: unknown; display?: unknown } | undefined;
+  if (joining && isOther(joining.id) && table.add(joining.id, joining.display)) {
+    out.push({ ...base, type: 'join', user: table.get(joining.id)! });
+  }
+
+  if (Array.isArray(data.publishers)) {
+    out.push(...applyPublishers(table, base, selfId, data.publishers as JanusPublisher[]));
+  }
+
+  if (isOther(data.unpublished)) {
+    const { removed } = table.setStreams(data.unpublished, []);
+    for (const feedType of removed) out.push({ ...base, type: 'unpublish', user: data.unpublished, feedType });
+  }
+
+  for (const key of ['leaving', 'kicked'] as const) {
+    const id = data[key];
+    if (isOther(id) && table.remove(id)) out.push({ ...base, type: 'leave', user: id });
+  }
+  return out;
+}
+
+/**
+ * Seeds the table from our `joined` event. Returns the `publish` presence for members that already
+ * publish, which the SDK fires right after joinRoom resolves (SPEC §2).
+ */
+export function seedFromJoined(
+  table: MemberTable,
+  roomId: string,
+  selfId: string,
+  data: Record<string, unknown>,
+): Presence[] {
+  const base = { eventOp: 'presence' as const, roomId };
+  for (const a of (Array.isArray(data.attendees) ? data.attendees : []) as JanusPublisher[]) {
+    if (typeof a?.id === 'string' && a.id !== selfId) table.add(a.id, a.display);
+  }
+  const publishers = (Array.isArray(data.publishers) ? data.publishers : []) as JanusPublisher[];
+  // Joins of members present before us are not news: only their feeds are announced.
+  return applyPublishers(table, base, selfId, publishers).filter((p) => p.type === 'publish');
+}
+
+function applyPublishers(
+  table: MemberTable,
+  base: { eventOp: 'presence'; roomId: string },
+  selfId: string,
+  publishers: JanusPublisher[],
+): Presence[] {
+  const out: Presence[] = [];
+  const feeds: Feed[] = [];
+  for (const p of publishers) {
+    if (typeof p?.id !== 'string' || p.id === selfId) continue;
+    // Rooms without notify_joining announce members through their first publish.
+    if (table.add(p.id, p.display)) out.push({ ...base, type: 'join', user: table.get(p.id)! });
+    const { added, removed } = table.setStreams(p.id, publishedStreams(p.streams));
+    for (const feedType of removed) out.push({ ...base, type: 'unpublish', user: p.id, feedType });
+    for (const type of added) feeds.push(table.feed(p.id, type)!);
+  }
+  if (feeds.length > 0) out.push({ ...base, type: 'publish', feeds });
+  return out;
+}

@@ -1,0 +1,71 @@
+/** Public types of the Knowledgetalk API (SPEC §2). */
+import type { ResponseCode } from './errors';
+
+export type FeedType = 'cam' | 'screen';
+
+export interface Member {
+  /** Same value as `userId`: older Knowledgetalk apps read one, newer ones the other. */
+  id: string;
+  userId: string;
+  name: string;
+  userType: 'host' | 'guest';
+  device: string;
+  video: boolean;
+  audio: boolean;
+  publishing: boolean;
+}
+
+export interface Feed extends Member {
+  type: FeedType;
+}
+
+export interface Result {
+  code: ResponseCode;
+  /** The Janus error code behind a failure, when Janus gave one. */
+  janusCode?: number;
+  /** Why it failed, in Janus's or our words. */
+  reason?: string;
+}
+
+export interface InitResult extends Result {
+  userId?: string;
+}
+
+export interface RoomResult extends Result {
+  roomId?: string;
+}
+
+export interface JoinResult extends Result {
+  roomId?: string;
+  title?: string;
+  talkingNoty?: boolean;
+  isRecording?: boolean;
+  createdAt?: number;
+  host?: string;
+  members?: Record<string, Member>;
+}
+
+interface PresenceBase {
+  eventOp: 'presence';
+  roomId: string;
+}
+
+export type PresenceDetail = PresenceBase &
+  (
+    | { type: 'join'; user: Member }
+    | { type: 'leave'; user: string }
+    | { type: 'publish'; feeds: Feed[] }
+    | { type: 'unpublish'; user: string; feedType: FeedType }
+    | { type: 'kickOut'; user: string }
+  );
+
+export type PresenceType = PresenceDetail['type'];
+
+export interface KnowledgetalkOptions {
+  /** Janus URL(s): ws://, wss://, http(s)://…/janus, or an array tried in order. */
+  server?: string | string[];
+  iceServers?: RTCIceServer[];
+  logLevel?: 'trace' | 'debug' | 'info' | 'error' | 'off';
+  /** How long a request to the gateway may take before it resolves with '504' (ms, default 10000). */
+  requestTimeoutMs?: number;
+}
