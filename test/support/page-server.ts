@@ -1,0 +1,29 @@
+/**
+ * Serves the test page and the built UMD bundle from a real HTTP server on 127.0.0.1. (Pages
+ * faked by request interception have no address, and Chromium's local-network-access checks then
+ * block their WebSocket to the gateway on loopback.) http://127.0.0.1 is a secure context, so
+ * getUserMedia works.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+const BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'knowledgetalk.umd.js');
+const PAGE = '<!doctype html><meta charset="utf-8"><title>member</title><script src="/knowledgetalk.umd.js"></script>';
+
+export async function startPageServer(): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/knowledgetalk.umd.js') {
+      readFile(BUNDLE).then(
+        (body) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(body),
+        () => res.writeHead(500).end('run npm run build first'),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, server };
+}
