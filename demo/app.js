@@ -96,7 +96,7 @@ function removeTiles(userId) {
 function attach(tile, stream) {
   const video = tile.querySelector('video');
   video.srcObject = stream;
-  tile.classList.remove('waiting');
+  tile.classList.remove('waiting', 'off');
   video.play().catch(() => {
     // Autoplay with sound refused: play muted, a click on the tile turns the sound on.
     video.muted = true;
@@ -120,7 +120,8 @@ const subscribing = new Set(); // feeds with a subscribeVideo in flight
 
 async function onPresence(event) {
   const msg = event.detail;
-  if (!kt || !msg) return;
+  const instance = kt;
+  if (!instance || event.target !== instance || !msg) return;
   switch (msg.type) {
     // someone else entered
     case 'join':
@@ -138,8 +139,8 @@ async function onPresence(event) {
         subscribing.add(key);
         const tile = ensureTile(feed.id, feed.name || memberName(feed.id), feed.type);
         try {
-          const stream = await kt.subscribeVideo(feed.id, feed.type);
-          if (!kt) return; // left meanwhile
+          const stream = await instance.subscribeVideo(feed.id, feed.type);
+          if (kt !== instance) return; // left meanwhile
           if (stream) attach(tile, stream);
           else showStatus(`Could not receive ${feed.name || feed.id}'s ${feed.type === 'screen' ? 'screen' : 'camera'}.`, true);
         } finally {
@@ -156,7 +157,7 @@ async function onPresence(event) {
         const tile = $(tileId(msg.user));
         if (tile) {
           tile.querySelector('video').srcObject = null;
-          tile.classList.add('waiting');
+          tile.classList.add('off');
         }
       }
       break;
@@ -246,6 +247,8 @@ async function join(name, wantedRoom) {
     return;
   }
   if (!stream) {
+    me.remove();
+    updateGrid();
     showStatus(`Joined without camera or microphone: ${why}. You can still watch.`, true);
     return;
   }

@@ -82,3 +82,82 @@ test('two members see and hear each other', async () => {
   await expectEveryoneSeesEveryone(members, ids);
   await disconnectAll(members);
 });
+
+test('four members: every member decodes every other member', async () => {
+  const members = await openMembers(4);
+  const ids = await joinAndPublish(members, newRoomId());
+  await expectEveryoneSeesEveryone(members, ids);
+  await disconnectAll(members);
+});
+
+test('a late joiner receives the members already publishing through publish presence', async () => {
+  const [a, b, late] = await openMembers(3);
+  const roomId = newRoomId();
+  const ids = await joinAndPublish([a, b], roomId);
+  const init = await late.call('init', 'cp', 'key', 'late-joiner');
+  expect(init.code).toBe('200');
+  const joined = await late.call('joinRoom', roomId);
+  expect(joined).toEqual(
+    expect.objectContaining({ code: '200', roomId, title: 'Test room', host: ids[0], isRecording: false, talkingNoty: false }),
+  );
+  expect(Object.keys(joined.members).sort()).toEqual([...ids, 'late-joiner'].sort());
+  expect(joined.members[ids[0]]).toEqual({
+    id: ids[0], userId: ids[0], name: 'User 0', userType: 'host', device: '', video: true, audio: true, publishing: true,
+  });
+  expect(joined.members['late-joiner']).toEqual(expect.objectContaining({ userType: 'guest', publishing: false }));
+  // Exactly what the original sample does: subscribe on 'publish'.
+  for (const id of ids) {
+    const p = await late.waitForPresence((d) => d.type === 'publish' && d.feeds.some((f: any) => f.id === id));
+    expect(p.roomId).toBe(roomId);
+    expect(p.feeds.find((f: any) => f.id === id)).toEqual(expect.objectContaining({ id, userId: id, type: 'cam' }));
+    expect(await late.harness('subscribe', id, 'cam')).toEqual({ audio: 1, video: 1 });
+    expect((await late.harness('frames', id, 'cam', 5)).frames).toBeGreaterThanOrEqual(5);
+  }
+  // The members already there were told about the newcomer.
+  const join = await a.waitForPresence((d) => d.type === 'join' && d.user.id === 'late-joiner');
+  expect(join.user).toEqual(expect.objectContaining({ id: 'late-joiner', userId: 'late-joiner', userType: 'guest' }));
+  await disconnectAll([a, b, late]);
+});
+
+test('leaveRoom gives the others leave, and the room goes when the last member leaves', async () => {
+  const [a, b] = await openMembers(2);
+  const roomId = newRoomId();
+  const [idA, idB] = await joinAndPublish([a, b], roomId);
+  await a.waitForPresence((d) => d.type === 'publish' && d.feeds.some((f: any) => f.id === idB));
+  expect(await b.call('leaveRoom', roomId)).toEqual({ code: '200' });
+  const leave = await a.waitForPresence((d) => d.type === 'leave');
+  expect(leave).toEqual({ eventOp: 'presence', type: 'leave', roomId, user: idB });
+  expect(await b.call('getRoomId')).toBeNull();
+  expect(await b.openPeerConnections()).toBe(0);
+  // b is still connected and can come back.
+  expect((await b.call('joinRoom', roomId)).code).toBe('200');
+  expect(await b.call('leaveRoom', roomId)).toEqual({ code: '200' });
+  expect(await a.call('leaveRoom', roomId)).toEqual({ code: '200' });
+  // Created with destroy=true (the default): gone with its last member.
+  expect((await b.call('joinRoom', roomId)).code).toBe('441');
+  expect(await a.call('getUserId')).toBe(idA);
+  await disconnectAll([a, b]);
+});
+
+test('video-only and audio-only feeds', async () => {
+  const [v, a, viewer] = await openMembers(3);
+  const roomId = newRoomId();
+  for (const [m, id] of [[v, 'video-only'], [a, 'audio-only'], [viewer, 'viewer']] as const) {
+    expect((await m.call('init', 'cp', 'key', id)).code).toBe('200');
+  }
+  expect((await v.call('createVideoRoom', roomId)).code).toBe('200');
+  for (const m of [v, a, viewer]) expect((await m.call('joinRoom', roomId)).code).toBe('200');
+  expect(await v.harness('publish', 'cam', { video: true, audio: false })).toBe(true);
+  expect(await a.harness('publish', 'cam', { video: false, audio: true })).toBe(true);
+  await viewer.waitForPresence((d) => d.type === 'publish' && d.feeds.some((f: any) => f.id === 'video-only'));
+  await viewer.waitForPresence((d) => d.type === 'publish' && d.feeds.some((f: any) => f.id === 'audio-only'));
+  expect(await viewer.harness('subscribe', 'video-only', 'cam')).toEqual({ audio: 0, video: 1 });
+  expect(await viewer.harness('subscribe', 'audio-only', 'cam')).toEqual({ audio: 1, video: 0 });
+  expect((await viewer.harness('frames', 'video-only', 'cam', 5)).frames).toBeGreaterThanOrEqual(5);
+  const samples = await viewer.harness('audioSamples', 'audio-only', 'cam');
+  expect(samples.second).toBeGreaterThan(samples.first);
+  const members = (await viewer.call('getMembers')) as Record<string, any>;
+  expect(members['video-only']).toEqual(expect.objectContaining({ video: true, audio: false, publishing: true }));
+  expect(members['audio-only']).toEqual(expect.objectContaining({ video: false, audio: true, publishing: true }));
+  await disconnectAll([v, a, viewer]);
+});

@@ -73,6 +73,11 @@
     async audioSamples(userId, type = 'cam') {
       const track = received.get(`${userId}/${type}`)?.getAudioTracks()[0];
       if (!track) return null;
+      // Remote audio is decoded only while something plays it, as an app's <audio> element does.
+      const sink = document.createElement('audio');
+      sink.srcObject = new MediaStream([track]);
+      document.body.append(sink);
+      sink.play().catch(() => {});
       const read = async () => {
         for (const pc of pcs) {
           if (pc.connectionState === 'closed') continue;
@@ -82,9 +87,12 @@
         }
         return 0;
       };
+      await new Promise((r) => setTimeout(r, 500));
       const first = await read();
       await new Promise((r) => setTimeout(r, 1000));
-      return { first, second: await read() };
+      const second = await read();
+      sink.remove();
+      return { first, second };
     },
     openPeerConnections() {
       return pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;
