@@ -1,6 +1,6 @@
 // Three outputs (issue 2):
 // - dist/knowledgetalk.umd.js: self-contained, minified, global `Knowledgetalk` for a <script> tag;
-// - dist/knowledgetalk.esm.js: ES module, with janus-gateway, webrtc-adapter and mitt as imports;
+// - dist/knowledgetalk.mjs: ES module, with janus-gateway, webrtc-adapter and mitt as imports;
 // - dist/knowledgetalk.d.ts: the types.
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
@@ -43,7 +43,7 @@ export default [
   },
   {
     input: 'sdk/index.ts',
-    output: { file: 'dist/knowledgetalk.esm.js', format: 'es', sourcemap: true },
+    output: { file: 'dist/knowledgetalk.mjs', format: 'es', sourcemap: true },
     external,
     plugins: [ts()],
   },

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need from Debian when it is missing: the Janus gateway and
+# Chromium (never a downloaded browser). A no-op when both are there.
+set -euo pipefail
+need=()
+command -v janus >/dev/null 2>&1 || need+=(janus)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "missing: ${need[*]} (install them, or set CHROMIUM_PATH / JANUS_URL)" >&2
+  exit 1
+fi
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "installing ${need[*]} with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q "${need[@]}"

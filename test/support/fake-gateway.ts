@@ -1,0 +1,133 @@
+/**
+ * A scripted stand-in for the gateway layer, for unit tests of the logic above it. Each handle
+ * answers `send` with what the test's `reply` function returns, and lets the test push events.
+ * It fakes the transport only; real media and real Janus are the integration tests' job.
+ */
+import mitt from 'mitt';
+import { pluginError } from '../../sdk/errors';
+import type {
+  ConnectGateway,
+  GatewaySession,
+  HandleEvents,
+  Jsep,
+  PluginData,
+  PluginHandle,
+  SessionEvents,
+} from '../../sdk/gateway/types';
+
+export interface Sent {
+  handle: number;
+  body: Record<string, any>;
+  jsep?: Jsep;
+}
+
+/** Returns sync data, `undefined` for an ack, or throws a KtError; may push events on the handle. */
+export type Reply = (sent: Sent, handle: FakeHandle) => PluginData | undefined | Promise<PluginData | undefined>;
+
+export class FakeHandle implements PluginHandle {
+  readonly events = mitt<HandleEvents>();
+  readonly tracks = new Map<string, MediaStreamTrack>();
+  detached = false;
+
+  constructor(
+    readonly id: number,
+    private readonly gateway: FakeGateway,
+  ) {}
+
+  async send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
+    const sent = { handle: this.id, body: body as Record<string, any>, jsep };
+    this.gateway.sent.push(sent);
+    return this.gateway.reply(sent, this);
+  }
+
+  /** Pushes an event as Janus would, after the current call stack. */
+  emit(data: PluginData, jsep?: Jsep): void {
+    setTimeout(() => this.events.emit('message', { data, jsep }), 0);
+  }
+
+  fail(janusCode: number, reason: string): never {
+    throw pluginError(janusCode, reason);
+  }
+
+  async createOffer(): Promise<Jsep> {
+    return { type: 'offer', sdp: 'fake-offer' };
+  }
+  async createAnswer(): Promise<Jsep> {
+    return { type: 'answer', sdp: 'fake-answer' };
+  }
+  async applyAnswer(): Promise<void> {}
+  localMids(): Map<MediaStreamTrack, string> {
+    return new Map();
+  }
+  remoteTrack(mid: string): MediaStreamTrack | undefined {
+    if (!this.tracks.has(mid)) this.tracks.set(mid, { id: `track-${mid}`, kind: 'video' } as MediaStreamTrack);
+    return this.tracks.get(mid);
+  }
+  peerConnection(): RTCPeerConnection | undefined {
+    return undefined;
+  }
+  hangup(): void {}
+  async detach(): Promise<void> {
+    this.detached = true;
+  }
+}
+
+export class FakeGateway {
+  readonly sent: Sent[] = [];
+  readonly handles: FakeHandle[] = [];
+  sessions = 0;
+  destroyed = 0;
+  private nextId = 1;
+
+  constructor(public reply: Reply = () => undefined) {}
+
+  attach = async (): Promise<FakeHandle> => {
+    const handle = new FakeHandle(this.nextId++, this);
+    this.handles.push(handle);
+    return handle;
+  };
+
+  connect: ConnectGateway = async () => {
+    this.sessions++;
+    const session: GatewaySession = {
+      id: 1,
+      events: mitt<SessionEvents>(),
+      attach: () => this.attach(),
+      destroy: async () => {
+        this.destroyed++;
+      },
+    };
+    return session;
+  };
+
+  requests(name: string): Sent[] {
+    return this.sent.filter((s) => s.body.request === name);
+  }
+}
+
+/** Just enough of MediaStream for the logic that builds the streams it returns. */
+export class FakeMediaStream {
+  private tracks: MediaStreamTrack[] = [];
+  constructor(tracks: MediaStreamTrack[] = []) {
+    this.tracks = [...tracks];
+  }
+  getTracks(): MediaStreamTrack[] {
+    return [...this.tracks];
+  }
+  getAudioTracks(): MediaStreamTrack[] {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks(): MediaStreamTrack[] {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(t: MediaStreamTrack): void {
+    this.tracks.push(t);
+  }
+  removeTrack(t: MediaStreamTrack): void {
+    this.tracks = this.tracks.filter((x) => x !== t);
+  }
+}
+
+export function installFakeMediaStream(): void {
+  (globalThis as any).MediaStream = FakeMediaStream;
+}

@@ -1,0 +1,30 @@
+/** What `npm run build` ships (it runs before Jest in `npm test`). */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dist = (f: string) => readFileSync(path.resolve(__dirname, '..', '..', 'dist', f), 'utf8');
+
+test('the UMD bundle is minified, self-contained and defines the global Knowledgetalk', () => {
+  const umd = dist('knowledgetalk.umd.js');
+  expect(umd).toMatch(/\.Knowledgetalk=/);
+  expect(umd).not.toMatch(/require\(["'](janus-gateway|webrtc-adapter|mitt)["']\)/);
+  expect(umd.split('\n').length).toBeLessThan(5);
+  // janus.js and webrtc-adapter are inside it.
+  expect(umd).toContain('janus.plugin.');
+  expect(umd).toContain('useDefaultDependencies');
+});
+
+test('the ES module imports its three runtime dependencies instead of bundling them', () => {
+  const esm = dist('knowledgetalk.mjs');
+  for (const dep of ['janus-gateway', 'webrtc-adapter', 'mitt']) expect(esm).toContain(`from '${dep}'`);
+  expect(esm).not.toContain('useDefaultDependencies = function');
+  expect(esm).toMatch(/export \{[^}]*Knowledgetalk/);
+});
+
+test('the types describe the public class and its results', () => {
+  const dts = dist('knowledgetalk.d.ts');
+  expect(dts).toMatch(/declare class Knowledgetalk extends EventTarget/);
+  for (const name of ['joinRoom', 'joinroom', 'publishVideo', 'subscribeVideo', 'PresenceDetail', 'Member']) {
+    expect(dts).toContain(name);
+  }
+});

@@ -1,0 +1,111 @@
+import { MemberTable, seedFromJoined, translateRoomEvent } from '../../sdk/room/members';
+import { encodeDisplay } from '../../sdk/room/wire-format';
+
+const ROOM = 'r1';
+const SELF = 'me';
+const cam = (mid: string, type = 'video') => ({ type, mid, mindex: Number(mid), description: 'cam' });
+
+function table(): MemberTable {
+  return new MemberTable('host1');
+}
+
+test('joining becomes join with a full Member (id and userId)', () => {
+  const t = table();
+  const out = translateRoomEvent(t, ROOM, SELF, {
+    videoroom: 'event',
+    joining: { id: 'host1', display: encodeDisplay({ name: 'Host', device: 'pc' }) },
+  });
+  expect(out).toEqual([
+    {
+      eventOp: 'presence',
+      type: 'join',
+      roomId: ROOM,
+      user: { id: 'host1', userId: 'host1', name: 'Host', userType: 'host', device: 'pc', video: false, audio: false, publishing: false },
+    },
+  ]);
+});
+
+test('publishers become one publish with a feed per member and type', () => {
+  const t = table();
+  t.add('a', 'A');
+  const out = translateRoomEvent(t, ROOM, SELF, {
+    videoroom: 'event',
+    publishers: [
+      { id: 'a', display: 'A', streams: [cam('0', 'audio'), cam('1')] },
+      { id: 'b', display: 'B', streams: [{ type: 'video', mid: '0' }] },
+    ],
+  });
+  // b was unknown (a room without notify_joining): it is announced before its feed.
+  expect(out.map((p) => p.type)).toEqual(['join', 'publish']);
+  const publish = out[1] as any;
+  expect(publish.feeds).toEqual([
+    expect.objectContaining({ id: 'a', userId: 'a', type: 'cam', video: true, audio: true, publishing: true }),
+    expect.objectContaining({ id: 'b', type: 'cam', video: true, audio: false }),
+  ]);
+  expect(t.streamsOf('a', 'cam').map((s) => s.mid)).toEqual(['0', '1']);
+});
+
+test('a repeated publishers event or a second unpublished yields nothing new', () => {
+  const t = table();
+  const ev = { videoroom: 'event', publishers: [{ id: 'a', streams: [cam('0')] }] };
+  expect(translateRoomEvent(t, ROOM, SELF, ev).map((p) => p.type)).toEqual(['join', 'publish']);
+  expect(translateRoomEvent(t, ROOM, SELF, ev)).toEqual([]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', unpublished: 'a' })).toEqual([
+    { eventOp: 'presence', type: 'unpublish', roomId: ROOM, user: 'a', feedType: 'cam' },
+  ]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', unpublished: 'a' })).toEqual([]);
+});
+
+test('leaving and kicked become leave with the userId string, once', () => {
+  const t = table();
+  t.add('a', 'A');
+  t.add('b', 'B');
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([
+    { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' },
+  ]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', kicked: 'b' })).toEqual([
+    { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'b' },
+  ]);
+  expect(t.size).toBe(0);
+});
+
+test('events about ourselves are not presence', () => {
+  const t = table();
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', joining: { id: SELF } })).toEqual([]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: SELF, streams: [cam('0')] }] })).toEqual([]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'ok' })).toEqual([]);
+});
+
+test('a stream labelled screen is a separate feed; disabled and data streams are ignored', () => {
+  const t = table();
+  const out = translateRoomEvent(t, ROOM, SELF, {
+    videoroom: 'event',
+    publishers: [
+      {
+        id: 'a',
+        streams: [cam('0'), { type: 'video', mid: '1', description: 'screen' }, { type: 'data', mid: '2' }, { type: 'audio', mid: '3', disabled: true }],
+      },
+    ],
+  }) as any[];
+  expect(out[1].feeds.map((f: any) => f.type)).toEqual(['cam', 'screen']);
+  expect(t.streamsOf('a', 'screen')).toEqual([{ mid: '1', kind: 'video', feedType: 'screen' }]);
+  // The screen stream goes away: unpublish for screen only.
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', streams: [cam('0')] }] })).toEqual([
+    { eventOp: 'presence', type: 'unpublish', roomId: ROOM, user: 'a', feedType: 'screen' },
+  ]);
+});
+
+test('joined seeds attendees and publishers, announcing only the feeds', () => {
+  const t = table();
+  const out = seedFromJoined(t, ROOM, SELF, {
+    videoroom: 'joined',
+    id: SELF,
+    attendees: [{ id: 'quiet', display: 'Q' }],
+    publishers: [{ id: 'host1', display: 'H', streams: [cam('0')] }],
+  });
+  expect(out).toEqual([
+    { eventOp: 'presence', type: 'publish', roomId: ROOM, feeds: [expect.objectContaining({ id: 'host1', type: 'cam', userType: 'host' })] },
+  ]);
+  expect(t.all().map((m) => m.id).sort()).toEqual(['host1', 'quiet']);
+});

@@ -1,0 +1,113 @@
+/**
+ * The subscriber's negotiation logic against a scripted gateway: subscriptions asked for together,
+ * or while a negotiation is in flight, go out in as few requests as possible; Janus's offers are
+ * answered in order; failures resolve the waiting calls.
+ */
+import { KtError } from '../../sdk/errors';
+import { Subscriber } from '../../sdk/room/subscriber';
+import { FakeGateway, installFakeMediaStream, type FakeHandle, type Sent } from '../support/fake-gateway';
+
+beforeAll(installFakeMediaStream);
+
+/** Janus's behaviour for join/update/start: an offer whose summary maps every subscribed stream. */
+function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[] } = {}) {
+  const subscribed: { feed: string; mid: string }[] = [];
+  gateway.reply = (sent: Sent, handle: FakeHandle) => {
+    const { body } = sent;
+    const summary = () => subscribed.map((s, i) => ({ mid: String(i), type: 'video', feed_id: s.feed, feed_mid: s.mid, active: true }));
+    if (body.request === 'join' || body.request === 'update') {
+      const wanted = (body.streams ?? body.subscribe) as { feed: string; mid: string }[];
+      const missing = wanted.find((s) => options.missingFeeds?.includes(s.feed));
+      if (missing) {
+        handle.emit({ videoroom: 'event', error_code: 428, error: `No such feed (${missing.feed})` });
+        return undefined;
+      }
+      subscribed.push(...wanted);
+      handle.emit({ videoroom: body.request === 'join' ? 'attached' : 'updated', streams: summary() }, { type: 'offer', sdp: 'o' });
+      return undefined;
+    }
+    if (body.request === 'start') {
+      handle.emit({ videoroom: 'event', started: 'ok' });
+      return undefined;
+    }
+    throw new Error(`unexpected ${body.request}`);
+  };
+}
+
+function subscriber(gateway: FakeGateway): Subscriber {
+  return new Subscriber({ attach: gateway.attach, roomId: 'r', timeoutMs: 2000 });
+}
+
+const video = (mid: string) => [{ mid, kind: 'video' as const, feedType: 'cam' as const }];
+
+test('subscriptions in the same tick go out in one join', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  const streams = await Promise.all(['a', 'b', 'c'].map((feed) => sub.subscribe(feed, 'cam', video('1'))));
+  expect(gateway.requests('join')).toHaveLength(1);
+  expect(gateway.requests('join')[0].body.streams).toEqual([
+    { feed: 'a', mid: '1' },
+    { feed: 'b', mid: '1' },
+    { feed: 'c', mid: '1' },
+  ]);
+  expect(gateway.requests('update')).toHaveLength(0);
+  expect(gateway.requests('start')).toHaveLength(1);
+  // Each stream holds the track of its own feed.
+  const ids = streams.map((s) => s.getTracks().map((t) => t.id));
+  expect(ids).toEqual([['track-0'], ['track-1'], ['track-2']]);
+});
+
+test('subscriptions asked for during a negotiation are batched into one update', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  const first = sub.subscribe('a', 'cam', video('1'));
+  await new Promise((r) => setTimeout(r, 0)); // the join is on the wire now
+  const later = [4, 5, 6, 7].map((n) => sub.subscribe(`f${n}`, 'cam', video('1')));
+  await Promise.all([first, ...later]);
+  expect(gateway.requests('join')).toHaveLength(1);
+  expect(gateway.requests('update')).toHaveLength(1);
+  expect(gateway.requests('update')[0].body.subscribe).toHaveLength(4);
+  // Every offer was answered, in order.
+  expect(gateway.requests('start')).toHaveLength(2);
+});
+
+test('subscribing again to a feed already received costs no request and returns the same stream', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  const s1 = await sub.subscribe('a', 'cam', video('1'));
+  const before = gateway.sent.length;
+  const s2 = await sub.subscribe('a', 'cam', video('1'));
+  expect(s2).toBe(s1);
+  expect(gateway.sent.length).toBe(before);
+});
+
+test('a Janus error fails only the calls of that batch, with its code', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway, { missingFeeds: ['gone'] });
+  const sub = subscriber(gateway);
+  await sub.subscribe('a', 'cam', video('1'));
+  await expect(sub.subscribe('gone', 'cam', video('1'))).rejects.toMatchObject({ code: '422', janusCode: 428 });
+  // The subscriber is still usable afterwards.
+  await expect(sub.subscribe('b', 'cam', video('1'))).resolves.toBeDefined();
+});
+
+test('closing fails waiting calls and detaches the handle', async () => {
+  const gateway = new FakeGateway(); // never answers
+  const sub = subscriber(gateway);
+  const pending = sub.subscribe('a', 'cam', video('1'));
+  await new Promise((r) => setTimeout(r, 0));
+  await sub.close();
+  await expect(pending).rejects.toBeInstanceOf(KtError);
+  expect(gateway.handles[0].detached).toBe(true);
+  await expect(sub.subscribe('a', 'cam', video('1'))).rejects.toMatchObject({ code: '400' });
+});
+
+test('a feed without streams of that type is refused without a request', async () => {
+  const gateway = new FakeGateway();
+  const sub = subscriber(gateway);
+  await expect(sub.subscribe('a', 'screen', [])).rejects.toMatchObject({ code: '422' });
+  expect(gateway.sent).toHaveLength(0);
+});
