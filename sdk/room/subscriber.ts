@@ -113,11 +113,17 @@ export class Subscriber {
   private current?: PluginHandle;
 
   private ensureHandle(): Promise<PluginHandle> {
-    this.handle ??= this.deps.attach().then((h) => {
-      this.current = h;
-      h.events.on('message', (m) => this.onMessage(m));
-      return h;
-    });
+    this.handle ??= this.deps.attach().then(
+      (h) => {
+        this.current = h;
+        h.events.on('message', (m) => this.onMessage(m));
+        return h;
+      },
+      (err) => {
+        this.handle = undefined; // the next subscription tries again
+        throw err;
+      },
+    );
     return this.handle;
   }
 

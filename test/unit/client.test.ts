@@ -1,0 +1,89 @@
+/**
+ * The instance state machine against a scripted gateway: failed joins leave nothing attached and
+ * the instance not half-joined; a member that loses the race for the last place steps back out.
+ */
+import { Client } from '../../sdk/client';
+import { pluginError } from '../../sdk/errors';
+import { encodeRoomMeta } from '../../sdk/room/wire-format';
+import { FakeGateway, type Sent } from '../support/fake-gateway';
+
+const meta = (capacity: number | null) =>
+  encodeRoomMeta({ title: 'T', host: 'h', capacity, destroy: false, talkingNoty: false, createdAt: 1 });
+
+function client(gateway: FakeGateway): Client {
+  return new Client({ servers: ['ws://fake'], timeoutMs: 1000, connect: gateway.connect });
+}
+
+test('joining an unknown room is 441 and leaves no handle attached', async () => {
+  const gateway = new FakeGateway((sent: Sent) => {
+    if (sent.body.request === 'listparticipants') throw pluginError(426, 'No such room (nope)');
+    if (sent.body.request === 'list') return { videoroom: 'success', list: [] };
+    return undefined;
+  });
+  const c = client(gateway);
+  await c.init('me', 'Me', '', 'token');
+  await expect(c.joinRoom('nope')).rejects.toMatchObject({ code: '441', janusCode: 426 });
+  const publisherHandle = gateway.handles[1];
+  expect(publisherHandle.detached).toBe(true);
+  expect(c.roomId).toBeUndefined();
+  expect(gateway.requests('join')).toHaveLength(0);
+});
+
+test('a full room is 444 before any join is sent', async () => {
+  const gateway = new FakeGateway((sent: Sent) => {
+    if (sent.body.request === 'listparticipants') return { participants: [{ id: 'a' }, { id: 'b' }] };
+    if (sent.body.request === 'list') return { list: [{ room: 'r', description: meta(2) }] };
+    return undefined;
+  });
+  const c = client(gateway);
+  await c.init('me', 'Me', '', 'token');
+  await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
+  expect(gateway.requests('join')).toHaveLength(0);
+  expect(gateway.handles[1].detached).toBe(true);
+});
+
+test('losing the race for the last place: the later joiner leaves again and gets 444', async () => {
+  const gateway = new FakeGateway((sent: Sent, handle) => {
+    const { request } = sent.body;
+    if (request === 'listparticipants') return { participants: [{ id: 'a' }] }; // looked free
+    if (request === 'list') return { list: [{ room: 'r', description: meta(2) }] };
+    if (request === 'join') {
+      // Meanwhile b got in first: Janus's joined lists a and b.
+      handle.emit({ videoroom: 'joined', room: 'r', id: 'me', description: meta(2), publishers: [], attendees: [{ id: 'a' }, { id: 'b' }] });
+    }
+    if (request === 'leave') handle.emit({ videoroom: 'event', leaving: 'ok' });
+    return undefined;
+  });
+  const c = client(gateway);
+  await c.init('me', 'Me', '', 'token');
+  await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
+  expect(gateway.requests('leave')).toHaveLength(1);
+  expect(gateway.handles[1].detached).toBe(true);
+  expect(c.roomId).toBeUndefined();
+});
+
+test('disconnect during a join backs the join out and destroys the session', async () => {
+  let release: () => void = () => {};
+  const gateway = new FakeGateway((sent: Sent, handle) => {
+    const { request } = sent.body;
+    if (request === 'listparticipants') return { participants: [] };
+    if (request === 'list') return { list: [] };
+    if (request === 'join') {
+      release = () => handle.emit({ videoroom: 'joined', room: 'r', id: 'me', description: meta(null), publishers: [] });
+    }
+    if (request === 'leave') handle.emit({ videoroom: 'event', leaving: 'ok' });
+    return undefined;
+  });
+  const c = client(gateway);
+  await c.init('me', 'Me', '', 'token');
+  const joining = c.joinRoom('r');
+  await new Promise((r) => setTimeout(r, 10));
+  const disconnected = c.disconnect();
+  release();
+  await expect(joining).rejects.toMatchObject({ code: '400' });
+  await disconnected;
+  expect(c.roomId).toBeUndefined();
+  expect(c.userId).toBeUndefined();
+  expect(gateway.destroyed).toBe(1);
+  expect(gateway.handles[1].detached).toBe(true);
+});
