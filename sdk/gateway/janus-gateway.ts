@@ -26,11 +26,25 @@ const log = getLogger('gateway');
 type JanusJs = any;
 const JanusLib: JanusJs = Janus;
 
-function janusDebugFor(level: LogLevel): boolean | string[] {
-  if (level === 'trace' || level === 'debug') return true;
-  if (level === 'info') return ['log', 'warn', 'error'];
-  if (level === 'error') return ['error'];
-  return false;
+/**
+ * Mirrors our log level into janus.js's console functions. janus.js reads its `debug` option only
+ * in the first Janus.init, so later changes set the functions directly.
+ */
+function applyJanusLogLevel(level: LogLevel): void {
+  const on = (name: string): boolean => {
+    if (level === 'trace' || level === 'debug') return true;
+    if (level === 'info') return ['log', 'warn', 'error'].includes(name);
+    return level === 'error' && name === 'error';
+  };
+  const sinks: Record<string, (...a: unknown[]) => void> = {
+    trace: console.debug.bind(console),
+    debug: console.debug.bind(console),
+    vdebug: console.debug.bind(console),
+    log: console.log.bind(console),
+    warn: console.warn.bind(console),
+    error: console.error.bind(console),
+  };
+  for (const [name, sink] of Object.entries(sinks)) JanusLib[name] = on(name) ? sink : JanusLib.noop;
 }
 
 let initialised: Promise<void> | undefined;
@@ -39,13 +53,13 @@ let initialised: Promise<void> | undefined;
 function initJanusJs(): Promise<void> {
   initialised ??= new Promise<void>((resolve) => {
     JanusLib.init({
-      debug: janusDebugFor(loggerControl.getLevel()),
+      debug: false,
       dependencies: JanusLib.useDefaultDependencies({ adapter }),
-      callback: () => resolve(),
-    });
-    loggerControl.onChange((level) => {
-      // Janus.init only reads `debug` once; re-running it just refreshes the console bindings.
-      JanusLib.init({ debug: janusDebugFor(level), dependencies: JanusLib.useDefaultDependencies({ adapter }) });
+      callback: () => {
+        applyJanusLogLevel(loggerControl.getLevel());
+        loggerControl.onChange(applyJanusLogLevel);
+        resolve();
+      },
     });
   });
   return initialised;
