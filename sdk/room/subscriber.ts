@@ -41,6 +41,8 @@ export interface SubscriberDeps {
 
 export class Subscriber {
   private handle?: Promise<PluginHandle>;
+  /** The same handle once attached, for the synchronous reads (tracks, PeerConnection). */
+  private current?: PluginHandle;
   private joined = false;
   private closed = false;
   private readonly queue = new AsyncQueue();
@@ -109,8 +111,6 @@ export class Subscriber {
     wanted.forEach((t) => stream.getTracks().includes(t) || stream.addTrack(t));
     return stream;
   }
-
-  private current?: PluginHandle;
 
   private ensureHandle(): Promise<PluginHandle> {
     this.handle ??= this.deps.attach().then(
