@@ -6,11 +6,13 @@ import mitt from 'mitt';
 import { Code, KtError } from './errors';
 import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
 import { getLogger } from './logger';
-import { Room } from './room/room';
-import { encodeRoomMeta } from './room/wire-format';
+import type { Envelope } from './room/messenger';
+import { Room, type Self } from './room/room';
+import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
 import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId } from './util/ids';
+import { listOf } from './util/list-of';
 
 const log = getLogger('client');
 
@@ -33,6 +35,14 @@ export interface CreateRoomParams {
   capacity: number | null;
   destroy: boolean;
   talkingNoty: boolean;
+  /** createRoom: the original's 1:1 room, on the same SFU. */
+  p2p: boolean;
+}
+
+export interface UserInfoChange {
+  name?: string;
+  video?: boolean;
+  audio?: boolean;
 }
 
 export class Client {
@@ -40,7 +50,7 @@ export class Client {
   private session?: GatewaySession;
   private control?: PluginHandle;
   private room?: Room;
-  private self?: { userId: string; name: string; device: string };
+  private self?: Self;
   /** Room-changing calls run one at a time, so a leave cannot overtake the join it undoes. */
   private readonly ops = new AsyncQueue();
   /** Bumped by disconnect(), so calls that were in flight notice and back out. */
@@ -83,7 +93,7 @@ export class Client {
       }
       this.session = session;
       this.control = control;
-      this.self = { userId: userId ?? generateId('U'), name, device };
+      this.self = { userId: userId ?? generateId('U'), name, device, video: true, audio: true };
       session.events.on('lost', ({ reason }) => this.onLost(session, reason));
       log.info('connected, session', session.id, 'user', this.self.userId);
       return this.self.userId;
@@ -101,6 +111,7 @@ export class Client {
           host: self.userId,
           capacity: params.capacity,
           destroy: params.destroy,
+          p2p: params.p2p,
           talkingNoty: params.talkingNoty,
           createdAt: Date.now(),
         }),
@@ -110,6 +121,8 @@ export class Client {
         is_private: false,
         permanent: false,
         audiolevel_event: params.talkingNoty,
+        // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
+        audio_active_packets: 50,
       });
       return params.roomId;
     });
@@ -170,13 +183,99 @@ export class Client {
     return this.ops.run(async () => this.inRoom().publish(type, stream));
   }
 
+  unpublish(type: FeedType): Promise<void> {
+    return this.ops.run(async () => this.inRoom().unpublish(type));
+  }
+
+  isPublishing(type: FeedType): boolean {
+    return this.room?.isPublishing(type) ?? false;
+  }
+
+  replaceCamera(stream: MediaStream): Promise<void> {
+    return this.ops.run(async () => this.inRoom().replaceCamera(stream));
+  }
+
+  publishP2P(userId: string, type: FeedType, stream: MediaStream): Promise<void> {
+    return this.ops.run(async () => this.inRoom().publishP2P(userId, type, stream));
+  }
+
   /** Not on the ops queue: subscriptions batch among themselves and must not wait behind a publish. */
   subscribe(userId: string, type: FeedType): Promise<MediaStream> {
     return this.inRoom().subscribe(userId, type);
   }
 
+  unsubscribe(userId: string, type: FeedType): Promise<void> {
+    return this.inRoom().unsubscribe(userId, type);
+  }
+
+  /** To the room (`to` absent) or to one member; `roomId`, when given, must be ours. */
+  send(body: Envelope, roomId: string | undefined, to: string | undefined): Promise<void> {
+    const room = this.inRoom();
+    if (roomId !== undefined && roomId !== room.id) throw new KtError(Code.BAD_REQUEST, `not in room ${roomId}`);
+    return room.send(body, to);
+  }
+
+  /** Changes our name and camera/microphone switches; in a room, the others' view of us too. */
+  editUserInfo(change: UserInfoChange, broadcast: boolean): Promise<void> {
+    return this.ops.run(async () => {
+      const { self } = this.connected();
+      Object.assign(self, change);
+      await this.room?.announceUserInfo(broadcast);
+    });
+  }
+
   members(): Record<string, Member> | undefined {
     return this.room?.membersWithSelf();
+  }
+
+  /** Members of our room, or of another room as the gateway lists them. */
+  async memberList(roomId: string): Promise<Record<string, Member>> {
+    const { control } = this.connected();
+    if (this.room?.id === roomId) return this.room.membersWithSelf();
+    const [participants, meta] = await Promise.all([
+      control.send({ request: 'listparticipants', room: roomId }),
+      this.roomMeta(roomId),
+    ]);
+    const out: Record<string, Member> = {};
+    for (const p of listOf(participants, 'participants')) {
+      if (typeof p.id !== 'string') continue;
+      const { name, device, video, audio } = decodeDisplay(p.display);
+      const publishing = p.publisher === true;
+      const userType = p.id === meta.host ? 'host' : 'guest';
+      out[p.id] = { id: p.id, userId: p.id, name, userType, device, video: video && publishing, audio: audio && publishing, publishing };
+    }
+    return out;
+  }
+
+  kickOut(userId: string): Promise<void> {
+    return this.ops.run(async () => {
+      const room = this.inRoom();
+      if (!room.isHost) throw new KtError(Code.NOT_PERMITTED, 'only the host may kick members out');
+      await room.kick(userId);
+    });
+  }
+
+  destroyRoom(roomId: string): Promise<void> {
+    return this.ops.run(async () => {
+      const { control, self } = this.connected();
+      const room = this.room?.id === roomId ? this.room : undefined;
+      const host = room ? room.meta.host : (await this.roomMeta(roomId)).host;
+      if (host !== self.userId) throw new KtError(Code.NOT_PERMITTED, 'only the host may destroy the room');
+      if (room) {
+        this.room = undefined;
+        await room.destroy();
+      } else {
+        await control.send({ request: 'destroy', room: roomId });
+      }
+    });
+  }
+
+  streamOf(id: string): MediaStream | undefined {
+    return this.room?.streamOf(id);
+  }
+
+  allStreams(): Record<string, MediaStream> {
+    return this.room?.allStreams() ?? {};
   }
 
   peerConnections(): RTCPeerConnection[] {
@@ -205,6 +304,14 @@ export class Client {
   private connected(): { session: GatewaySession; control: PluginHandle; self: NonNullable<Client['self']> } {
     if (!this.session || !this.control || !this.self) throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
     return { session: this.session, control: this.control, self: this.self };
+  }
+
+  /** A room's metadata from the gateway's list; '441' when there is no such room. */
+  private async roomMeta(roomId: string) {
+    const { control } = this.connected();
+    const listed = listOf(await control.send({ request: 'list' }), 'list').find((r) => r.room === roomId);
+    if (!listed) throw new KtError(Code.NO_SUCH_ROOM, `no room ${roomId}`);
+    return decodeRoomMeta(listed.description);
   }
 
   private inRoom(): Room {

@@ -58,6 +58,15 @@ const CORE_CODES: Record<number, ResponseCode> = {
   490: Code.BAD_REQUEST, // JANUS_ERROR_UNEXPECTED_ANSWER
 };
 
+/**
+ * Janus's own wording (apierror.c) of core errors that janus.js passes on WITHOUT the code: it
+ * reports a refused "create" with the bare reason, so a bad token would otherwise look like 504.
+ */
+const CORE_REASONS: Record<string, number> = {
+  'Unauthorized request (wrong or missing secret/token)': 403,
+  'Unauthorized access to plugin (token is not allowed to)': 405,
+};
+
 /** VideoRoom plugin errors (janus_videoroom.c, 421–499). */
 const VIDEOROOM_CODES: Record<number, ResponseCode> = {
   421: Code.MISSING_PARAMETER, // NO_MESSAGE
@@ -87,16 +96,19 @@ export function pluginError(janusCode: number, reason: string): KtError {
 }
 
 /**
- * An error of the Janus core. janus.js reports these as a string "<code> <reason>", or as free text
- * ("Is the server down?") when the transport failed, which is what the app needs to hear as 504.
+ * An error of the Janus core. janus.js reports these as a string "<code> <reason>" (prefixed with
+ * "Ooops: " when attach fails), as the bare reason when "create" fails, or as free text ("Is the
+ * server down?") when the transport failed, which is what the app needs to hear as 504.
  */
 export function coreError(raw: unknown): KtError {
-  const text = typeof raw === 'string' ? raw : raw instanceof Error ? raw.message : String(raw);
+  const text = (typeof raw === 'string' ? raw : raw instanceof Error ? raw.message : String(raw)).replace(/^Ooops: /, '');
   const match = /^(\d{3}) (.*)$/s.exec(text);
   if (match) {
     const janusCode = Number(match[1]);
     return new KtError(CORE_CODES[janusCode] ?? Code.UNKNOWN, `Janus error ${text}`, janusCode, match[2]);
   }
+  const known = CORE_REASONS[text];
+  if (known) return new KtError(CORE_CODES[known], `Janus error ${known} ${text}`, known, text);
   return new KtError(Code.GATEWAY_TIMEOUT, `Gateway unreachable: ${text}`, undefined, text);
 }
 

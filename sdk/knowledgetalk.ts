@@ -12,6 +12,7 @@ import type {
   JoinResult,
   KnowledgetalkOptions,
   Member,
+  MembersResult,
   Result,
   RoomResult,
 } from './types';
@@ -21,6 +22,8 @@ const log = getLogger('api');
 
 const MAX_TEXT = 256;
 const MAX_CAPACITY = 1000;
+/** A chat or inform payload, as JSON: well under what a data channel message can carry. */
+const MAX_MESSAGE = 32 * 1024;
 
 export class Knowledgetalk extends EventTarget {
   /** Page-wide defaults, for apps that cannot pass options (`Knowledgetalk.defaults.server = ...`). */
@@ -74,6 +77,22 @@ export class Knowledgetalk extends EventTarget {
         capacity: optionalCapacity(capacity),
         destroy: requireBoolean(destroy, 'destroy'),
         talkingNoty: requireBoolean(talkingNoty, 'talkingNoty'),
+        p2p: false,
+      };
+      return { roomId: await this.client.createVideoRoom(params) };
+    });
+  }
+
+  /** The original's 1:1 ("P2P") room: here a two-member room on the same SFU. */
+  createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true): Promise<RoomResult> {
+    return result('createRoom', async () => {
+      const params = {
+        roomId: optionalId(roomId, 'roomId', 'R'),
+        title: optionalText(title, 'title') ?? '',
+        capacity: optionalCapacity(capacity),
+        destroy: requireBoolean(destroy, 'destroy'),
+        talkingNoty: false,
+        p2p: true,
       };
       return { roomId: await this.client.createVideoRoom(params) };
     });
@@ -115,6 +134,133 @@ export class Knowledgetalk extends EventTarget {
     return stream ?? false;
   }
 
+  /** Stops receiving a member's feed; the stream subscribeVideo returned for it ends. */
+  async removePeer(userId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+    const r = await result('removePeer', async () => {
+      await this.client.unsubscribe(requireId(userId, 'userId'), requireFeedType(type));
+      return {};
+    });
+    return r.code === Code.OK;
+  }
+
+  /** Stops sending a feed (the original's name for the sending side of a 1:1 peer). */
+  async removeLocalPeer(peerId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+    const r = await result('removeLocalPeer', async () => {
+      if (peerId !== undefined && peerId !== null) requireId(peerId, 'peerId');
+      await this.client.unpublish(requireFeedType(type));
+      return {};
+    });
+    return r.code === Code.OK;
+  }
+
+  /** Sends another camera/microphone in place of the published one, without renegotiation. */
+  async changeLocalStream(stream?: unknown): Promise<boolean> {
+    const r = await result('changeLocalStream', async () => {
+      await this.client.replaceCamera(requireStream(stream));
+      return {};
+    });
+    return r.code === Code.OK;
+  }
+
+  /** Shares a screen next to the camera; one sharer per room ('440' while someone else shares). */
+  screenStart(stream?: unknown): Promise<Result> {
+    return result('screenStart', async () => {
+      await this.client.publish('screen', requireStream(stream));
+      return {};
+    });
+  }
+
+  shareStop(): Promise<Result> {
+    return result('shareStop', async () => {
+      await this.client.unpublish('screen');
+      return {};
+    });
+  }
+
+  /** The original's 1:1 send: that member receives it and gets presence `subscribed`. */
+  async publishP2P(userId?: unknown, type?: unknown, stream?: unknown): Promise<boolean> {
+    const r = await result('publishP2P', async () => {
+      await this.client.publishP2P(requireId(userId, 'userId'), requireFeedType(type), requireStream(stream));
+      return {};
+    });
+    return r.code === Code.OK;
+  }
+
+  /**
+   * A chat message to the room, or to one member only when `userId` is given without `roomId` (as in
+   * the original: with both, the whole room gets it).
+   */
+  chat(message?: unknown, roomId?: unknown, userId?: unknown): Promise<Result> {
+    return result('chat', async () => {
+      const text = requireText(message, 'message', MAX_MESSAGE);
+      const room = optionalRoomId(roomId);
+      const to = room === undefined && userId !== undefined && userId !== null ? requireId(userId, 'userId') : undefined;
+      if (room !== undefined && userId !== undefined && userId !== null) requireId(userId, 'userId');
+      await this.client.send({ k: 'chat', m: text }, room, to);
+      return {};
+    });
+  }
+
+  /** Any JSON value to the room, or to `target` only. */
+  inform(message?: unknown, target?: unknown, roomId?: unknown): Promise<Result> {
+    return result('inform', async () => {
+      const payload = requireJson(message);
+      const to = target === undefined || target === null ? undefined : requireId(target, 'target');
+      await this.client.send({ k: 'inform', m: payload }, optionalRoomId(roomId), to);
+      return {};
+    });
+  }
+
+  /**
+   * Changes our name and camera/microphone switches (the published tracks' `enabled`); in a room,
+   * memberList shows it, and with `broadcast` the others get presence `editUserInfo`.
+   */
+  editUserInfo(name?: unknown, video?: unknown, audio?: unknown, broadcast: unknown = false): Promise<Result> {
+    return result('editUserInfo', async () => {
+      const change = {
+        name: optionalText(name, 'name'),
+        video: optionalBoolean(video, 'video'),
+        audio: optionalBoolean(audio, 'audio'),
+      };
+      if (change.name === undefined && change.video === undefined && change.audio === undefined) {
+        fail(Code.MISSING_PARAMETER, 'one of name, video or audio is required');
+      }
+      const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+      await this.client.editUserInfo(defined, optionalBoolean(broadcast, 'broadcast') ?? false);
+      return {};
+    });
+  }
+
+  memberList(roomId?: unknown): Promise<MembersResult> {
+    return result('memberList', async () => ({ members: await this.client.memberList(requireId(roomId, 'roomId')) }));
+  }
+
+  /** The host's: removes the room for everyone ('413' for anyone else). */
+  destroyRoom(roomId?: unknown): Promise<Result> {
+    return result('destroyRoom', async () => {
+      await this.client.destroyRoom(requireId(roomId, 'roomId'));
+      return {};
+    });
+  }
+
+  /** The host's: puts a member out of the room; it gets presence `kickOut` ('413' for anyone else). */
+  kickOut(userId?: unknown): Promise<Result> {
+    return result('kickOut', async () => {
+      await this.client.kickOut(requireId(userId, 'userId'));
+      return {};
+    });
+  }
+
+  /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */
+  getStream(id?: unknown): MediaStream | undefined {
+    return typeof id === 'string' ? this.client.streamOf(id) : undefined;
+  }
+
+  /** Every stream we send or receive, by userId (and 'screen'). */
+  getAllStreams(): Record<string, MediaStream> {
+    return this.client.allStreams();
+  }
+
   getUserId(): string | undefined {
     return this.client.userId;
   }
@@ -151,10 +297,32 @@ function fail(code: ResponseCode, message: string): never {
   throw new KtError(code, message);
 }
 
-function requireText(value: unknown, what: string): string {
+function requireText(value: unknown, what: string, max = 4096): string {
   if (value === undefined || value === null || value === '') fail(Code.MISSING_PARAMETER, `${what} is required`);
-  if (typeof value !== 'string' || value.length > 4096) fail(Code.INVALID_PARAMETER, `${what} must be a string`);
+  if (typeof value !== 'string' || value.length > max) fail(Code.INVALID_PARAMETER, `${what} must be a string of at most ${max}`);
   return value;
+}
+
+/** A value that survives JSON (what inform carries), at most MAX_MESSAGE long once encoded. */
+function requireJson(value: unknown): unknown {
+  if (value === undefined) fail(Code.MISSING_PARAMETER, 'message is required');
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined; // cycles, BigInt
+  }
+  if (json === undefined || json.length > MAX_MESSAGE) fail(Code.INVALID_PARAMETER, `message must be JSON of at most ${MAX_MESSAGE}`);
+  return JSON.parse(json);
+}
+
+function optionalRoomId(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : requireId(value, 'roomId');
+}
+
+function optionalBoolean(value: unknown, what: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  return requireBoolean(value, what);
 }
 
 function optionalText(value: unknown, what: string): string | undefined {

@@ -35,6 +35,10 @@ export interface RoomResult extends Result {
   roomId?: string;
 }
 
+export interface MembersResult extends Result {
+  members?: Record<string, Member>;
+}
+
 export interface JoinResult extends Result {
   roomId?: string;
   title?: string;
@@ -56,7 +60,16 @@ export type PresenceDetail = PresenceBase &
     | { type: 'leave'; user: string }
     | { type: 'publish'; feeds: Feed[] }
     | { type: 'unpublish'; user: string; feedType: FeedType }
-    | { type: 'kickOut'; user: string }
+    /** A member published to us with publishP2P; `getStream(user)` has it. */
+    | { type: 'subscribed'; user: string; cam: boolean; feedType: FeedType }
+    | { type: 'chat'; user: string; message: string; whisper: boolean }
+    | { type: 'inform'; user: string; message: unknown; whisper: boolean }
+    | { type: 'editUserInfo'; user: string; name: string; video: boolean; audio: boolean }
+    | { type: 'talking'; user: string; talking: boolean }
+    | { type: 'screen'; user: string }
+    | { type: 'shareStop'; user: string }
+    /** We are out of the room: kicked by the host (`reason: 'kicked'`) or the room was destroyed. */
+    | { type: 'kickOut'; user: string; reason: 'kicked' | 'destroyed' }
   );
 
 export type PresenceType = PresenceDetail['type'];

@@ -72,6 +72,7 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
   let janus: JanusJs;
   let connected = false;
   const events = mitt<SessionEvents>();
+  const sockets = captureSockets();
   const ready = new Promise<void>((resolve, reject) => {
     janus = new JanusLib({
       server: options.servers.length === 1 ? options.servers[0] : options.servers,
@@ -94,6 +95,7 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
       },
     });
   });
+  sockets.stop();
   try {
     await withTimeout(ready, options.timeoutMs, 'connecting to the gateway');
   } catch (err) {
@@ -103,9 +105,32 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
     } catch {
       /* not connected, nothing to free */
     }
+    sockets.closeAll();
     throw err;
   }
   return new JanusSession(janus, events);
+}
+
+/**
+ * janus.js leaves its WebSocket open when Janus refuses to create the session (a bad token) and
+ * has no way to close it. Its constructor opens the socket synchronously, so the sockets opened
+ * between this call and stop() are this attempt's. (With a server list, the sockets for the next
+ * servers, opened after one fails, are not seen.)
+ */
+function captureSockets(): { stop(): void; closeAll(): void } {
+  const sockets: WebSocket[] = [];
+  const open = JanusLib.newWebSocket;
+  JanusLib.newWebSocket = (server: string, protocol: string) => {
+    const ws = open(server, protocol);
+    sockets.push(ws);
+    return ws;
+  };
+  return {
+    stop: () => {
+      JanusLib.newWebSocket = open;
+    },
+    closeAll: () => sockets.forEach((ws) => ws.close()),
+  };
 }
 
 class JanusSession implements GatewaySession {
@@ -140,6 +165,8 @@ class JanusSession implements GatewaySession {
         webrtcState: (up: boolean, reason?: string) => events.emit('webrtcState', { up, reason }),
         slowLink: (uplink: boolean, lost: number, mid?: string) => events.emit('slowLink', { uplink, lost, mid }),
         ondetached: () => events.emit('detached', undefined),
+        ondataopen: () => events.emit('dataOpen', undefined),
+        ondata: (text: unknown) => events.emit('data', { text: String(text) }),
       });
     });
   }
@@ -201,6 +228,55 @@ class JanusPluginHandle implements PluginHandle {
     });
   }
 
+  async renegotiate({ add = [], stop = [] }: { add?: LocalTrackSpec[]; stop?: string[] }): Promise<Jsep> {
+    const pc = this.peerConnection();
+    if (!pc) throw new KtError(Code.MEDIA_ERROR, 'no PeerConnection to renegotiate');
+    // Changes are made on the PeerConnection directly (janus.js would stop the app's tracks it
+    // removes); janus.js then only creates and sets the offer, so its own SDP state stays right.
+    for (const mid of stop) {
+      const transceiver = this.transceiver(mid);
+      if (!transceiver) continue;
+      await transceiver.sender.replaceTrack(null);
+      transceiver.direction = 'inactive';
+    }
+    for (const { kind, track } of add) {
+      // Recycle an m-line we stopped earlier (Janus re-enables a stream whose m-line sends again),
+      // so start/stop cycles do not grow the SDP.
+      const idle = pc
+        .getTransceivers()
+        .find((t) => t.direction === 'inactive' && t.mid !== null && !stop.includes(t.mid) && t.receiver.track.kind === kind);
+      if (idle) {
+        await idle.sender.replaceTrack(track);
+        idle.direction = 'sendonly';
+      } else {
+        pc.addTransceiver(track, { direction: 'sendonly' });
+      }
+    }
+    return new Promise((resolve, reject) => {
+      this.handle.createOffer({
+        tracks: [],
+        success: (jsep: Jsep) => resolve(jsep),
+        error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `renegotiation failed: ${String(cause)}`)),
+      });
+    });
+  }
+
+  async replaceTrack(mid: string, track: MediaStreamTrack | null): Promise<void> {
+    const transceiver = this.transceiver(mid);
+    if (!transceiver) throw new KtError(Code.MEDIA_ERROR, `no sender for mid ${mid}`);
+    await transceiver.sender.replaceTrack(track);
+  }
+
+  sendData(text: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.handle.data({
+        text,
+        success: () => resolve(),
+        error: (cause: unknown) => reject(new KtError(Code.SERVER_ERROR, `data channel send failed: ${String(cause)}`)),
+      });
+    });
+  }
+
   createAnswer(offer: Jsep): Promise<Jsep> {
     return new Promise((resolve, reject) => {
       this.handle.createAnswer({
@@ -232,10 +308,13 @@ class JanusPluginHandle implements PluginHandle {
   }
 
   remoteTrack(mid: string): MediaStreamTrack | undefined {
-    const transceiver = this.peerConnection()
+    return this.transceiver(mid)?.receiver.track;
+  }
+
+  private transceiver(mid: string): RTCRtpTransceiver | undefined {
+    return this.peerConnection()
       ?.getTransceivers()
       .find((t) => t.mid === mid);
-    return transceiver?.receiver.track;
   }
 
   peerConnection(): RTCPeerConnection | undefined {

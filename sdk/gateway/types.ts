@@ -24,6 +24,10 @@ export type HandleEvents = {
   slowLink: { uplink: boolean; lost: number; mid?: string };
   /** The handle no longer exists on the gateway. */
   detached: undefined;
+  /** The handle's data channel opened (TextRoom). */
+  dataOpen: undefined;
+  /** A text message arrived on the handle's data channel. */
+  data: { text: string };
 };
 
 export interface LocalTrackSpec {
@@ -40,8 +44,15 @@ export interface PluginHandle {
    * Rejects with a KtError carrying Janus's code.
    */
   send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined>;
-  /** Creates an offer sending exactly these tracks (send-only). */
+  /** Creates the first offer of a send-only PeerConnection carrying exactly these tracks. */
   createOffer(tracks: LocalTrackSpec[]): Promise<Jsep>;
+  /**
+   * A new offer on the existing PeerConnection after adding tracks (each on a transceiver of its
+   * own, new or recycled) and/or stopping the senders of some mids (their m-lines go inactive).
+   */
+  renegotiate(change: { add?: LocalTrackSpec[]; stop?: string[] }): Promise<Jsep>;
+  /** Swaps the track a sender sends, without renegotiation (null sends nothing). */
+  replaceTrack(mid: string, track: MediaStreamTrack | null): Promise<void>;
   /** Answers an offer from Janus, receive-only. */
   createAnswer(offer: Jsep): Promise<Jsep>;
   /** Applies Janus's answer to our offer. */
@@ -52,6 +63,8 @@ export interface PluginHandle {
   remoteTrack(mid: string): MediaStreamTrack | undefined;
   /** The handle's PeerConnection, if one was created (for stats and tests). */
   peerConnection(): RTCPeerConnection | undefined;
+  /** Sends text on the handle's data channel (once `dataOpen` fired). */
+  sendData(text: string): Promise<void>;
   /** Closes the PeerConnection but keeps the handle. */
   hangup(): void;
   /** Detaches from the plugin; never rejects. */

@@ -3,7 +3,7 @@
  * Pure logic over plain data (no janus.js, no DOM), unit-tested in Node.
  */
 import type { Feed, FeedType, Member, PresenceDetail } from '../types';
-import { decodeDisplay, feedTypeOf } from './wire-format';
+import { decodeDisplay, feedTypeOf, type DisplayInfo } from './wire-format';
 
 export interface PublishedStream {
   /** The publisher-side mid, which subscriptions name. */
@@ -12,10 +12,8 @@ export interface PublishedStream {
   feedType: FeedType;
 }
 
-interface MemberState {
+interface MemberState extends DisplayInfo {
   id: string;
-  name: string;
-  device: string;
   streams: PublishedStream[];
 }
 
@@ -51,9 +49,22 @@ export class MemberTable {
   /** Adds a member; false when it was already known. */
   add(id: string, display: unknown): boolean {
     if (this.members.has(id)) return false;
-    const { name, device } = decodeDisplay(display);
-    this.members.set(id, { id, name, device, streams: [] });
+    this.members.set(id, { id, ...decodeDisplay(display), streams: [] });
     return true;
+  }
+
+  /** A member's name and camera/microphone switches changed (display event, editUserInfo). */
+  setInfo(id: string, info: Partial<DisplayInfo>): void {
+    const state = this.members.get(id);
+    if (state) Object.assign(state, info);
+  }
+
+  /** The member currently publishing a screen, if any (one per room). */
+  sharer(): string | undefined {
+    for (const state of this.members.values()) {
+      if (state.streams.some((s) => s.feedType === 'screen')) return state.id;
+    }
+    return undefined;
   }
 
   remove(id: string): boolean {
@@ -91,8 +102,8 @@ export class MemberTable {
       name: state.name,
       userType: state.id === this.host ? 'host' : 'guest',
       device: state.device,
-      video: cam.some((s) => s.kind === 'video'),
-      audio: cam.some((s) => s.kind === 'audio'),
+      video: state.video && cam.some((s) => s.kind === 'video'),
+      audio: state.audio && cam.some((s) => s.kind === 'audio'),
       publishing: state.streams.length > 0,
     };
   }
@@ -131,6 +142,18 @@ export function translateRoomEvent(
   const base = { eventOp: 'presence' as const, roomId };
   const isOther = (id: unknown): id is string => typeof id === 'string' && id !== selfId && id !== 'ok';
 
+  if (data.videoroom === 'talking' || data.videoroom === 'stopped-talking') {
+    // Janus tells the speaker too: the app may highlight its own tile.
+    if (typeof data.id === 'string') out.push({ ...base, type: 'talking', user: data.id, talking: data.videoroom === 'talking' });
+    return out;
+  }
+
+  // A member changed its display (name, camera/microphone switches): no presence of its own, the
+  // editUserInfo broadcast is the announcement; the table just stays true for memberList.
+  if (isOther(data.id) && typeof data.display === 'string' && !data.publishers) {
+    table.setInfo(data.id, decodeDisplay(data.display));
+  }
+
   const joining = data.joining as { id?: unknown; display?: unknown } | undefined;
   if (joining && isOther(joining.id) && table.add(joining.id, joining.display)) {
     out.push({ ...base, type: 'join', user: table.get(joining.id)! });
@@ -142,12 +165,17 @@ export function translateRoomEvent(
 
   if (isOther(data.unpublished)) {
     const { removed } = table.setStreams(data.unpublished, []);
-    for (const feedType of removed) out.push({ ...base, type: 'unpublish', user: data.unpublished, feedType });
+    out.push(...feedsGone(base, data.unpublished, removed));
   }
 
   for (const key of ['leaving', 'kicked'] as const) {
     const id = data[key];
-    if (isOther(id) && table.remove(id)) out.push({ ...base, type: 'leave', user: id });
+    if (!isOther(id) || !table.has(id)) continue;
+    // A sharer who leaves stops sharing: the app may be showing the screen large.
+    const { removed } = table.setStreams(id, []);
+    out.push(...feedsGone(base, id, removed).filter((p) => p.type === 'shareStop'));
+    table.remove(id);
+    out.push({ ...base, type: 'leave', user: id });
   }
   return out;
 }
@@ -183,10 +211,22 @@ function applyPublishers(
     if (typeof p?.id !== 'string' || p.id === selfId) continue;
     // Rooms without notify_joining announce members through their first publish.
     if (table.add(p.id, p.display)) out.push({ ...base, type: 'join', user: table.get(p.id)! });
+    if (p.display !== undefined) table.setInfo(p.id, decodeDisplay(p.display));
     const { added, removed } = table.setStreams(p.id, publishedStreams(p.streams));
-    for (const feedType of removed) out.push({ ...base, type: 'unpublish', user: p.id, feedType });
+    out.push(...feedsGone(base, p.id, removed));
     for (const type of added) feeds.push(table.feed(p.id, type)!);
   }
   if (feeds.length > 0) out.push({ ...base, type: 'publish', feeds });
+  // Knowledgetalk apps learn of a screen share from `screen`, newer ones from `publish`.
+  for (const f of feeds) if (f.type === 'screen') out.push({ ...base, type: 'screen', user: f.id });
+  return out;
+}
+
+function feedsGone(base: { eventOp: 'presence'; roomId: string }, user: string, removed: FeedType[]): Presence[] {
+  const out: Presence[] = [];
+  for (const feedType of removed) {
+    out.push({ ...base, type: 'unpublish', user, feedType });
+    if (feedType === 'screen') out.push({ ...base, type: 'shareStop', user });
+  }
   return out;
 }

@@ -1,10 +1,17 @@
 /**
- * Our side of the VideoRoom publisher handle's media: one PeerConnection carrying the member's
- * feed, each stream labelled with its feed type through `descriptions` so receivers can tell a
- * camera from a screen.
+ * Our side of the VideoRoom publisher handle's media: ONE PeerConnection carrying every feed the
+ * member publishes (camera and screen), each stream labelled with its feed type through
+ * `descriptions` so receivers can tell a camera from a screen.
+ *
+ * Why one PeerConnection for camera and screen, not a second handle: a second handle needs a second
+ * participant in the room (and a second ICE/DTLS handshake, and a second PeerConnection on every
+ * receiver that subscribes to it), while adding a stream to the live PeerConnection is one
+ * renegotiation on a connection that is already up. Measured on the test machine (see the closing
+ * note of issue 3): starting a share took about as long either way, stopping was faster on one
+ * PeerConnection, and one PeerConnection per direction is what issue 6 asks for.
  */
 import { Code, KtError } from '../errors';
-import type { LocalTrackSpec, PluginHandle } from '../gateway/types';
+import type { Jsep, LocalTrackSpec, PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType } from '../types';
 import type { AsyncQueue } from '../util/async-queue';
@@ -12,8 +19,18 @@ import { requestWithEvent } from './request';
 
 const log = getLogger('publisher');
 
+interface Sender {
+  kind: 'audio' | 'video';
+  mid: string;
+}
+
+interface PublishedFeed {
+  stream: MediaStream;
+  senders: Sender[];
+}
+
 export class Publisher {
-  private readonly feeds = new Map<FeedType, MediaStream>();
+  private readonly feeds = new Map<FeedType, PublishedFeed>();
 
   constructor(
     private readonly handle: PluginHandle,
@@ -27,41 +44,122 @@ export class Publisher {
   }
 
   stream(type: FeedType): MediaStream | undefined {
-    return this.feeds.get(type);
+    return this.feeds.get(type)?.stream;
   }
 
   publish(type: FeedType, stream: MediaStream): Promise<void> {
     return this.queue.run(async () => {
-      if (this.feeds.size > 0) {
-        // A second feed on the same PeerConnection (screen next to cam) is a renegotiation that
-        // the screen-share work adds; until then one feed per member.
-        throw new KtError(Code.BAD_REQUEST, `already publishing ${[...this.feeds.keys()].join(',')}`);
-      }
-      const tracks: LocalTrackSpec[] = [];
-      const audio = stream.getAudioTracks().find((t) => t.readyState === 'live');
-      const video = stream.getVideoTracks().find((t) => t.readyState === 'live');
-      if (audio) tracks.push({ kind: 'audio', track: audio });
-      if (video) tracks.push({ kind: 'video', track: video });
-      if (tracks.length === 0) throw new KtError(Code.INVALID_PARAMETER, 'the stream has no live audio or video track');
-
+      if (this.feeds.has(type)) throw new KtError(Code.BAD_REQUEST, `already publishing ${type}`);
+      const tracks = liveTracks(stream);
+      const first = this.feeds.size === 0;
+      let added: Sender[] = [];
       try {
-        const offer = await this.handle.createOffer(tracks);
-        const mids = this.handle.localMids();
-        const descriptions = tracks.map((t) => ({ mid: mids.get(t.track), description: type }));
-        const { jsep } = await requestWithEvent(
-          this.handle,
-          { request: 'configure', audio: !!audio, video: !!video, descriptions },
-          { jsep: offer, accept: (d) => d.configured === 'ok', timeoutMs: this.timeoutMs },
-        );
-        if (!jsep) throw new KtError(Code.MEDIA_ERROR, 'the gateway did not answer our offer');
-        await this.handle.applyAnswer(jsep);
+        const offer = first ? await this.handle.createOffer(tracks) : await this.handle.renegotiate({ add: tracks });
+        added = this.sendersOf(tracks);
+        await this.configure(offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
       } catch (err) {
-        // Leave no half-negotiated PeerConnection behind: a later publish starts clean.
-        this.handle.hangup();
+        if (first) {
+          // Leave no half-negotiated PeerConnection behind: a later publish starts clean.
+          this.handle.hangup();
+        } else {
+          // Keep the other feed flowing; the senders we added go idle and are recycled later.
+          await this.handle.renegotiate({ stop: added.map((s) => s.mid) }).catch(() => {});
+        }
         throw err;
       }
-      this.feeds.set(type, stream);
-      log.debug('published', type);
+      this.feeds.set(type, { stream, senders: added });
+      log.debug('published', type, added);
     });
   }
+
+  /** Stops sending one feed; the last one ends the PeerConnection (Janus `unpublish`). */
+  unpublish(type: FeedType): Promise<void> {
+    return this.queue.run(async () => {
+      const feed = this.feeds.get(type);
+      if (!feed) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
+      if (this.feeds.size === 1) {
+        await requestWithEvent(this.handle, { request: 'unpublish' }, {
+          accept: (d) => d.unpublished === 'ok',
+          timeoutMs: this.timeoutMs,
+        }).catch((err) => log.warn('unpublish request failed (hanging up anyway)', err));
+        this.handle.hangup();
+      } else {
+        const offer = await this.handle.renegotiate({ stop: feed.senders.map((s) => s.mid) });
+        await this.configure(offer, this.allSenders().filter((s) => s.type !== type));
+      }
+      this.feeds.delete(type);
+      log.debug('unpublished', type);
+    });
+  }
+
+  /**
+   * Sends another stream's tracks in place of a feed's, with `replaceTrack` (no renegotiation) for
+   * the kinds the feed already sends; a kind it did not send yet needs one renegotiation.
+   */
+  replace(type: FeedType, stream: MediaStream): Promise<void> {
+    return this.queue.run(async () => {
+      const feed = this.feeds.get(type);
+      if (!feed) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
+      const tracks = liveTracks(stream);
+      const missing: LocalTrackSpec[] = [];
+      for (const kind of ['audio', 'video'] as const) {
+        const sender = feed.senders.find((s) => s.kind === kind);
+        const track = tracks.find((t) => t.kind === kind)?.track ?? null;
+        if (sender) await this.handle.replaceTrack(sender.mid, track);
+        else if (track) missing.push({ kind, track });
+      }
+      if (missing.length > 0) {
+        const offer = await this.handle.renegotiate({ add: missing });
+        const added = this.sendersOf(missing);
+        await this.configure(offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
+        feed.senders.push(...added);
+      }
+      feed.stream = stream;
+    });
+  }
+
+  /** Changes what the room sees as our display (name and state); works before publishing too. */
+  setDisplay(display: string): Promise<void> {
+    return this.queue.run(async () => {
+      await requestWithEvent(this.handle, { request: 'configure', display }, {
+        accept: (d) => d.configured === 'ok',
+        timeoutMs: this.timeoutMs,
+      });
+    });
+  }
+
+  private async configure(offer: Jsep, senders: (Sender & { type: FeedType })[]): Promise<void> {
+    const descriptions = senders.map((s) => ({ mid: s.mid, description: s.type }));
+    const { jsep } = await requestWithEvent(
+      this.handle,
+      { request: 'configure', descriptions },
+      { jsep: offer, accept: (d) => d.configured === 'ok', timeoutMs: this.timeoutMs },
+    );
+    if (!jsep) throw new KtError(Code.MEDIA_ERROR, 'the gateway did not answer our offer');
+    await this.handle.applyAnswer(jsep);
+  }
+
+  private allSenders(): (Sender & { type: FeedType })[] {
+    return [...this.feeds].flatMap(([type, feed]) => feed.senders.map((s) => ({ ...s, type })));
+  }
+
+  private sendersOf(tracks: LocalTrackSpec[]): Sender[] {
+    const mids = this.handle.localMids();
+    return tracks.map((t) => {
+      const mid = mids.get(t.track);
+      if (mid === undefined) throw new KtError(Code.MEDIA_ERROR, `no m-line for the ${t.kind} track`);
+      return { kind: t.kind, mid };
+    });
+  }
+}
+
+/** At most one live audio and one live video track: what a Knowledgetalk feed carries. */
+function liveTracks(stream: MediaStream): LocalTrackSpec[] {
+  const tracks: LocalTrackSpec[] = [];
+  const audio = stream.getAudioTracks().find((t) => t.readyState === 'live');
+  const video = stream.getVideoTracks().find((t) => t.readyState === 'live');
+  if (audio) tracks.push({ kind: 'audio', track: audio });
+  if (video) tracks.push({ kind: 'video', track: video });
+  if (tracks.length === 0) throw new KtError(Code.INVALID_PARAMETER, 'the stream has no live audio or video track');
+  return tracks;
 }

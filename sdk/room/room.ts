@@ -1,13 +1,15 @@
 /**
  * A joined VideoRoom: our publisher handle (in the room under our userId), the member table fed by
- * its events, our published feeds and our subscriptions.
+ * its events, our published feeds, our subscriptions and the room's message channel.
  */
 import { Code, KtError } from '../errors';
 import type { GatewaySession, PluginData, PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
-import { MemberTable, seedFromJoined, translateRoomEvent } from './members';
+import { listOf } from '../util/list-of';
+import { MemberTable, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
+import { Messenger, type Envelope } from './messenger';
 import { Publisher } from './publisher';
 import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
@@ -16,15 +18,19 @@ import { decodeRoomMeta, encodeDisplay, type RoomMeta } from './wire-format';
 const log = getLogger('room');
 const VIDEOROOM = 'janus.plugin.videoroom';
 
+/** Who we are; the Client owns it and editUserInfo changes it. */
 export interface Self {
   userId: string;
   name: string;
   device: string;
+  /** Camera / microphone switches: published camera tracks are enabled accordingly. */
+  video: boolean;
+  audio: boolean;
 }
 
 export interface JoinParams {
   session: GatewaySession;
-  /** A handle for synchronous room requests (list, listparticipants, destroy). */
+  /** A handle for synchronous room requests (list, listparticipants, destroy, kick). */
   control: PluginHandle;
   roomId: string;
   self: Self;
@@ -38,7 +44,10 @@ export class Room {
   readonly members: MemberTable;
   private readonly publisher: Publisher;
   private readonly subscriber: Subscriber;
+  private messenger?: Messenger;
   private left = false;
+  /** Called after every room event: 1:1 receivers wait here for the sender's feed to show up. */
+  private readonly eventWatchers = new Set<() => void>();
 
   private constructor(
     private readonly params: JoinParams,
@@ -48,8 +57,7 @@ export class Room {
   ) {
     const { roomId, self, timeoutMs } = params;
     this.members = new MemberTable(meta.host);
-    const queue = new AsyncQueue();
-    this.publisher = new Publisher(handle, queue, timeoutMs);
+    this.publisher = new Publisher(handle, new AsyncQueue(), timeoutMs);
     this.subscriber = new Subscriber({
       attach: () => params.session.attach(VIDEOROOM),
       roomId,
@@ -65,6 +73,10 @@ export class Room {
 
   get id(): string {
     return this.params.roomId;
+  }
+
+  get isHost(): boolean {
+    return this.meta.host === this.params.self.userId;
   }
 
   /** Enters a room: checks it exists, has space and does not have us yet, then joins as publisher. */
@@ -89,13 +101,7 @@ export class Room {
 
       const { data } = await requestWithEvent(
         handle,
-        {
-          request: 'join',
-          ptype: 'publisher',
-          room: roomId,
-          id: self.userId,
-          display: encodeDisplay({ name: self.name, device: self.device }),
-        },
+        { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) },
         { accept: (d) => d.videoroom === 'joined', timeoutMs },
       );
       const meta = decodeRoomMeta(data.description);
@@ -106,6 +112,7 @@ export class Room {
         await room.leave();
         throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
       }
+      room.openMessenger();
       return room;
     } catch (err) {
       await handle?.detach();
@@ -115,16 +122,16 @@ export class Room {
 
   /** Ourselves as a member, as the others see us. */
   selfMember(): Member {
-    const { userId, name, device } = this.params.self;
+    const { userId, name, device, video, audio } = this.params.self;
     const cam = this.publisher.stream('cam');
     return {
       id: userId,
       userId,
       name,
-      userType: userId === this.meta.host ? 'host' : 'guest',
+      userType: this.isHost ? 'host' : 'guest',
       device,
-      video: !!cam?.getVideoTracks().length,
-      audio: !!cam?.getAudioTracks().length,
+      video: video && !!cam?.getVideoTracks().length,
+      audio: audio && !!cam?.getAudioTracks().length,
       publishing: this.publisher.isPublishing('cam') || this.publisher.isPublishing('screen'),
     };
   }
@@ -136,16 +143,109 @@ export class Room {
     return out;
   }
 
-  publish(type: FeedType, stream: MediaStream): Promise<void> {
+  // --- media we send ---
+
+  async publish(type: FeedType, stream: MediaStream): Promise<void> {
     this.assertIn();
-    return this.publisher.publish(type, stream);
+    if (type === 'screen') this.assertNobodyElseShares();
+    await this.publisher.publish(type, stream);
+    if (type === 'cam') this.applySwitches();
   }
 
-  subscribe(userId: string, type: FeedType): Promise<MediaStream> {
+  unpublish(type: FeedType): Promise<void> {
     this.assertIn();
-    if (userId === this.params.self.userId) throw new KtError(Code.INVALID_PARAMETER, 'cannot subscribe to yourself');
-    if (!this.members.has(userId)) throw new KtError(Code.INVALID_PARAMETER, `${userId} is not in the room`);
+    return this.publisher.unpublish(type);
+  }
+
+  isPublishing(type: FeedType): boolean {
+    return this.publisher.isPublishing(type);
+  }
+
+  async replaceCamera(stream: MediaStream): Promise<void> {
+    this.assertIn();
+    await this.publisher.replace('cam', stream);
+    this.applySwitches();
+  }
+
+  /** The original's 1:1 send: publish the feed, then tell that member so its SDK receives it. */
+  async publishP2P(userId: string, type: FeedType, stream: MediaStream): Promise<void> {
+    this.assertMember(userId);
+    const current = this.publisher.stream(type);
+    if (!current) await this.publish(type, stream);
+    else if (current !== stream) await this.publisher.replace(type, stream);
+    await this.requireMessenger().send({ k: 'p2p', t: type }, userId);
+  }
+
+  /** Turns published camera tracks on/off per our switches (editUserInfo). */
+  applySwitches(): void {
+    const cam = this.publisher.stream('cam');
+    cam?.getVideoTracks().forEach((t) => (t.enabled = this.params.self.video));
+    cam?.getAudioTracks().forEach((t) => (t.enabled = this.params.self.audio));
+  }
+
+  // --- media we receive ---
+
+  subscribe(userId: string, type: FeedType): Promise<MediaStream> {
+    this.assertMember(userId);
     return this.subscriber.subscribe(userId, type, this.members.streamsOf(userId, type));
+  }
+
+  unsubscribe(userId: string, type: FeedType): Promise<void> {
+    this.assertIn();
+    return this.subscriber.unsubscribe(userId, type);
+  }
+
+  /** getStream: a member's camera as we receive it, ours, or 'screen' (ours or the sharer's). */
+  streamOf(id: string): MediaStream | undefined {
+    const selfId = this.params.self.userId;
+    if (id === 'screen') {
+      const sharer = this.members.sharer();
+      return this.publisher.stream('screen') ?? (sharer ? this.subscriber.streamOf(sharer, 'screen') : undefined);
+    }
+    if (id === selfId) return this.publisher.stream('cam');
+    return this.subscriber.streamOf(id, 'cam');
+  }
+
+  allStreams(): Record<string, MediaStream> {
+    const out: Record<string, MediaStream> = {};
+    for (const id of [this.params.self.userId, ...this.members.all().map((m) => m.userId), 'screen']) {
+      const stream = this.streamOf(id);
+      if (stream) out[id] = stream;
+    }
+    return out;
+  }
+
+  // --- messages and user state ---
+
+  send(body: Envelope, to?: string): Promise<void> {
+    if (to !== undefined) this.assertMember(to);
+    else this.assertIn();
+    return this.requireMessenger().send(body, to);
+  }
+
+  /** Publishes our name and switches in our display, so memberList and late joiners see them. */
+  async announceUserInfo(broadcast: boolean): Promise<void> {
+    this.assertIn();
+    this.applySwitches();
+    await this.publisher.setDisplay(encodeDisplay(this.params.self));
+    const { name, video, audio } = this.params.self;
+    if (broadcast) await this.requireMessenger().send({ k: 'user', name, video, audio });
+  }
+
+  // --- host powers ---
+
+  async kick(userId: string): Promise<void> {
+    this.assertMember(userId);
+    await this.params.control.send({ request: 'kick', room: this.id, id: userId });
+  }
+
+  /** Destroys the room for everyone; we are out of it without a presence event of our own. */
+  async destroy(): Promise<void> {
+    this.assertIn();
+    await this.messenger?.destroyRoom();
+    this.left = true;
+    await this.params.control.send({ request: 'destroy', room: this.id });
+    await this.release();
   }
 
   /** Our PeerConnections in this room (publisher, subscriber), for stats and tests. */
@@ -155,7 +255,7 @@ export class Room {
     );
   }
 
-  /** Leaves the room and frees both handles; destroys the room if it asked for that and is empty. */
+  /** Leaves the room and frees every handle; destroys the room if it asked for that and is empty. */
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
@@ -168,8 +268,30 @@ export class Room {
     } catch (err) {
       log.warn('leave request failed (detaching anyway)', err);
     }
-    await this.handle.detach();
     if (this.meta.destroy) await this.destroyIfEmpty();
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    await Promise.all([this.subscriber.close(), this.messenger?.close(), this.handle.detach()]);
+  }
+
+  private openMessenger(): void {
+    const { session, roomId, self, timeoutMs } = this.params;
+    const messenger = new Messenger({
+      attach: (plugin) => session.attach(plugin),
+      roomId,
+      userId: self.userId,
+      display: self.name,
+      timeoutMs,
+    });
+    messenger.events.on('message', ({ from, whisper, body }) => this.onMessage(from, whisper, body));
+    this.messenger = messenger;
+  }
+
+  private requireMessenger(): Messenger {
+    if (!this.messenger) throw new KtError(Code.BAD_REQUEST, 'not in a room');
+    return this.messenger;
   }
 
   private async destroyIfEmpty(): Promise<void> {
@@ -177,6 +299,7 @@ export class Room {
     try {
       const data = await control.send({ request: 'listparticipants', room: roomId });
       if (listOf(data, 'participants').length === 0) {
+        await this.messenger?.destroyRoom();
         await control.send({ request: 'destroy', room: roomId });
         log.debug('destroyed empty room', roomId);
       }
@@ -189,27 +312,99 @@ export class Room {
   private onEvent(data: PluginData): void {
     if (this.left) return;
     try {
-      if (data.videoroom === 'destroyed' || (data.videoroom === 'event' && data.leaving === 'ok' && data.reason)) {
-        log.info('removed from room', this.id, data);
-        this.left = true;
-        void this.subscriber.close();
-        void this.handle.detach();
-        this.params.onRemoved(this);
-        return;
+      if (data.videoroom === 'destroyed') return this.removed('destroyed');
+      if (data.videoroom === 'event' && data.leaving === 'ok' && data.reason === 'kicked') return this.removed('kicked');
+      const { self, onPresence } = this.params;
+      for (const p of translateRoomEvent(this.members, this.id, self.userId, data)) {
+        this.releaseGoneFeeds(p);
+        onPresence(p);
       }
-      if (data.videoroom !== 'event') return;
-      for (const p of translateRoomEvent(this.members, this.id, this.params.self.userId, data)) this.params.onPresence(p);
+      this.eventWatchers.forEach((watch) => watch());
     } catch (err) {
       log.error('could not handle room event', data, err);
     }
   }
 
+  /**
+   * A feed we receive went away: its stream ends and its m-lines are released for reuse. Janus
+   * does not always renegotiate a subscriber when a publisher merely disables a stream.
+   */
+  private releaseGoneFeeds(p: PresenceDetail): void {
+    if (p.type !== 'unpublish' && p.type !== 'leave') return;
+    const gone: FeedType[] = p.type === 'unpublish' ? [p.feedType] : ['cam', 'screen'];
+    for (const type of gone) {
+      if (!this.subscriber.isSubscribed(p.user, type)) continue;
+      this.subscriber.unsubscribe(p.user, type).catch((err) => log.debug('release of a gone feed failed', err));
+    }
+  }
+
+  /** The gateway put us out (kicked, room destroyed): free everything and tell the app. */
+  private removed(reason: 'kicked' | 'destroyed'): void {
+    log.info('removed from room', this.id, reason);
+    this.left = true;
+    void this.release();
+    this.params.onRemoved(this);
+    this.params.onPresence({ eventOp: 'presence', roomId: this.id, type: 'kickOut', user: this.params.self.userId, reason });
+  }
+
+  private onMessage(from: string, whisper: boolean, body: Envelope): void {
+    if (this.left) return;
+    const base = { eventOp: 'presence' as const, roomId: this.id, user: from };
+    const { onPresence } = this.params;
+    switch (body.k) {
+      case 'chat':
+        return onPresence({ ...base, type: 'chat', message: body.m, whisper });
+      case 'inform':
+        return onPresence({ ...base, type: 'inform', message: body.m, whisper });
+      case 'user':
+        this.members.setInfo(from, { name: body.name, video: body.video, audio: body.audio });
+        return onPresence({ ...base, type: 'editUserInfo', name: body.name, video: body.video, audio: body.audio });
+      case 'p2p':
+        this.receiveP2P(from, body.t).catch((err) => log.warn(`could not receive the 1:1 ${body.t} of ${from}`, err));
+        return;
+    }
+  }
+
+  /** A member sent us its feed 1:1: receive it (once Janus lists it), then say `subscribed`. */
+  private async receiveP2P(from: string, type: FeedType): Promise<void> {
+    const streams = await this.feedOf(from, type);
+    await this.subscriber.subscribe(from, type, streams);
+    if (this.left) return;
+    this.params.onPresence({ eventOp: 'presence', roomId: this.id, type: 'subscribed', user: from, cam: type === 'cam', feedType: type });
+  }
+
+  /** The member's feed once it is in the table (the notice can overtake Janus's `publishers` event). */
+  private feedOf(userId: string, type: FeedType): Promise<PublishedStream[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const streams = this.members.streamsOf(userId, type);
+        if (streams.length > 0 || this.left) done();
+      };
+      const timer = setTimeout(() => done(), this.params.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.eventWatchers.delete(check);
+        const streams = this.members.streamsOf(userId, type);
+        if (streams.length > 0) resolve(streams);
+        else reject(new KtError(Code.GATEWAY_TIMEOUT, `${userId} never published ${type}`));
+      };
+      this.eventWatchers.add(check);
+      check();
+    });
+  }
+
   private assertIn(): void {
     if (this.left) throw new KtError(Code.BAD_REQUEST, 'not in a room');
   }
-}
 
-function listOf(data: unknown, key: string): Record<string, unknown>[] {
-  const list = (data as Record<string, unknown> | undefined)?.[key];
-  return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+  private assertMember(userId: string): void {
+    this.assertIn();
+    if (userId === this.params.self.userId) throw new KtError(Code.INVALID_PARAMETER, 'that is yourself');
+    if (!this.members.has(userId)) throw new KtError(Code.INVALID_PARAMETER, `${userId} is not in the room`);
+  }
+
+  private assertNobodyElseShares(): void {
+    const sharer = this.members.sharer();
+    if (sharer) throw new KtError(Code.ALREADY_SHARING, `${sharer} is sharing a screen`);
+  }
 }

@@ -23,6 +23,13 @@ interface StreamRef {
   mid: string;
 }
 
+interface HandedOutStream {
+  stream: MediaStream;
+  keys: string[];
+  /** receiving track → the clone of it in `stream` */
+  clones: Map<MediaStreamTrack, MediaStreamTrack>;
+}
+
 interface Waiter {
   keys: string[];
   resolve: () => void;
@@ -30,6 +37,13 @@ interface Waiter {
 }
 
 const keyOf = (feed: string, mid: string) => `${feed}\u0000${mid}`;
+const streamId = (feed: string, type: FeedType) => `${feed}\u0000${type}`;
+
+/** Ends a handed-out stream: its tracks stop, as the app would see a feed that is gone. */
+function endStream(entry: HandedOutStream): void {
+  entry.clones.forEach((clone) => clone.stop());
+  entry.clones.clear();
+}
 
 export interface SubscriberDeps {
   attach: () => Promise<PluginHandle>;
@@ -51,8 +65,13 @@ export class Subscriber {
   private pending: StreamRef[] = [];
   private flushScheduled = false;
   private waiters = new Set<Waiter>();
-  /** The MediaStream handed out per feed (and the streams it holds), so repeated calls return the same one. */
-  private readonly streams = new Map<string, { stream: MediaStream; keys: string[] }>();
+  /**
+   * The MediaStream handed out per feed, so repeated calls return the same one. It holds clones of
+   * the receiving tracks: apps stop the tracks of a stream they are done with (the original SDK's
+   * samples do), and stopping a receiver's own track would break the m-line Janus later recycles
+   * for another feed. Clones also let removePeer end the stream it returned.
+   */
+  private readonly streams = new Map<string, HandedOutStream>();
 
   constructor(private readonly deps: SubscriberDeps) {}
 
@@ -73,11 +92,47 @@ export class Subscriber {
     return this.streamFor(feed, type, keys);
   }
 
+  /** Whether `subscribe` handed out this feed and it was not released since. */
+  isSubscribed(feed: string, type: FeedType): boolean {
+    return this.streams.has(streamId(feed, type));
+  }
+
+  /** The stream handed out for a feed, if any. */
+  streamOf(feed: string, type: FeedType): MediaStream | undefined {
+    return this.streams.get(streamId(feed, type))?.stream;
+  }
+
+  /**
+   * Stops receiving a feed (Janus `unsubscribe`); the stream handed out for it ends (its tracks are
+   * stopped), whether or not the gateway still had the feed.
+   */
+  async unsubscribe(feed: string, type: FeedType): Promise<void> {
+    const entry = this.streams.get(streamId(feed, type));
+    if (!entry) throw new KtError(Code.BAD_REQUEST, `not receiving ${type} of ${feed}`);
+    this.streams.delete(streamId(feed, type));
+    endStream(entry);
+    this.pending = this.pending.filter((p) => !entry.keys.includes(keyOf(p.feed, p.mid)));
+    const streams = entry.keys
+      .filter((k) => this.mapping.has(k) && !this.stillWanted(k))
+      .map((k) => {
+        const [f, mid] = k.split('\u0000');
+        return { feed: f, mid };
+      });
+    if (streams.length === 0 || this.closed) return;
+    await this.queue.run(async () => {
+      const handle = await this.ensureHandle();
+      await requestWithEvent(handle, { request: 'update', unsubscribe: streams }, {
+        accept: (d) => d.videoroom === 'updated' || d.videoroom === 'updating',
+        timeoutMs: this.deps.timeoutMs,
+      });
+    });
+  }
+
   /** Tears the subscription down (leaving the room). */
   async close(): Promise<void> {
     this.closed = true;
     this.failWaiters(new KtError(Code.BAD_REQUEST, 'left the room'));
-    this.streams.forEach(({ stream }) => stream.getTracks().forEach((t) => stream.removeTrack(t)));
+    this.streams.forEach(endStream);
     this.streams.clear();
     const handle = this.handle && (await this.handle.catch(() => undefined));
     await handle?.detach();
@@ -87,29 +142,43 @@ export class Subscriber {
     return this.current?.peerConnection();
   }
 
+  private stillWanted(key: string): boolean {
+    return [...this.streams.values()].some((e) => e.keys.includes(key));
+  }
+
   private streamFor(feed: string, type: FeedType, keys: string[]): MediaStream {
-    const id = `${feed}\u0000${type}`;
+    const id = streamId(feed, type);
     let entry = this.streams.get(id);
     if (!entry) {
-      entry = { stream: new MediaStream(), keys };
+      entry = { stream: new MediaStream(), keys, clones: new Map() };
       this.streams.set(id, entry);
     }
     entry.keys = keys;
-    return this.syncStream(entry.stream, keys);
+    this.syncStream(entry);
+    return entry.stream;
   }
 
-  /** Makes `stream` hold exactly the receiving tracks of `keys`. */
-  private syncStream(stream: MediaStream, keys: string[]): MediaStream {
+  /** Makes the stream hold a clone of exactly the receiving tracks of its keys. */
+  private syncStream(entry: HandedOutStream): void {
     const handle = this.current;
     const wanted = new Set<MediaStreamTrack>();
-    for (const k of keys) {
+    for (const k of entry.keys) {
       const mid = this.mapping.get(k);
       const track = mid !== undefined ? handle?.remoteTrack(mid) : undefined;
       if (track) wanted.add(track);
     }
-    stream.getTracks().forEach((t) => wanted.has(t) || stream.removeTrack(t));
-    wanted.forEach((t) => stream.getTracks().includes(t) || stream.addTrack(t));
-    return stream;
+    for (const [source, clone] of entry.clones) {
+      if (wanted.has(source)) continue;
+      entry.stream.removeTrack(clone);
+      clone.stop();
+      entry.clones.delete(source);
+    }
+    for (const source of wanted) {
+      if (entry.clones.has(source)) continue;
+      const clone = source.clone();
+      entry.clones.set(source, clone);
+      entry.stream.addTrack(clone);
+    }
   }
 
   private ensureHandle(): Promise<PluginHandle> {
@@ -195,7 +264,7 @@ export class Subscriber {
     await handle.send({ request: 'start' }, answer);
     this.mapping = mappingFrom(summary);
     // Feeds that went away lose their tracks, so a reused m-line never shows in a stale stream.
-    this.streams.forEach(({ stream, keys }) => this.syncStream(stream, keys));
+    this.streams.forEach((entry) => this.syncStream(entry));
     for (const w of [...this.waiters]) {
       if (w.keys.every((k) => this.mapping.has(k))) {
         this.waiters.delete(w);

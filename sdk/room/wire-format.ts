@@ -15,6 +15,8 @@ export interface RoomMeta {
   capacity: number | null;
   /** Destroy the room when its last member leaves. */
   destroy: boolean;
+  /** Made by createRoom (the original's 1:1 "P2P" room), served by the same SFU. */
+  p2p: boolean;
   talkingNoty: boolean;
   createdAt: number;
 }
@@ -29,6 +31,7 @@ export function decodeRoomMeta(description: unknown): RoomMeta {
     host: '',
     capacity: null,
     destroy: false,
+    p2p: false,
     talkingNoty: false,
     createdAt: 0,
   };
@@ -39,6 +42,7 @@ export function decodeRoomMeta(description: unknown): RoomMeta {
     host: typeof parsed.host === 'string' ? parsed.host : '',
     capacity: typeof parsed.capacity === 'number' && parsed.capacity > 0 ? parsed.capacity : null,
     destroy: parsed.destroy === true,
+    p2p: parsed.p2p === true,
     talkingNoty: parsed.talkingNoty === true,
     createdAt: typeof parsed.createdAt === 'number' ? parsed.createdAt : 0,
   };
@@ -47,6 +51,9 @@ export function decodeRoomMeta(description: unknown): RoomMeta {
 export interface DisplayInfo {
   name: string;
   device: string;
+  /** The member's camera / microphone switch (editUserInfo); true unless turned off. */
+  video: boolean;
+  audio: boolean;
 }
 
 export function encodeDisplay(info: DisplayInfo): string {
@@ -55,10 +62,12 @@ export function encodeDisplay(info: DisplayInfo): string {
 
 export function decodeDisplay(display: unknown): DisplayInfo {
   const parsed = parsePrefixed(display);
-  if (!parsed) return { name: typeof display === 'string' ? display : '', device: '' };
+  if (!parsed) return { name: typeof display === 'string' ? display : '', device: '', video: true, audio: true };
   return {
     name: typeof parsed.name === 'string' ? parsed.name : '',
     device: typeof parsed.device === 'string' ? parsed.device : '',
+    video: parsed.video !== false,
+    audio: parsed.audio !== false,
   };
 }
 

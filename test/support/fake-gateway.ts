@@ -52,6 +52,11 @@ export class FakeHandle implements PluginHandle {
   async createOffer(): Promise<Jsep> {
     return { type: 'offer', sdp: 'fake-offer' };
   }
+  async renegotiate(): Promise<Jsep> {
+    return { type: 'offer', sdp: 'fake-reoffer' };
+  }
+  async replaceTrack(): Promise<void> {}
+  async sendData(): Promise<void> {}
   async createAnswer(): Promise<Jsep> {
     return { type: 'answer', sdp: 'fake-answer' };
   }
@@ -60,7 +65,7 @@ export class FakeHandle implements PluginHandle {
     return new Map();
   }
   remoteTrack(mid: string): MediaStreamTrack | undefined {
-    if (!this.tracks.has(mid)) this.tracks.set(mid, { id: `track-${mid}`, kind: 'video' } as MediaStreamTrack);
+    if (!this.tracks.has(mid)) this.tracks.set(mid, fakeTrack(`track-${mid}`));
     return this.tracks.get(mid);
   }
   peerConnection(): RTCPeerConnection | undefined {
@@ -70,6 +75,20 @@ export class FakeHandle implements PluginHandle {
   async detach(): Promise<void> {
     this.detached = true;
   }
+}
+
+/** A receiving track as far as the SDK uses one: it is cloned for the app and the clone stopped. */
+function fakeTrack(id: string): MediaStreamTrack {
+  const track = {
+    id,
+    kind: 'video',
+    readyState: 'live',
+    clone: () => ({ ...fakeTrack(`${id}-clone`), source: track }),
+    stop() {
+      this.readyState = 'ended';
+    },
+  };
+  return track as unknown as MediaStreamTrack;
 }
 
 export class FakeGateway {

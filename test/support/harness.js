@@ -12,6 +12,16 @@
   }
   window.RTCPeerConnection = TrackedPC;
 
+  // The SDK hands out clones of receiving tracks; remember each clone's receiving track so the
+  // audio check can read that receiver's stats.
+  const sourceOf = new WeakMap();
+  const nativeClone = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function clone() {
+    const copy = nativeClone.call(this);
+    sourceOf.set(copy, sourceOf.get(this) ?? this);
+    return copy;
+  };
+
   const presence = [];
   const events = [];
   const received = new Map();
@@ -81,8 +91,9 @@
       const read = async () => {
         for (const pc of pcs) {
           if (pc.connectionState === 'closed') continue;
-          if (!pc.getReceivers().some((r) => r.track === track)) continue;
-          const stats = await pc.getStats(track);
+          const source = sourceOf.get(track) ?? track;
+          if (!pc.getReceivers().some((r) => r.track === source)) continue;
+          const stats = await pc.getStats(source);
           for (const s of stats.values()) if (s.type === 'inbound-rtp') return s.totalSamplesReceived ?? 0;
         }
         return 0;
@@ -93,6 +104,92 @@
       const second = await read();
       sink.remove();
       return { first, second };
+    },
+    /** A stream made in the page, kept under `name` for `use`: getUserMedia, or a canvas. */
+    async gum(name, constraints) {
+      window.localStreams = window.localStreams || {};
+      window.localStreams[name] = await navigator.mediaDevices.getUserMedia(constraints);
+      return true;
+    },
+    /**
+     * A canvas source filled with `color` (a moving square keeps the encoder busy), standing in for
+     * a screen or a second camera; with `tone`, plus a loud oscillator as its audio.
+     */
+    canvas(name, color, { tone = false, width = 320, height = 240 } = {}) {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const g = canvas.getContext('2d');
+      let x = 0;
+      const draw = () => {
+        g.fillStyle = color;
+        g.fillRect(0, 0, width, height);
+        g.fillStyle = '#000';
+        g.fillRect((x = (x + 4) % width), 4, 16, 16);
+      };
+      draw();
+      setInterval(draw, 66);
+      const stream = canvas.captureStream(15);
+      if (tone) {
+        const ctx = new AudioContext();
+        const osc = ctx.createOscillator();
+        const dest = ctx.createMediaStreamDestination();
+        osc.connect(dest);
+        osc.start();
+        stream.addTrack(dest.stream.getAudioTracks()[0]);
+      }
+      window.localStreams = window.localStreams || {};
+      window.localStreams[name] = stream;
+      return true;
+    },
+    /** Calls kt[method]; an argument `{ $stream: name }` stands for a stream made with gum/canvas. */
+    async use(method, ...args) {
+      const real = args.map((a) => (a && typeof a === 'object' && '$stream' in a ? window.localStreams[a.$stream] : a));
+      const r = await this.kt[method](...real);
+      if (r instanceof MediaStream) return { audio: r.getAudioTracks().length, video: r.getVideoTracks().length };
+      return r === undefined ? null : JSON.parse(JSON.stringify(r));
+    },
+    /** Takes what getStream(id) returns as the received stream of `userId`/`type`, for the frame checks. */
+    adopt(userId, type, id) {
+      const stream = this.kt.getStream(id);
+      if (!stream) return false;
+      received.set(`${userId}/${type}`, stream);
+      return { audio: stream.getAudioTracks().length, video: stream.getVideoTracks().length };
+    },
+    /** readyState of each track of a received stream. */
+    trackStates(userId, type = 'cam') {
+      const stream = received.get(`${userId}/${type}`);
+      return stream ? stream.getTracks().map((t) => t.readyState) : null;
+    },
+    /** The centre pixel [r, g, b] of the next frame decoded from a received stream. */
+    async pixel(userId, type = 'cam', timeoutMs = 10000) {
+      const stream = received.get(`${userId}/${type}`);
+      if (!stream) return null;
+      const v = document.createElement('video');
+      v.muted = true;
+      v.srcObject = stream;
+      document.body.append(v);
+      v.play().catch(() => {});
+      const ok = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        v.requestVideoFrameCallback(() => (clearTimeout(timer), resolve(true)));
+      });
+      let rgb = null;
+      if (ok) {
+        const c = document.createElement('canvas');
+        c.width = v.videoWidth;
+        c.height = v.videoHeight;
+        const g = c.getContext('2d');
+        g.drawImage(v, 0, 0);
+        rgb = Array.from(g.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data.slice(0, 3));
+      }
+      v.remove();
+      return rgb;
+    },
+    /** The SDP our sending PeerConnection last set locally (changes only when we renegotiate). */
+    senderSdp() {
+      const pc = pcs.find((p) => p.connectionState !== 'closed' && p.getSenders().some((s) => s.track));
+      return pc ? pc.localDescription.sdp : null;
     },
     openPeerConnections() {
       return pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;

@@ -8,7 +8,7 @@ import { encodeRoomMeta } from '../../sdk/room/wire-format';
 import { FakeGateway, type Sent } from '../support/fake-gateway';
 
 const meta = (capacity: number | null) =>
-  encodeRoomMeta({ title: 'T', host: 'h', capacity, destroy: false, talkingNoty: false, createdAt: 1 });
+  encodeRoomMeta({ title: 'T', host: 'h', capacity, destroy: false, p2p: false, talkingNoty: false, createdAt: 1 });
 
 function client(gateway: FakeGateway): Client {
   return new Client({ servers: ['ws://fake'], timeoutMs: 1000, connect: gateway.connect });

@@ -13,7 +13,7 @@ test('joining becomes join with a full Member (id and userId)', () => {
   const t = table();
   const out = translateRoomEvent(t, ROOM, SELF, {
     videoroom: 'event',
-    joining: { id: 'host1', display: encodeDisplay({ name: 'Host', device: 'pc' }) },
+    joining: { id: 'host1', display: encodeDisplay({ name: 'Host', device: 'pc', video: true, audio: true }) },
   });
   expect(out).toEqual([
     {
@@ -89,11 +89,48 @@ test('a stream labelled screen is a separate feed; disabled and data streams are
     ],
   }) as any[];
   expect(out[1].feeds.map((f: any) => f.type)).toEqual(['cam', 'screen']);
+  // Knowledgetalk apps hear of a share through `screen`.
+  expect(out[2]).toEqual({ eventOp: 'presence', type: 'screen', roomId: ROOM, user: 'a' });
+  expect(t.sharer()).toBe('a');
   expect(t.streamsOf('a', 'screen')).toEqual([{ mid: '1', kind: 'video', feedType: 'screen' }]);
-  // The screen stream goes away: unpublish for screen only.
-  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', streams: [cam('0')] }] })).toEqual([
+  // The screen stream goes away (Janus marks it disabled): unpublish and shareStop for screen only.
+  const disabled = { type: 'video', mid: '1', disabled: true };
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', streams: [cam('0'), disabled] }] })).toEqual([
     { eventOp: 'presence', type: 'unpublish', roomId: ROOM, user: 'a', feedType: 'screen' },
+    { eventOp: 'presence', type: 'shareStop', roomId: ROOM, user: 'a' },
   ]);
+  expect(t.sharer()).toBeUndefined();
+});
+
+test('a sharer who leaves stops sharing before leaving', () => {
+  const t = table();
+  translateRoomEvent(t, ROOM, SELF, {
+    videoroom: 'event',
+    publishers: [{ id: 'a', streams: [{ type: 'video', mid: '1', description: 'screen' }] }],
+  });
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([
+    { eventOp: 'presence', type: 'shareStop', roomId: ROOM, user: 'a' },
+    { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' },
+  ]);
+});
+
+test('talking events become presence, the speaker included', () => {
+  const t = table();
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'talking', id: SELF })).toEqual([
+    { eventOp: 'presence', type: 'talking', roomId: ROOM, user: SELF, talking: true },
+  ]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'stopped-talking', id: 'a' })).toEqual([
+    { eventOp: 'presence', type: 'talking', roomId: ROOM, user: 'a', talking: false },
+  ]);
+});
+
+test('a display change updates the member without presence; the camera switch shows in video', () => {
+  const t = table();
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', display: 'kt1:{"name":"A"}', streams: [cam('0')] }] });
+  expect(t.get('a')).toMatchObject({ name: 'A', video: true });
+  const out = translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', id: 'a', display: 'kt1:{"name":"B","video":false}' });
+  expect(out).toEqual([]);
+  expect(t.get('a')).toMatchObject({ name: 'B', video: false, publishing: true });
 });
 
 test('joined seeds attendees and publishers, announcing only the feeds', () => {

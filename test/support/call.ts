@@ -1,0 +1,93 @@
+/**
+ * Fixtures shared by the call tests: one Chromium per test file, member pages closed after each
+ * test, and the end-of-scenario leak check (Admin API, PeerConnections, page errors).
+ */
+import type { Browser } from 'playwright-core';
+import { waitForNoSessions } from './admin';
+import { launchBrowser, MemberPage } from './browser';
+
+/** Registers the browser's lifecycle in the calling test file; returns a page opener. */
+export function useMembers(): (n: number) => Promise<MemberPage[]> {
+  let browser: Browser;
+  const pages: MemberPage[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((p) => p.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async (n: number) => {
+    const members = await Promise.all(Array.from({ length: n }, () => MemberPage.open(browser)));
+    pages.push(...members);
+    return members;
+  };
+}
+
+let roomCounter = 0;
+/** A room id no other test (or earlier run against the same gateway) uses. */
+export const newRoomId = (prefix = 'call') => `${prefix}-${process.pid}-${Date.now()}-${roomCounter++}`;
+
+/** `init` for each member with the given user ids; returns them. */
+export async function initAll(members: MemberPage[], ids: string[]): Promise<string[]> {
+  for (const [i, m] of members.entries()) {
+    expect(await m.call('init', 'cp-code', 'auth-key', ids[i], `Name ${ids[i]}`)).toEqual({ code: '200', userId: ids[i] });
+  }
+  return ids;
+}
+
+/** The first member creates the room (createVideoRoom args after the id), then everyone joins. */
+export async function createAndJoin(members: MemberPage[], roomId: string, ...createArgs: unknown[]): Promise<void> {
+  expect(await members[0].call('createVideoRoom', roomId, ...createArgs)).toEqual({ code: '200', roomId });
+  for (const m of members) expect((await m.call('joinRoom', roomId)).code).toBe('200');
+}
+
+/** Disconnects everyone and proves nothing is left: no session or handle, no open PeerConnection, no page error. */
+export async function disconnectAll(members: MemberPage[]): Promise<void> {
+  for (const m of members) await m.call('disconnect');
+  const usage = await waitForNoSessions();
+  expect(usage).toEqual({ sessions: 0, handles: 0 });
+  for (const m of members) expect(await m.openPeerConnections()).toBe(0);
+  for (const m of members) expect(m.pageErrors).toEqual([]);
+}
+
+/** Waits until a received stream decodes `n` frames; returns the frame report. */
+export async function expectFrames(m: MemberPage, userId: string, type: 'cam' | 'screen', n = 5): Promise<any> {
+  const frames = await m.harness('frames', userId, type, n);
+  expect(frames.frames).toBeGreaterThanOrEqual(n);
+  expect(frames.width).toBeGreaterThan(0);
+  return frames;
+}
+
+/** Polls the centre pixel of a received stream until `test` holds (the source changed); fails after `timeoutMs`. */
+export async function waitForPixel(
+  m: MemberPage,
+  userId: string,
+  type: 'cam' | 'screen',
+  test: (rgb: number[]) => boolean,
+  timeoutMs = 15000,
+): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: number[] | null = null;
+  while (Date.now() < deadline) {
+    last = await m.harness('pixel', userId, type);
+    if (last && test(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`pixel of ${userId}/${type} never matched; last ${JSON.stringify(last)}`);
+}
+
+/** Polls `check` until it holds; fails after `timeoutMs`, saying `what` was awaited. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const isRed = ([r, g, b]: number[]) => r > 180 && g < 80 && b < 80;
+export const isBlue = ([r, g, b]: number[]) => b > 180 && r < 80 && g < 80;
+export const isBlack = ([r, g, b]: number[]) => r < 40 && g < 40 && b < 40;
