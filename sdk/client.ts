@@ -6,7 +6,7 @@ import mitt from 'mitt';
 import { Code, KtError } from './errors';
 import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
 import { getLogger } from './logger';
-import type { Envelope } from './room/messenger';
+import { Messenger, type Envelope } from './room/messenger';
 import { Room, type Self } from './room/room';
 import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
 import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
@@ -49,6 +49,7 @@ export class Client {
   readonly events = mitt<ClientEvents>();
   private session?: GatewaySession;
   private control?: PluginHandle;
+  private messenger?: Messenger;
   private room?: Room;
   private self?: Self;
   /** Room-changing calls run one at a time, so a leave cannot overtake the join it undoes. */
@@ -94,6 +95,12 @@ export class Client {
       this.session = session;
       this.control = control;
       this.self = { userId: userId ?? generateId('U'), name, device, video: true, audio: true };
+      // Set up in the background: joinRoom waits for it only if it is not ready by then.
+      this.messenger = new Messenger({
+        attach: (plugin) => session.attach(plugin),
+        userId: this.self.userId,
+        timeoutMs: this.options.timeoutMs,
+      });
       session.events.on('lost', ({ reason }) => this.onLost(session, reason));
       log.info('connected, session', session.id, 'user', this.self.userId);
       return this.self.userId;
@@ -130,7 +137,7 @@ export class Client {
 
   joinRoom(roomId: string): Promise<JoinResult> {
     return this.ops.run(async () => {
-      const { session, control, self } = this.connected();
+      const { session, control, messenger, self } = this.connected();
       if (this.room) {
         if (this.room.id === roomId) throw new KtError(Code.ALREADY_IN_ROOM, `already in ${roomId}`);
         throw new KtError(Code.BAD_REQUEST, `already in room ${this.room.id}: leave it first`);
@@ -139,6 +146,7 @@ export class Client {
       const room = await Room.join({
         session,
         control,
+        messenger,
         roomId,
         self,
         timeoutMs: this.options.timeoutMs,
@@ -285,12 +293,14 @@ export class Client {
   /** Leaves everything and frees the session; safe to call at any time, any number of times. */
   async disconnect(): Promise<void> {
     this.epoch++;
-    const { room, session } = this;
+    const { room, session, messenger } = this;
     this.room = undefined;
     this.session = undefined;
     this.control = undefined;
+    this.messenger = undefined;
     this.self = undefined;
     if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
+    await messenger?.close();
     if (session) await session.destroy();
   }
 
@@ -301,9 +311,11 @@ export class Client {
     this.events.emit('disconnected', { reason });
   }
 
-  private connected(): { session: GatewaySession; control: PluginHandle; self: NonNullable<Client['self']> } {
-    if (!this.session || !this.control || !this.self) throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
-    return { session: this.session, control: this.control, self: this.self };
+  private connected(): { session: GatewaySession; control: PluginHandle; messenger: Messenger; self: Self } {
+    if (!this.session || !this.control || !this.messenger || !this.self) {
+      throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
+    }
+    return { session: this.session, control: this.control, messenger: this.messenger, self: this.self };
   }
 
   /** A room's metadata from the gateway's list; '441' when there is no such room. */

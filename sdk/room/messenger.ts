@@ -7,10 +7,12 @@
  *   client. TextRoom delivers a message with `to` to that one user only, decided at the gateway.
  * - Plugin messages (the Janus API) cannot address another participant: VideoRoom has no request
  *   that delivers a payload to one member.
- * The cost is one data-only PeerConnection per member. It is opened alongside the VideoRoom join,
- * not before it, so it does not delay joinRoom; sends wait for it.
+ * The cost is one data-only PeerConnection per instance. It is set up in the background right
+ * after init, so by the time the app joins a room, entering the text room is one data-channel
+ * message sent alongside the VideoRoom join: joinRoom resolves with both done, and every message
+ * sent to the room after that reaches us.
  *
- * The text room has the video room's id and is created by whoever joins first; our userId is the
+ * A text room has its video room's id and is created by whoever enters first; our userId is the
  * TextRoom username, so `from` on a message is the sender's userId, as Janus authenticated it.
  */
 import mitt from 'mitt';
@@ -41,14 +43,12 @@ export type Envelope =
   | { k: 'p2p'; t: FeedType };
 
 export type MessengerEvents = {
-  message: { from: string; whisper: boolean; body: Envelope };
+  message: { roomId: string; from: string; whisper: boolean; body: Envelope };
 };
 
 export interface MessengerDeps {
   attach: (plugin: string) => Promise<PluginHandle>;
-  roomId: string;
   userId: string;
-  display: string;
   timeoutMs: number;
 }
 
@@ -62,19 +62,44 @@ export class Messenger {
   private handle?: PluginHandle;
   private closed = false;
   private readonly pending = new Map<string, PendingRequest>();
-  /** Settles when we are in the text room; sends wait for it. */
+  private readonly attaching: Promise<PluginHandle>;
+  /** Settles when the data channel is open; joins and sends wait for it. */
   private readonly ready: Promise<void>;
 
   constructor(private readonly deps: MessengerDeps) {
+    this.attaching = deps.attach(TEXTROOM);
+    this.attaching.catch(() => {}); // reported through `ready`
     this.ready = this.connect();
     // A failed channel is reported by the sends that need it, not as an unhandled rejection.
-    this.ready.catch((err) => log.error('message channel unavailable', err));
+    this.ready.catch((err) => this.closed || log.error('message channel unavailable', err));
+  }
+
+  /** Enters a room's text room (creating it when we are the first). */
+  async join(roomId: string, display: string): Promise<void> {
+    await this.whenReady();
+    const join = { textroom: 'join', room: roomId, username: this.deps.userId, display, history: false };
+    try {
+      await this.request(join);
+    } catch (err) {
+      if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_NO_SUCH_ROOM) throw err;
+      await this.createRoom(roomId);
+      await this.request(join);
+    }
+  }
+
+  async leave(roomId: string): Promise<void> {
+    try {
+      await this.whenReady();
+      await this.request({ textroom: 'leave', room: roomId });
+    } catch (err) {
+      log.debug('text room leave failed', err);
+    }
   }
 
   /** Sends to the whole room, or only to `to`. */
-  async send(body: Envelope, to?: string): Promise<void> {
+  async send(roomId: string, body: Envelope, to?: string): Promise<void> {
     await this.whenReady();
-    const request = { textroom: 'message', room: this.deps.roomId, text: JSON.stringify(body), ...(to ? { to } : {}) };
+    const request = { textroom: 'message', room: roomId, text: JSON.stringify(body), ...(to ? { to } : {}) };
     const deadline = Date.now() + WHISPER_RETRY_MS;
     for (;;) {
       const reply = await this.request(request);
@@ -86,22 +111,23 @@ export class Messenger {
     }
   }
 
-  /** Removes the text room from the gateway (when its video room goes). */
-  async destroyRoom(): Promise<void> {
+  /** Removes a text room from the gateway (when its video room goes). */
+  async destroyRoom(roomId: string): Promise<void> {
     try {
       await this.whenReady();
-      await this.handle?.send({ request: 'destroy', room: this.deps.roomId });
+      await this.handle?.send({ request: 'destroy', room: roomId });
     } catch (err) {
       log.debug('text room not destroyed', err);
     }
   }
 
+  /** Frees the channel at once, even halfway through its setup. */
   async close(): Promise<void> {
     this.closed = true;
-    this.pending.forEach((p) => p.reject(new KtError(Code.BAD_REQUEST, 'left the room')));
+    this.pending.forEach((p) => p.reject(new KtError(Code.BAD_REQUEST, 'disconnected')));
     this.pending.clear();
-    await this.ready.catch(() => {});
-    await this.handle?.detach();
+    const handle = this.handle ?? (await this.attaching.catch(() => undefined));
+    await handle?.detach();
   }
 
   private whenReady(): Promise<void> {
@@ -112,10 +138,10 @@ export class Messenger {
   }
 
   private async connect(): Promise<void> {
-    const { attach, timeoutMs } = this.deps;
-    const handle = await attach(TEXTROOM);
+    const { timeoutMs } = this.deps;
+    const handle = await this.attaching;
     this.handle = handle;
-    if (this.closed) return;
+    if (this.closed) throw new KtError(Code.BAD_REQUEST, 'disconnected');
     handle.events.on('data', ({ text }) => this.onData(text));
     const opened = new Promise<void>((resolve) => handle.events.on('dataOpen', () => resolve()));
     // Janus offers a data-only PeerConnection; we answer it and the data channel opens.
@@ -124,24 +150,11 @@ export class Messenger {
     const answer: Jsep = await handle.createAnswer(jsep);
     await requestWithEvent(handle, { request: 'ack' }, { jsep: answer, accept: (d) => d.textroom === 'event', timeoutMs });
     await withTimeout(opened, timeoutMs, 'text room data channel');
-    if (this.closed) return;
-    await this.join();
   }
 
-  private async join(): Promise<void> {
-    const join = { textroom: 'join', room: this.deps.roomId, username: this.deps.userId, display: this.deps.display, history: false };
+  private async createRoom(roomId: string): Promise<void> {
     try {
-      await this.request(join);
-    } catch (err) {
-      if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_NO_SUCH_ROOM) throw err;
-      await this.createRoom();
-      await this.request(join);
-    }
-  }
-
-  private async createRoom(): Promise<void> {
-    try {
-      await this.handle!.send({ request: 'create', room: this.deps.roomId, is_private: true, permanent: false });
+      await this.handle!.send({ request: 'create', room: roomId, is_private: true, permanent: false });
     } catch (err) {
       // Two members joining at once both try; the second finds the room made.
       if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_ROOM_EXISTS) throw err;
@@ -178,7 +191,9 @@ export class Messenger {
     }
     if (data.textroom !== 'message' || typeof data.from !== 'string' || data.from === this.deps.userId) return;
     const body = parseEnvelope(data.text);
-    if (body) this.events.emit('message', { from: data.from, whisper: data.whisper === true, body });
+    if (body && typeof data.room === 'string') {
+      this.events.emit('message', { roomId: data.room, from: data.from, whisper: data.whisper === true, body });
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import type { FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
 import { listOf } from '../util/list-of';
 import { MemberTable, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
-import { Messenger, type Envelope } from './messenger';
+import type { Envelope, Messenger, MessengerEvents } from './messenger';
 import { Publisher } from './publisher';
 import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
@@ -32,6 +32,8 @@ export interface JoinParams {
   session: GatewaySession;
   /** A handle for synchronous room requests (list, listparticipants, destroy, kick). */
   control: PluginHandle;
+  /** The instance's message channel (chat, inform, user info, 1:1 notices). */
+  messenger: Messenger;
   roomId: string;
   self: Self;
   timeoutMs: number;
@@ -44,7 +46,8 @@ export class Room {
   readonly members: MemberTable;
   private readonly publisher: Publisher;
   private readonly subscriber: Subscriber;
-  private messenger?: Messenger;
+  /** Whether we entered the room's text room; messages need it, the call does not. */
+  private chatJoined = false;
   private left = false;
   /** Called after every room event: 1:1 receivers wait here for the sender's feed to show up. */
   private readonly eventWatchers = new Set<() => void>();
@@ -66,6 +69,7 @@ export class Room {
     });
     this.initialFeeds = seedFromJoined(this.members, roomId, self.userId, joined);
     handle.events.on('message', ({ data }) => this.onEvent(data));
+    params.messenger.events.on('message', this.onMessage);
   }
 
   /** `publish` presence for members who published before we came, fired once joinRoom resolved. */
@@ -99,20 +103,42 @@ export class Room {
       const capacity = decodeRoomMeta(listed?.description).capacity;
       if (capacity !== null && ids.length >= capacity) throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
 
-      const { data } = await requestWithEvent(
-        handle,
-        { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) },
-        { accept: (d) => d.videoroom === 'joined', timeoutMs },
-      );
+      // Room events that arrive after `joined` but before the Room listens (the text room join may
+      // still be running) are kept and replayed, so no publish/leave is lost.
+      const early: PluginData[] = [];
+      let joinedSeen = false;
+      const keepEarly = ({ data }: { data: PluginData }) => {
+        if (joinedSeen) early.push(data);
+        else joinedSeen = data.videoroom === 'joined';
+      };
+      handle.events.on('message', keepEarly);
+      // The text room is entered alongside the video room: one more data-channel message, no wait.
+      const [videoJoin, textJoin] = await Promise.allSettled([
+        requestWithEvent(
+          handle,
+          { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) },
+          { accept: (d) => d.videoroom === 'joined', timeoutMs },
+        ),
+        params.messenger.join(roomId, self.name),
+      ]);
+      if (videoJoin.status === 'rejected') {
+        handle.events.off('message', keepEarly);
+        if (textJoin.status === 'fulfilled') await params.messenger.leave(roomId);
+        throw videoJoin.reason;
+      }
+      const { data } = videoJoin.value;
       const meta = decodeRoomMeta(data.description);
+      handle.events.off('message', keepEarly);
       const room = new Room(params, handle, meta, data);
+      early.forEach((event) => room.onEvent(event));
+      room.chatJoined = textJoin.status === 'fulfilled';
+      if (!room.chatJoined) log.error('no message channel in this room (chat, inform, 1:1 unavailable)', (textJoin as PromiseRejectedResult).reason);
       // Two members racing for the last place both passed the check above; Janus orders joins,
       // so the later one sees the room over capacity here and steps back out.
       if (meta.capacity !== null && room.members.size + 1 > meta.capacity) {
         await room.leave();
         throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
       }
-      room.openMessenger();
       return room;
     } catch (err) {
       await handle?.detach();
@@ -173,7 +199,7 @@ export class Room {
     const current = this.publisher.stream(type);
     if (!current) await this.publish(type, stream);
     else if (current !== stream) await this.publisher.replace(type, stream);
-    await this.requireMessenger().send({ k: 'p2p', t: type }, userId);
+    await this.send({ k: 'p2p', t: type }, userId);
   }
 
   /** Turns published camera tracks on/off per our switches (editUserInfo). */
@@ -217,10 +243,11 @@ export class Room {
 
   // --- messages and user state ---
 
-  send(body: Envelope, to?: string): Promise<void> {
+  async send(body: Envelope, to?: string): Promise<void> {
     if (to !== undefined) this.assertMember(to);
     else this.assertIn();
-    return this.requireMessenger().send(body, to);
+    if (!this.chatJoined) throw new KtError(Code.SERVER_ERROR, 'no message channel in this room');
+    await this.params.messenger.send(this.id, body, to);
   }
 
   /** Publishes our name and switches in our display, so memberList and late joiners see them. */
@@ -229,7 +256,7 @@ export class Room {
     this.applySwitches();
     await this.publisher.setDisplay(encodeDisplay(this.params.self));
     const { name, video, audio } = this.params.self;
-    if (broadcast) await this.requireMessenger().send({ k: 'user', name, video, audio });
+    if (broadcast) await this.send({ k: 'user', name, video, audio });
   }
 
   // --- host powers ---
@@ -242,7 +269,7 @@ export class Room {
   /** Destroys the room for everyone; we are out of it without a presence event of our own. */
   async destroy(): Promise<void> {
     this.assertIn();
-    await this.messenger?.destroyRoom();
+    await this.params.messenger.destroyRoom(this.id);
     this.left = true;
     await this.params.control.send({ request: 'destroy', room: this.id });
     await this.release();
@@ -273,25 +300,13 @@ export class Room {
   }
 
   private async release(): Promise<void> {
-    await Promise.all([this.subscriber.close(), this.messenger?.close(), this.handle.detach()]);
-  }
-
-  private openMessenger(): void {
-    const { session, roomId, self, timeoutMs } = this.params;
-    const messenger = new Messenger({
-      attach: (plugin) => session.attach(plugin),
-      roomId,
-      userId: self.userId,
-      display: self.name,
-      timeoutMs,
-    });
-    messenger.events.on('message', ({ from, whisper, body }) => this.onMessage(from, whisper, body));
-    this.messenger = messenger;
-  }
-
-  private requireMessenger(): Messenger {
-    if (!this.messenger) throw new KtError(Code.BAD_REQUEST, 'not in a room');
-    return this.messenger;
+    const { messenger } = this.params;
+    messenger.events.off('message', this.onMessage);
+    await Promise.all([
+      this.subscriber.close(),
+      this.chatJoined ? messenger.leave(this.id) : undefined,
+      this.handle.detach(),
+    ]);
   }
 
   private async destroyIfEmpty(): Promise<void> {
@@ -299,7 +314,7 @@ export class Room {
     try {
       const data = await control.send({ request: 'listparticipants', room: roomId });
       if (listOf(data, 'participants').length === 0) {
-        await this.messenger?.destroyRoom();
+        await this.params.messenger.destroyRoom(roomId);
         await control.send({ request: 'destroy', room: roomId });
         log.debug('destroyed empty room', roomId);
       }
@@ -347,8 +362,9 @@ export class Room {
     this.params.onPresence({ eventOp: 'presence', roomId: this.id, type: 'kickOut', user: this.params.self.userId, reason });
   }
 
-  private onMessage(from: string, whisper: boolean, body: Envelope): void {
-    if (this.left) return;
+  /** An arrow function: it is subscribed to and unsubscribed from the messenger by identity. */
+  private readonly onMessage = ({ roomId, from, whisper, body }: MessengerEvents['message']): void => {
+    if (this.left || roomId !== this.id) return;
     const base = { eventOp: 'presence' as const, roomId: this.id, user: from };
     const { onPresence } = this.params;
     switch (body.k) {
@@ -363,7 +379,7 @@ export class Room {
         this.receiveP2P(from, body.t).catch((err) => log.warn(`could not receive the 1:1 ${body.t} of ${from}`, err));
         return;
     }
-  }
+  };
 
   /** A member sent us its feed 1:1: receive it (once Janus lists it), then say `subscribed`. */
   private async receiveP2P(from: string, type: FeedType): Promise<void> {

@@ -24,20 +24,37 @@ export interface Sent {
 /** Returns sync data, `undefined` for an ack, or throws a KtError; may push events on the handle. */
 export type Reply = (sent: Sent, handle: FakeHandle) => PluginData | undefined | Promise<PluginData | undefined>;
 
+const TEXTROOM = 'janus.plugin.textroom';
+
 export class FakeHandle implements PluginHandle {
   readonly events = mitt<HandleEvents>();
   readonly tracks = new Map<string, MediaStreamTrack>();
   detached = false;
 
+  /** What went over the data channel (TextRoom requests), parsed. */
+  readonly data: Record<string, any>[] = [];
+
   constructor(
     readonly id: number,
+    readonly plugin: string,
     private readonly gateway: FakeGateway,
   ) {}
 
   async send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
     const sent = { handle: this.id, body: body as Record<string, any>, jsep };
     this.gateway.sent.push(sent);
+    if (this.plugin === TEXTROOM) return this.textRoomSetup(body);
     return this.gateway.reply(sent, this);
+  }
+
+  /** TextRoom's data-channel setup as Janus does it: an offer, then our answer, then the channel opens. */
+  private textRoomSetup(body: Record<string, unknown>): PluginData | undefined {
+    if (body.request === 'setup') this.emit({ textroom: 'event', result: 'ok' }, { type: 'offer', sdp: 'fake-data-offer' });
+    if (body.request === 'ack') {
+      this.emit({ textroom: 'event', result: 'ok' });
+      setTimeout(() => this.events.emit('dataOpen', undefined), 0);
+    }
+    return undefined;
   }
 
   /** Pushes an event as Janus would, after the current call stack. */
@@ -56,7 +73,12 @@ export class FakeHandle implements PluginHandle {
     return { type: 'offer', sdp: 'fake-reoffer' };
   }
   async replaceTrack(): Promise<void> {}
-  async sendData(): Promise<void> {}
+  async sendData(text: string): Promise<void> {
+    const request = JSON.parse(text) as Record<string, any>;
+    this.data.push(request);
+    const reply = this.gateway.dataReply(request) ?? { textroom: 'success' };
+    setTimeout(() => this.events.emit('data', { text: JSON.stringify({ ...reply, transaction: request.transaction }) }), 0);
+  }
   async createAnswer(): Promise<Jsep> {
     return { type: 'answer', sdp: 'fake-answer' };
   }
@@ -98,20 +120,28 @@ export class FakeGateway {
   destroyed = 0;
   private nextId = 1;
 
+  /** The reply to a TextRoom data-channel request; undefined means `success`. */
+  dataReply: (request: Record<string, any>) => Record<string, unknown> | undefined = () => undefined;
+
   constructor(public reply: Reply = () => undefined) {}
 
-  attach = async (): Promise<FakeHandle> => {
-    const handle = new FakeHandle(this.nextId++, this);
+  attach = async (plugin = 'janus.plugin.videoroom'): Promise<FakeHandle> => {
+    const handle = new FakeHandle(this.nextId++, plugin, this);
     this.handles.push(handle);
     return handle;
   };
+
+  /** The handles attached to one plugin, in order. */
+  handlesOf(plugin: 'videoroom' | 'textroom'): FakeHandle[] {
+    return this.handles.filter((h) => h.plugin === `janus.plugin.${plugin}`);
+  }
 
   connect: ConnectGateway = async () => {
     this.sessions++;
     const session: GatewaySession = {
       id: 1,
       events: mitt<SessionEvents>(),
-      attach: () => this.attach(),
+      attach: (plugin: string) => this.attach(plugin),
       destroy: async () => {
         this.destroyed++;
       },

@@ -191,6 +191,12 @@
       const pc = pcs.find((p) => p.connectionState !== 'closed' && p.getSenders().some((s) => s.track));
       return pc ? pc.localDescription.sdp : null;
     },
+    /** What each open PeerConnection carries: media m-lines and whether it has a data channel. */
+    openPeerConnectionKinds() {
+      return pcs
+        .filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed')
+        .map((pc) => ({ media: pc.getTransceivers().length, data: !!pc.sctp }));
+    },
     openPeerConnections() {
       return pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;
     },

@@ -23,7 +23,7 @@ test('joining an unknown room is 441 and leaves no handle attached', async () =>
   const c = client(gateway);
   await c.init('me', 'Me', '', 'token');
   await expect(c.joinRoom('nope')).rejects.toMatchObject({ code: '441', janusCode: 426 });
-  const publisherHandle = gateway.handles[1];
+  const publisherHandle = gateway.handlesOf('videoroom')[1];
   expect(publisherHandle.detached).toBe(true);
   expect(c.roomId).toBeUndefined();
   expect(gateway.requests('join')).toHaveLength(0);
@@ -39,7 +39,7 @@ test('a full room is 444 before any join is sent', async () => {
   await c.init('me', 'Me', '', 'token');
   await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
   expect(gateway.requests('join')).toHaveLength(0);
-  expect(gateway.handles[1].detached).toBe(true);
+  expect(gateway.handlesOf('videoroom')[1].detached).toBe(true);
 });
 
 test('losing the race for the last place: the later joiner leaves again and gets 444', async () => {
@@ -58,7 +58,7 @@ test('losing the race for the last place: the later joiner leaves again and gets
   await c.init('me', 'Me', '', 'token');
   await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
   expect(gateway.requests('leave')).toHaveLength(1);
-  expect(gateway.handles[1].detached).toBe(true);
+  expect(gateway.handlesOf('videoroom')[1].detached).toBe(true);
   expect(c.roomId).toBeUndefined();
 });
 
@@ -85,5 +85,5 @@ test('disconnect during a join backs the join out and destroys the session', asy
   expect(c.roomId).toBeUndefined();
   expect(c.userId).toBeUndefined();
   expect(gateway.destroyed).toBe(1);
-  expect(gateway.handles[1].detached).toBe(true);
+  expect(gateway.handlesOf('videoroom')[1].detached).toBe(true);
 });
