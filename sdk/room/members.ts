@@ -171,9 +171,10 @@ export function translateRoomEvent(
   for (const key of ['leaving', 'kicked'] as const) {
     const id = data[key];
     if (!isOther(id) || !table.has(id)) continue;
-    // A sharer who leaves stops sharing: the app may be showing the screen large.
+    // The feeds of a member who leaves go first, so an app that follows feeds (and a screen it shows
+    // large) needs no special case for leaving.
     const { removed } = table.setStreams(id, []);
-    out.push(...feedsGone(base, id, removed).filter((p) => p.type === 'shareStop'));
+    out.push(...feedsGone(base, id, removed));
     table.remove(id);
     out.push({ ...base, type: 'leave', user: id });
   }

@@ -197,6 +197,13 @@
         .filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed')
         .map((pc) => ({ media: pc.getTransceivers().length, data: !!pc.sctp }));
     },
+    /** m-lines currently receiving media, over every open PeerConnection. */
+    receivingMlines() {
+      return pcs
+        .filter((pc) => pc.connectionState !== 'closed')
+        .flatMap((pc) => pc.getTransceivers())
+        .filter((t) => t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv').length;
+    },
     openPeerConnections() {
       return pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;
     },

@@ -102,13 +102,14 @@ test('a stream labelled screen is a separate feed; disabled and data streams are
   expect(t.sharer()).toBeUndefined();
 });
 
-test('a sharer who leaves stops sharing before leaving', () => {
+test('a member who leaves unpublishes its feeds (and stops sharing) before leaving', () => {
   const t = table();
   translateRoomEvent(t, ROOM, SELF, {
     videoroom: 'event',
     publishers: [{ id: 'a', streams: [{ type: 'video', mid: '1', description: 'screen' }] }],
   });
   expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([
+    { eventOp: 'presence', type: 'unpublish', roomId: ROOM, user: 'a', feedType: 'screen' },
     { eventOp: 'presence', type: 'shareStop', roomId: ROOM, user: 'a' },
     { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' },
   ]);
