@@ -35,6 +35,55 @@ test('before init: room calls are refused with 400, publish/subscribe with false
   expect(await a.call('getRoomId')).toBeNull();
 });
 
+test('before init: the rest of the API answers 400 / false / nothing, never throws', async () => {
+  const results = await a.page.evaluate(async () => {
+    const kt = (window as any).harness.kt;
+    const stream = new MediaStream();
+    const calls: [string, unknown[]][] = [
+      ['createRoom', []],
+      ['memberList', ['some-room']],
+      ['destroyRoom', ['some-room']],
+      ['kickOut', ['someone']],
+      ['chat', ['hi']],
+      ['inform', [{ a: 1 }]],
+      ['editUserInfo', ['name']],
+      ['screenStart', [stream]],
+      ['shareStop', []],
+      ['removePeer', ['someone', 'cam']],
+      ['removeLocalPeer', ['someone', 'cam']],
+      ['changeLocalStream', [stream]],
+      ['publishP2P', ['someone', 'cam', stream]],
+    ];
+    const out: Record<string, unknown> = {};
+    for (const [method, args] of calls) {
+      const r = await kt[method](...args);
+      out[method] = typeof r === 'object' && r !== null ? r.code : r;
+    }
+    out.getStream = kt.getStream('someone') ?? null;
+    out.getAllStreams = kt.getAllStreams();
+    out.getName = kt.getName() ?? null;
+    return out;
+  });
+  expect(results).toEqual({
+    createRoom: '400',
+    memberList: '400',
+    destroyRoom: '400',
+    kickOut: '400',
+    chat: '400',
+    inform: '400',
+    editUserInfo: '400',
+    screenStart: '400',
+    shareStop: '400',
+    removePeer: false,
+    removeLocalPeer: false,
+    changeLocalStream: false,
+    publishP2P: false,
+    getStream: null,
+    getAllStreams: {},
+    getName: null,
+  });
+});
+
 test('init: missing, empty and wrong-type arguments', async () => {
   expect(await code(a, 'init')).toBe('421');
   expect(await code(a, 'init', '')).toBe('421');
