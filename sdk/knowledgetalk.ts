@@ -70,29 +70,23 @@ export class Knowledgetalk extends EventTarget {
     destroy: unknown = true,
     talkingNoty: unknown = false,
   ): Promise<RoomResult> {
-    return result('createVideoRoom', async () => {
-      const params = {
-        roomId: optionalId(roomId, 'roomId', 'R'),
-        title: optionalText(title, 'title') ?? '',
-        capacity: optionalCapacity(capacity),
-        destroy: requireBoolean(destroy, 'destroy'),
-        talkingNoty: requireBoolean(talkingNoty, 'talkingNoty'),
-        p2p: false,
-      };
-      return { roomId: await this.client.createVideoRoom(params) };
-    });
+    return this.create('createVideoRoom', { roomId, title, capacity, destroy, talkingNoty, p2p: false });
   }
 
   /** The original's 1:1 ("P2P") room: here a two-member room on the same SFU. */
   createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true): Promise<RoomResult> {
-    return result('createRoom', async () => {
+    return this.create('createRoom', { roomId, title, capacity, destroy, talkingNoty: false, p2p: true });
+  }
+
+  private create(op: string, args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty', unknown> & { p2p: boolean }) {
+    return result(op, async () => {
       const params = {
-        roomId: optionalId(roomId, 'roomId', 'R'),
-        title: optionalText(title, 'title') ?? '',
-        capacity: optionalCapacity(capacity),
-        destroy: requireBoolean(destroy, 'destroy'),
-        talkingNoty: false,
-        p2p: true,
+        roomId: optionalId(args.roomId, 'roomId', 'R'),
+        title: optionalText(args.title, 'title') ?? '',
+        capacity: optionalCapacity(args.capacity),
+        destroy: requireBoolean(args.destroy, 'destroy'),
+        talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
+        p2p: args.p2p,
       };
       return { roomId: await this.client.createVideoRoom(params) };
     });

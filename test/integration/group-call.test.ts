@@ -2,33 +2,10 @@
  * The Knowledgetalk group-call flow (SPEC §2) between Chromium pages on a real Janus, proven by
  * decoded frames on every receiving side, and checked for leaks with the Admin API.
  */
-import type { Browser } from 'playwright-core';
-import { waitForNoSessions } from '../support/admin';
-import { launchBrowser, MemberPage } from '../support/browser';
+import type { MemberPage } from '../support/browser';
+import { disconnectAll, newRoomId, useMembers } from '../support/call';
 
-let browser: Browser;
-const pages: MemberPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function openMembers(n: number): Promise<MemberPage[]> {
-  const members = await Promise.all(Array.from({ length: n }, () => MemberPage.open(browser)));
-  pages.push(...members);
-  return members;
-}
-
-let roomCounter = 0;
-const newRoomId = () => `call-${process.pid}-${Date.now()}-${roomCounter++}`;
+const openMembers = useMembers();
 
 /** init, then the first member creates the room; everyone joins and publishes the fake camera. */
 async function joinAndPublish(members: MemberPage[], roomId: string): Promise<string[]> {
@@ -66,14 +43,6 @@ async function expectEveryoneSeesEveryone(members: MemberPage[], ids: string[]):
       }
     }),
   );
-}
-
-async function disconnectAll(members: MemberPage[]): Promise<void> {
-  for (const m of members) await m.call('disconnect');
-  const usage = await waitForNoSessions();
-  expect(usage).toEqual({ sessions: 0, handles: 0 });
-  for (const m of members) expect(await m.openPeerConnections()).toBe(0);
-  for (const m of members) expect(m.pageErrors).toEqual([]);
 }
 
 test('two members see and hear each other', async () => {
