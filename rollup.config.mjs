@@ -53,4 +53,33 @@ export default [
     external,
     plugins: [dts()],
   },
+  ...serverBuilds(),
 ];
+
+/**
+ * Issue 5: `knowledgetalk-janus/server` (token and TURN credential helpers) for Node only, as
+ * dist/server.cjs, dist/server.mjs and dist/server.d.ts. Its own entries and tsconfig (Node types),
+ * so nothing of it can reach the browser builds above.
+ */
+function serverBuilds() {
+  const input = 'sdk/server/index.ts';
+  const tsconfig = './sdk/server/tsconfig.json';
+  const nodeBuiltins = [/^node:/];
+  return [
+    {
+      input,
+      output: [
+        { file: 'dist/server.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+        { file: 'dist/server.mjs', format: 'es', sourcemap: true },
+      ],
+      external: nodeBuiltins,
+      plugins: [typescript({ tsconfig, declaration: false, outDir: undefined })],
+    },
+    {
+      input,
+      output: { file: 'dist/server.d.ts', format: 'es' },
+      external: nodeBuiltins,
+      plugins: [dts({ tsconfig })],
+    },
+  ];
+}

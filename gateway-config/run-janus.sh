@@ -13,6 +13,11 @@
 #   JANUS_ADMIN_PORT    HTTP Admin API          default 7088
 #   JANUS_ADMIN_SECRET  Admin API secret        default kt-local-admin
 #   JANUS_DEBUG_LEVEL   0-7                     default 4
+#   JANUS_TOKEN_SECRET  secure mode: token_auth = true with this
+#                       token_auth_secret (HMAC-signed tokens, see
+#                       mint-token.cjs)             default unset (off)
+#   JANUS_API_SECRET    api_secret (for server-side tools; a request with
+#                       it needs no token)          default unset (off)
 # When any of them is set, the .jcfg files are copied to a fresh temporary
 # folder and rewritten there, so the committed files always stay the
 # defaults. That folder is removed once Janus has exited.
@@ -59,6 +64,8 @@ http_port="${JANUS_HTTP_PORT:-}"
 admin_port="${JANUS_ADMIN_PORT:-}"
 admin_secret="${JANUS_ADMIN_SECRET:-}"
 debug_level="${JANUS_DEBUG_LEVEL:-}"
+token_secret="${JANUS_TOKEN_SECRET:-}"
+api_secret="${JANUS_API_SECRET:-}"
 
 [ -z "$ws_port" ] || check_port JANUS_WS_PORT "$ws_port"
 [ -z "$http_port" ] || check_port JANUS_HTTP_PORT "$http_port"
@@ -66,15 +73,18 @@ debug_level="${JANUS_DEBUG_LEVEL:-}"
 if [ -n "$debug_level" ] && ! [[ "$debug_level" =~ ^[0-7]$ ]]; then
 	die "JANUS_DEBUG_LEVEL must be 0-7, got '$debug_level'"
 fi
-if [ -n "$admin_secret" ]; then
+check_secret() { # name value
 	# It ends up inside a "..." libconfig string and a sed replacement.
-	case "$admin_secret" in
-		*'"'* | *'\'* | *$'\n'* | *$'\r'*) die "JANUS_ADMIN_SECRET must not contain quotes, backslashes or newlines" ;;
+	case "$2" in
+		*'"'* | *'\'* | *$'\n'* | *$'\r'*) die "$1 must not contain quotes, backslashes or newlines" ;;
 	esac
-fi
+}
+[ -z "$admin_secret" ] || check_secret JANUS_ADMIN_SECRET "$admin_secret"
+[ -z "$token_secret" ] || check_secret JANUS_TOKEN_SECRET "$token_secret"
+[ -z "$api_secret" ] || check_secret JANUS_API_SECRET "$api_secret"
 
 conf="$here"
-if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level" ]; then
+if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret" ]; then
 	conf="$(mktemp -d "${TMPDIR:-/tmp}/kt-janus-conf.XXXXXX")"
 	cp "$here"/*.jcfg "$conf"/
 
@@ -87,11 +97,26 @@ if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level" ]; then
 		value="${value//|/\\|}"
 		sed -E -i "0,/^([[:space:]]*${key}[[:space:]]*=[[:space:]]*)(\"[^\"]*\"|[^[:space:]#]+)/s||\\1${value}|" "$file"
 	}
+	# add_general FILE SETTING: adds a setting the committed file leaves
+	# unset (commented out) at the top of its general: { } group.
+	add_general() {
+		local file="$conf/$1" line="$2" key="${2%% *}"
+		grep -q '^general: {' "$file" || die "no 'general: {' group in $1"
+		! grep -Eq "^[[:space:]]*${key}[[:space:]]*=" "$file" || die "$1 already sets '$key'"
+		line="${line//&/\\&}"
+		line="${line//|/\\|}"
+		sed -i "0,/^general: {/s||&\n\t${line}|" "$file"
+	}
 	[ -z "$ws_port" ] || rewrite janus.transport.websockets.jcfg ws_port "$ws_port"
 	[ -z "$http_port" ] || rewrite janus.transport.http.jcfg port "$http_port"
 	[ -z "$admin_port" ] || rewrite janus.transport.http.jcfg admin_port "$admin_port"
 	[ -z "$admin_secret" ] || rewrite janus.jcfg admin_secret "\"$admin_secret\""
 	[ -z "$debug_level" ] || rewrite janus.jcfg debug_level "$debug_level"
+	if [ -n "$token_secret" ]; then
+		add_general janus.jcfg "token_auth_secret = \"$token_secret\""
+		add_general janus.jcfg "token_auth = true"
+	fi
+	[ -z "$api_secret" ] || add_general janus.jcfg "api_secret = \"$api_secret\""
 
 	# Remove the temporary folder once Janus (which will be this very pid
 	# after exec) has exited. Detached from our stdout/stderr so it never

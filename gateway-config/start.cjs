@@ -5,6 +5,7 @@
  * runnable on its own:
  *
  *   node gateway-config/start.cjs      # default ports, until Ctrl-C
+ *   JANUS_TOKEN_SECRET=... node gateway-config/start.cjs   # secure mode (token auth)
  *
  * Plain CommonJS for Node >= 20, Node built-ins only. Types: start.d.cts.
  */
@@ -22,6 +23,15 @@ const DEFAULTS = Object.freeze({
   httpPort: 8088,
   adminPort: 7088,
   adminSecret: 'kt-local-admin',
+});
+/**
+ * Secrets for trying secure mode (token auth) locally and in the tests, like the local admin
+ * secret above: known to everyone, so the production profile refuses them and the bundle must
+ * never contain them (test/unit/no-secrets.test.ts).
+ */
+const LOCAL_SECURE_SECRETS = Object.freeze({
+  tokenSecret: 'kt-local-token-secret',
+  apiSecret: 'kt-local-api-secret',
 });
 const START_TIMEOUT_MS = 20000;
 const STOP_GRACE_MS = 5000;
@@ -188,6 +198,10 @@ async function startOnce(opts, ports) {
   setEnv('JANUS_ADMIN_PORT', ports.admin, DEFAULTS.adminPort);
   setEnv('JANUS_ADMIN_SECRET', adminSecret, DEFAULTS.adminSecret);
   if (opts.debugLevel !== undefined) env.JANUS_DEBUG_LEVEL = String(opts.debugLevel);
+  // Secure mode only when asked for: a secret left in the caller's environment must not turn a
+  // plain startGateway() into a gateway that refuses the SDK's placeholder authKey.
+  setEnv('JANUS_TOKEN_SECRET', opts.tokenSecret, undefined);
+  setEnv('JANUS_API_SECRET', opts.apiSecret, undefined);
 
   let logStream = null;
   if (opts.logFile) {
@@ -314,6 +328,9 @@ async function startOnce(opts, ports) {
         // The secret works (get_status needs it; info and ping do not).
         const status = await adminRequest(adminUrl, adminSecret, { janus: 'get_status' });
         if (status.janus !== 'success') throw new HardFailure(`Admin API rejected get_status: ${JSON.stringify(status.error)}`);
+        if (status.status.token_auth !== Boolean(opts.tokenSecret)) {
+          throw new HardFailure(`token_auth is ${status.status.token_auth}, expected ${Boolean(opts.tokenSecret)}`);
+        }
         // The Janus API over HTTP is ours too.
         const res = await fetch(`${httpUrl}/info`, { signal: AbortSignal.timeout(2000) });
         const httpInfo = await res.json();
@@ -338,6 +355,8 @@ async function startOnce(opts, ports) {
     httpUrl,
     adminUrl,
     adminSecret,
+    tokenSecret: opts.tokenSecret,
+    apiSecret: opts.apiSecret,
     ports: { ...ports },
     pid: child.pid,
     exited,
@@ -384,6 +403,7 @@ module.exports = {
   listHandles,
   countHandles,
   DEFAULTS,
+  LOCAL_SECURE_SECRETS,
 };
 
 if (require.main === module) {
@@ -393,12 +413,18 @@ if (require.main === module) {
       httpPort: process.env.JANUS_HTTP_PORT ? Number(process.env.JANUS_HTTP_PORT) : undefined,
       adminPort: process.env.JANUS_ADMIN_PORT ? Number(process.env.JANUS_ADMIN_PORT) : undefined,
       adminSecret: process.env.JANUS_ADMIN_SECRET || undefined,
+      tokenSecret: process.env.JANUS_TOKEN_SECRET || undefined,
+      apiSecret: process.env.JANUS_API_SECRET || undefined,
       logFile: process.env.JANUS_LOG_FILE || undefined,
     });
     console.log(`\nJanus gateway is up (pid ${gw.pid})`);
     console.log(`  WebSocket  ${gw.wsUrl}`);
     console.log(`  HTTP       ${gw.httpUrl}`);
     console.log(`  Admin API  ${gw.adminUrl}  (admin_secret "${gw.adminSecret}")`);
+    if (gw.tokenSecret) {
+      console.log('  Token auth ON: init() needs a token, e.g. from');
+      console.log('             JANUS_TOKEN_SECRET=... node gateway-config/mint-token.cjs');
+    }
     console.log('Ctrl-C to stop.');
     let stopping = false;
     gw.exited.then(({ code, signal }) => {

@@ -19,6 +19,13 @@ export interface StartGatewayOptions {
   quiet?: boolean;
   /** How long to wait for Janus to answer, in ms. Default 20000. */
   timeoutMs?: number;
+  /**
+   * Secure mode: `token_auth = true` with this `token_auth_secret`, so every Janus API request
+   * needs a signed token (createToken from `knowledgetalk-janus/server`). Default: off.
+   */
+  tokenSecret?: string;
+  /** `api_secret` (a request carrying it needs no token; for server-side tools). Default: off. */
+  apiSecret?: string;
 }
 
 export interface GatewayPorts {
@@ -35,6 +42,10 @@ export interface Gateway {
   /** e.g. "http://127.0.0.1:7088/admin" */
   adminUrl: string;
   adminSecret: string;
+  /** The token_auth_secret when started in secure mode. */
+  tokenSecret?: string;
+  /** The api_secret, when one was set. */
+  apiSecret?: string;
   ports: GatewayPorts;
   /** Process id of Janus itself. */
   pid: number;
@@ -81,4 +92,10 @@ export const DEFAULTS: Readonly<{
   httpPort: number;
   adminPort: number;
   adminSecret: string;
+}>;
+
+/** Well-known secrets for trying secure mode locally and in tests; the production profile refuses them. */
+export const LOCAL_SECURE_SECRETS: Readonly<{
+  tokenSecret: string;
+  apiSecret: string;
 }>;

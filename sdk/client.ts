@@ -3,7 +3,7 @@
  * room at a time. Methods throw KtError; the facade turns that into result codes.
  */
 import mitt from 'mitt';
-import { Code, KtError } from './errors';
+import { asSecretError, Code, KtError } from './errors';
 import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
 import { getLogger } from './logger';
 import { Messenger, type Envelope } from './room/messenger';
@@ -11,7 +11,7 @@ import { Room, type Self } from './room/room';
 import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
 import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
 import { AsyncQueue } from './util/async-queue';
-import { generateId } from './util/ids';
+import { generateId, generateSecret } from './util/ids';
 import { listOf } from './util/list-of';
 
 const log = getLogger('client');
@@ -37,6 +37,10 @@ export interface CreateRoomParams {
   talkingNoty: boolean;
   /** createRoom: the original's 1:1 room, on the same SFU. */
   p2p: boolean;
+  /** Needed to join (wrong or missing: '401'). */
+  pin?: string;
+  /** Needed, at the gateway, to kick and destroy; generated when absent. Only the creator holds it. */
+  secret?: string;
 }
 
 export interface UserInfoChange {
@@ -56,6 +60,8 @@ export class Client {
   private readonly ops = new AsyncQueue();
   /** Bumped by disconnect(), so calls that were in flight notice and back out. */
   private epoch = 0;
+  /** The secrets of the rooms this instance created: what makes us their host at the gateway. */
+  private readonly hostSecrets = new Map<string, string>();
 
   constructor(private readonly options: ClientOptions) {}
 
@@ -109,10 +115,13 @@ export class Client {
 
   createVideoRoom(params: CreateRoomParams): Promise<string> {
     return this.ops.run(async () => {
-      const { control, self } = this.connected();
+      const { control, messenger, self } = this.connected();
+      const secret = params.secret ?? generateSecret();
+      const access = { secret, ...(params.pin === undefined ? {} : { pin: params.pin }) };
       await control.send({
         request: 'create',
         room: params.roomId,
+        ...access,
         description: encodeRoomMeta({
           title: params.title,
           host: self.userId,
@@ -131,11 +140,14 @@ export class Client {
         // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
         audio_active_packets: 50,
       });
+      this.hostSecrets.set(params.roomId, secret);
+      // The text room gets the same PIN and secret; if this fails, the first joiner creates it.
+      await messenger.createRoom(params.roomId, access).catch((err) => log.warn('text room not created', err));
       return params.roomId;
     });
   }
 
-  joinRoom(roomId: string): Promise<JoinResult> {
+  joinRoom(roomId: string, pin?: string): Promise<JoinResult> {
     return this.ops.run(async () => {
       const { session, control, messenger, self } = this.connected();
       if (this.room) {
@@ -148,6 +160,8 @@ export class Client {
         control,
         messenger,
         roomId,
+        pin,
+        secret: this.hostSecrets.get(roomId),
         self,
         timeoutMs: this.options.timeoutMs,
         onPresence: (detail) => this.events.emit('presence', detail),
@@ -265,16 +279,19 @@ export class Client {
 
   destroyRoom(roomId: string): Promise<void> {
     return this.ops.run(async () => {
-      const { control, self } = this.connected();
+      const { control, messenger, self } = this.connected();
       const room = this.room?.id === roomId ? this.room : undefined;
       const host = room ? room.meta.host : (await this.roomMeta(roomId)).host;
       if (host !== self.userId) throw new KtError(Code.NOT_PERMITTED, 'only the host may destroy the room');
       if (room) {
-        this.room = undefined;
         await room.destroy();
+        this.room = undefined;
       } else {
-        await control.send({ request: 'destroy', room: roomId });
+        const secret = this.hostSecrets.get(roomId);
+        await control.send({ request: 'destroy', room: roomId, ...(secret ? { secret } : {}) }).catch(asSecretError);
+        await messenger.destroyRoom(roomId, secret);
       }
+      this.hostSecrets.delete(roomId);
     });
   }
 
@@ -299,6 +316,8 @@ export class Client {
     this.control = undefined;
     this.messenger = undefined;
     this.self = undefined;
+    // Host rights end with the connection: a later init, maybe as someone else, starts without them.
+    this.hostSecrets.clear();
     if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
     await messenger?.close();
     if (session) await session.destroy();

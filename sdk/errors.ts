@@ -112,6 +112,22 @@ export function coreError(raw: unknown): KtError {
   return new KtError(Code.GATEWAY_TIMEOUT, `Gateway unreachable: ${text}`, undefined, text);
 }
 
+/** VideoRoom's missing (429) or wrong (433) room PIN at join: to the app, '401'. */
+export function asPinError(err: unknown): never {
+  if (err instanceof KtError && (err.janusCode === 429 || err.janusCode === 433)) {
+    throw new KtError(Code.UNAUTHORIZED, 'wrong or missing room PIN', err.janusCode, err.reason);
+  }
+  throw err;
+}
+
+/** VideoRoom's missing (429) or wrong (433) room secret on a host action: '413', not the host. */
+export function asSecretError(err: unknown): never {
+  if (err instanceof KtError && (err.janusCode === 429 || err.janusCode === 433)) {
+    throw new KtError(Code.NOT_PERMITTED, 'the gateway refused: not the host (room secret)', err.janusCode, err.reason);
+  }
+  throw err;
+}
+
 /** Anything caught at the facade, as a KtError (a bug in our code becomes '599', logged). */
 export function toKtError(err: unknown): KtError {
   if (err instanceof KtError) return err;

@@ -63,23 +63,29 @@ export class Knowledgetalk extends EventTarget {
     return this.client.disconnect().catch((err) => log.error('disconnect', err));
   }
 
+  /**
+   * `options` (extension): `pin` to make joining need it, `secret` to choose the room secret that
+   * makes you its host at the gateway (generated when absent; kept by this instance).
+   */
   createVideoRoom(
     roomId?: unknown,
     title?: unknown,
     capacity?: unknown,
     destroy: unknown = true,
     talkingNoty: unknown = false,
+    options?: unknown,
   ): Promise<RoomResult> {
-    return this.create('createVideoRoom', { roomId, title, capacity, destroy, talkingNoty, p2p: false });
+    return this.create('createVideoRoom', { roomId, title, capacity, destroy, talkingNoty, options, p2p: false });
   }
 
   /** The original's 1:1 ("P2P") room: here a two-member room on the same SFU. */
-  createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true): Promise<RoomResult> {
-    return this.create('createRoom', { roomId, title, capacity, destroy, talkingNoty: false, p2p: true });
+  createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true, options?: unknown): Promise<RoomResult> {
+    return this.create('createRoom', { roomId, title, capacity, destroy, talkingNoty: false, options, p2p: true });
   }
 
-  private create(op: string, args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty', unknown> & { p2p: boolean }) {
+  private create(op: string, args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty' | 'options', unknown> & { p2p: boolean }) {
     return result(op, async () => {
+      const options = optionalObject(args.options, 'options');
       const params = {
         roomId: optionalId(args.roomId, 'roomId', 'R'),
         title: optionalText(args.title, 'title') ?? '',
@@ -87,21 +93,24 @@ export class Knowledgetalk extends EventTarget {
         destroy: requireBoolean(args.destroy, 'destroy'),
         talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
         p2p: args.p2p,
+        pin: optionalSecret(options.pin, 'options.pin'),
+        secret: optionalSecret(options.secret, 'options.secret'),
       };
       return { roomId: await this.client.createVideoRoom(params) };
     });
   }
 
-  joinRoom(roomId?: unknown): Promise<JoinResult> {
+  /** `pin` (extension): the room's PIN, when it was created with one ('401' if wrong or missing). */
+  joinRoom(roomId?: unknown, pin?: unknown): Promise<JoinResult> {
     return result('joinRoom', async () => {
-      const { code: _ok, ...joined } = await this.client.joinRoom(requireId(roomId, 'roomId'));
+      const { code: _ok, ...joined } = await this.client.joinRoom(requireId(roomId, 'roomId'), optionalSecret(pin, 'pin'));
       return joined;
     });
   }
 
   /** The original SDK's spelling, kept for apps written against it. */
-  joinroom(roomId?: unknown): Promise<JoinResult> {
-    return this.joinRoom(roomId);
+  joinroom(roomId?: unknown, pin?: unknown): Promise<JoinResult> {
+    return this.joinRoom(roomId, pin);
   }
 
   leaveRoom(roomId?: unknown): Promise<Result> {
@@ -308,6 +317,19 @@ function requireJson(value: unknown): unknown {
   }
   if (json === undefined || json.length > MAX_MESSAGE) fail(Code.INVALID_PARAMETER, `message must be JSON of at most ${MAX_MESSAGE}`);
   return JSON.parse(json);
+}
+
+/** A PIN or room secret: a non-empty string of at most MAX_TEXT. */
+function optionalSecret(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '' || value.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, `${what} must be a non-empty string`);
+  return value;
+}
+
+function optionalObject(value: unknown, what: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) fail(Code.INVALID_PARAMETER, `${what} must be an object`);
+  return value as Record<string, unknown>;
 }
 
 function optionalRoomId(value: unknown): string | undefined {

@@ -30,6 +30,7 @@ const TEXTROOM = 'janus.plugin.textroom';
 /** TextRoom error codes (janus_textroom.c). */
 const TEXTROOM_NO_SUCH_ROOM = 417;
 const TEXTROOM_ROOM_EXISTS = 418;
+const TEXTROOM_UNAUTHORIZED = 419;
 
 /** How long a whisper is retried while its target is in the video room but not yet in the text room. */
 const WHISPER_RETRY_MS = 5000;
@@ -41,6 +42,12 @@ export type Envelope =
   | { k: 'inform'; m: unknown }
   | { k: 'user'; name: string; video: boolean; audio: boolean }
   | { k: 'p2p'; t: FeedType };
+
+/** A room's PIN (to enter) and secret (to destroy), when it has them. */
+export interface RoomAccess {
+  pin?: string;
+  secret?: string;
+}
 
 export type MessengerEvents = {
   message: { roomId: string; from: string; whisper: boolean; body: Envelope };
@@ -74,16 +81,31 @@ export class Messenger {
     this.ready.catch((err) => this.closed || log.error('message channel unavailable', err));
   }
 
-  /** Enters a room's text room (creating it when we are the first). */
-  async join(roomId: string, display: string): Promise<void> {
+  /** Enters a room's text room (creating it when the room's creator did not). */
+  async join(roomId: string, display: string, pin?: string): Promise<void> {
     await this.whenReady();
-    const join = { textroom: 'join', room: roomId, username: this.deps.userId, display, history: false };
+    const join = { textroom: 'join', room: roomId, username: this.deps.userId, display, history: false, ...(pin ? { pin } : {}) };
     try {
       await this.request(join);
     } catch (err) {
       if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_NO_SUCH_ROOM) throw err;
-      await this.createRoom(roomId);
+      await this.createRoom(roomId, { pin });
       await this.request(join);
+    }
+  }
+
+  /**
+   * Creates a room's text room with the video room's PIN (so outsiders cannot read along) and
+   * secret (so only the host can destroy it). Already there is fine: someone was first.
+   */
+  async createRoom(roomId: string, access: RoomAccess): Promise<void> {
+    await this.whenReady();
+    try {
+      const { pin, secret } = access;
+      const create = { request: 'create', room: roomId, is_private: true, permanent: false, ...definedOf({ pin, secret }) };
+      await this.handle!.send(create);
+    } catch (err) {
+      if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_ROOM_EXISTS) throw err;
     }
   }
 
@@ -112,10 +134,10 @@ export class Messenger {
   }
 
   /** Removes a text room from the gateway (when its video room goes). */
-  async destroyRoom(roomId: string): Promise<void> {
+  async destroyRoom(roomId: string, secret?: string): Promise<void> {
     try {
       await this.whenReady();
-      await this.handle?.send({ request: 'destroy', room: roomId });
+      await this.handle?.send({ request: 'destroy', room: roomId, ...definedOf({ secret }) });
     } catch (err) {
       log.debug('text room not destroyed', err);
     }
@@ -150,15 +172,6 @@ export class Messenger {
     const answer: Jsep = await handle.createAnswer(jsep);
     await requestWithEvent(handle, { request: 'ack' }, { jsep: answer, accept: (d) => d.textroom === 'event', timeoutMs });
     await withTimeout(opened, timeoutMs, 'text room data channel');
-  }
-
-  private async createRoom(roomId: string): Promise<void> {
-    try {
-      await this.handle!.send({ request: 'create', room: roomId, is_private: true, permanent: false });
-    } catch (err) {
-      // Two members joining at once both try; the second finds the room made.
-      if (!(err instanceof KtError) || err.janusCode !== TEXTROOM_ROOM_EXISTS) throw err;
-    }
   }
 
   /** A TextRoom request over the data channel, answered by a message with the same transaction. */
@@ -200,7 +213,8 @@ export class Messenger {
 function textRoomError(data: Record<string, unknown>): KtError {
   const janusCode = typeof data.error_code === 'number' ? data.error_code : undefined;
   const reason = String(data.error ?? 'text room error');
-  const code = janusCode === TEXTROOM_NO_SUCH_ROOM ? Code.NO_SUCH_ROOM : Code.SERVER_ERROR;
+  const code =
+    janusCode === TEXTROOM_NO_SUCH_ROOM ? Code.NO_SUCH_ROOM : janusCode === TEXTROOM_UNAUTHORIZED ? Code.UNAUTHORIZED : Code.SERVER_ERROR;
   return new KtError(code, `TextRoom error ${janusCode}: ${reason}`, janusCode, reason);
 }
 
@@ -228,4 +242,9 @@ export function parseEnvelope(text: unknown): Envelope | undefined {
     default:
       return undefined;
   }
+}
+
+/** The fields that are set, for optional request members. */
+function definedOf(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -2,7 +2,7 @@
  * A joined VideoRoom: our publisher handle (in the room under our userId), the member table fed by
  * its events, our published feeds, our subscriptions and the room's message channel.
  */
-import { Code, KtError } from '../errors';
+import { asPinError, asSecretError, Code, KtError } from '../errors';
 import type { GatewaySession, PluginData, PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
@@ -35,6 +35,10 @@ export interface JoinParams {
   /** The instance's message channel (chat, inform, user info, 1:1 notices). */
   messenger: Messenger;
   roomId: string;
+  /** The room's PIN, when it has one. */
+  pin?: string;
+  /** The room's secret, when we created it (host actions and destroying need it). */
+  secret?: string;
   self: Self;
   timeoutMs: number;
   onPresence: (detail: PresenceDetail) => void;
@@ -64,6 +68,7 @@ export class Room {
     this.subscriber = new Subscriber({
       attach: () => params.session.attach(VIDEOROOM),
       roomId,
+      pin: params.pin,
       privateId: typeof joined.private_id === 'number' ? joined.private_id : undefined,
       timeoutMs,
     });
@@ -116,10 +121,10 @@ export class Room {
       const [videoJoin, textJoin] = await Promise.allSettled([
         requestWithEvent(
           handle,
-          { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) },
+          { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self), ...pinOf(params) },
           { accept: (d) => d.videoroom === 'joined', timeoutMs },
-        ),
-        params.messenger.join(roomId, self.name),
+        ).catch(asPinError),
+        params.messenger.join(roomId, self.name, params.pin),
       ]);
       if (videoJoin.status === 'rejected') {
         handle.events.off('message', keepEarly);
@@ -261,17 +266,18 @@ export class Room {
 
   // --- host powers ---
 
+  /** The gateway checks the room secret: without ours, a kick is refused there too ('413'). */
   async kick(userId: string): Promise<void> {
     this.assertMember(userId);
-    await this.params.control.send({ request: 'kick', room: this.id, id: userId });
+    await this.params.control.send({ request: 'kick', room: this.id, id: userId, ...secretOf(this.params) }).catch(asSecretError);
   }
 
   /** Destroys the room for everyone; we are out of it without a presence event of our own. */
   async destroy(): Promise<void> {
     this.assertIn();
-    await this.params.messenger.destroyRoom(this.id);
+    await this.params.control.send({ request: 'destroy', room: this.id, ...secretOf(this.params) }).catch(asSecretError);
     this.left = true;
-    await this.params.control.send({ request: 'destroy', room: this.id });
+    await this.params.messenger.destroyRoom(this.id, this.params.secret);
     await this.release();
   }
 
@@ -309,13 +315,15 @@ export class Room {
     ]);
   }
 
+  /** Only the host holds the room secret: a room emptied by a guest stays (see the README). */
   private async destroyIfEmpty(): Promise<void> {
-    const { control, roomId } = this.params;
+    const { control, roomId, secret } = this.params;
+    if (secret === undefined) return;
     try {
       const data = await control.send({ request: 'listparticipants', room: roomId });
       if (listOf(data, 'participants').length === 0) {
-        await this.params.messenger.destroyRoom(roomId);
-        await control.send({ request: 'destroy', room: roomId });
+        await control.send({ request: 'destroy', room: roomId, secret });
+        await this.params.messenger.destroyRoom(roomId, secret);
         log.debug('destroyed empty room', roomId);
       }
     } catch (err) {
@@ -424,3 +432,6 @@ export class Room {
     if (sharer) throw new KtError(Code.ALREADY_SHARING, `${sharer} is sharing a screen`);
   }
 }
+
+const pinOf = ({ pin }: { pin?: string }) => (pin === undefined ? {} : { pin });
+const secretOf = ({ secret }: { secret?: string }) => (secret === undefined ? {} : { secret });

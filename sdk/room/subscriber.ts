@@ -48,6 +48,8 @@ function endStream(entry: HandedOutStream): void {
 export interface SubscriberDeps {
   attach: () => Promise<PluginHandle>;
   roomId: string;
+  /** The room's PIN: subscribing is joining, and Janus checks it. */
+  pin?: string;
   /** The publisher's private_id, so Janus ties this subscription to our participant. */
   privateId?: number;
   timeoutMs: number;
@@ -229,7 +231,14 @@ export class Subscriber {
       if (!this.joined) {
         await requestWithEvent(
           handle,
-          { request: 'join', ptype: 'subscriber', room: this.deps.roomId, private_id: this.deps.privateId, streams },
+          {
+            request: 'join',
+            ptype: 'subscriber',
+            room: this.deps.roomId,
+            private_id: this.deps.privateId,
+            streams,
+            ...(this.deps.pin === undefined ? {} : { pin: this.deps.pin }),
+          },
           { accept: (d) => d.videoroom === 'attached', timeoutMs: this.deps.timeoutMs },
         );
         this.joined = true;

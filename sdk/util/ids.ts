@@ -29,3 +29,10 @@ export function generateId(prefix: string): string {
   for (const b of bytes) out += (b % 36).toString(36);
   return out;
 }
+
+/** A room secret: 128 random bits, hex. */
+export function generateSecret(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -11,17 +11,21 @@ import path from 'node:path';
 
 const BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'knowledgetalk.umd.js');
 const PAGE = '<!doctype html><meta charset="utf-8"><title>member</title><script src="/knowledgetalk.umd.js"></script>';
+/** Plain janus.js, for the hand-written client that bypasses our SDK (the security tests). */
+const RAW_JANUS = path.resolve(__dirname, '..', '..', 'node_modules', 'janus-gateway', 'npm', 'src', 'janus.js');
+const RAW_PAGE = '<!doctype html><meta charset="utf-8"><title>raw</title><script src="/raw/janus.js"></script>';
 
 export async function startPageServer(): Promise<{ origin: string; server: Server }> {
   const server = createServer((req, res) => {
-    if (req.url === '/knowledgetalk.umd.js') {
-      readFile(BUNDLE).then(
+    const script = req.url === '/knowledgetalk.umd.js' ? BUNDLE : req.url === '/raw/janus.js' ? RAW_JANUS : undefined;
+    if (script) {
+      readFile(script).then(
         (body) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(body),
         () => res.writeHead(500).end('run npm run build first'),
       );
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(req.url === '/raw' ? RAW_PAGE : PAGE);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
