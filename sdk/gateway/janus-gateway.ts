@@ -153,7 +153,7 @@ class JanusSession implements GatewaySession {
       this.janus.attach({
         plugin,
         success: (raw: JanusJs) => {
-          const handle = new JanusPluginHandle(raw, events);
+          const handle = new JanusPluginHandle(raw, events, (reason) => this.fail(reason));
           this.handles.add(handle);
           events.on('detached', () => this.handles.delete(handle));
           resolve(handle);
@@ -169,6 +169,17 @@ class JanusSession implements GatewaySession {
         ondata: (text: unknown) => events.emit('data', { text: String(text) }),
       });
     });
+  }
+
+  /**
+   * The gateway refused a request of this session as unauthorized: its token expired (Janus checks
+   * it on every request, keepalives too), so nothing more will work. Report it as a lost connection
+   * at once, rather than when the session times out a minute later with a misleading reason.
+   */
+  private fail(reason: string): void {
+    if (this.destroyed) return;
+    log.error(reason);
+    this.events.emit('lost', { reason });
   }
 
   destroy(): Promise<void> {
@@ -194,6 +205,7 @@ class JanusPluginHandle implements PluginHandle {
   constructor(
     private readonly handle: JanusJs,
     readonly events: ReturnType<typeof mitt<HandleEvents>>,
+    private readonly onUnauthorized: (reason: string) => void,
   ) {}
 
   get id(): number {
@@ -213,7 +225,11 @@ class JanusPluginHandle implements PluginHandle {
             resolve(data);
           }
         },
-        error: (cause: unknown) => reject(coreError(cause)),
+        error: (cause: unknown) => {
+          const err = coreError(cause);
+          if (err.janusCode === 403) this.onUnauthorized(`the gateway no longer accepts our token (${err.reason ?? 'unauthorized'})`);
+          reject(err);
+        },
       });
     });
   }

@@ -187,7 +187,7 @@ describe('a gateway in secure mode (token auth)', () => {
     await disconnectAndExpectNothingLeft(members, gw.adminUrl, gw.adminSecret);
   }, 120_000);
 
-  test('a token that expires mid-session: the next request gets 401 at once; Janus drops the session later', async () => {
+  test('a token that expires mid-session: the next request gets 401 and the app disconnected at once; Janus drops the session later', async () => {
     const member = await openMember(browser, gw.wsUrl);
     const token = createToken({ secret, ttlSeconds: 8 });
     const roomId = newRoomId();
@@ -199,6 +199,10 @@ describe('a gateway in secure mode (token auth)', () => {
     const started = Date.now();
     expect(await member.call('createVideoRoom', `${roomId}-2`)).toMatchObject({ code: '401', janusCode: 403 });
     expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
+    // The session is useless from here on: the app is told at once and the instance is reset.
+    const events = await member.page.evaluate(() => (window as any).harness.events);
+    expect(events).toEqual([{ type: 'disconnected', detail: { reason: expect.stringContaining('token') } }]);
+    expect(await member.call('getUserId')).toBeNull();
 
     // Janus now refuses even "destroy"; the session goes once its socket is closed and the
     // reclaim timeout (20 s, janus.jcfg) has passed.
