@@ -53,12 +53,15 @@ export class Room {
   /** Whether we entered the room's text room; messages need it, the call does not. */
   private chatJoined = false;
   private left = false;
+  /** Feed (user+type) → the users whose feeds of that type the same `publish` announced. */
+  private readonly announced = new Map<string, string[]>();
   /** Called after every room event: 1:1 receivers wait here for the sender's feed to show up. */
   private readonly eventWatchers = new Set<() => void>();
 
   private constructor(
     private readonly params: JoinParams,
     private readonly handle: PluginHandle,
+    subscriberHandle: PluginHandle,
     readonly meta: RoomMeta,
     joined: PluginData,
   ) {
@@ -67,12 +70,14 @@ export class Room {
     this.publisher = new Publisher(handle, new AsyncQueue(), timeoutMs);
     this.subscriber = new Subscriber({
       attach: () => params.session.attach(VIDEOROOM),
+      attached: subscriberHandle,
       roomId,
       pin: params.pin,
       privateId: typeof joined.private_id === 'number' ? joined.private_id : undefined,
       timeoutMs,
     });
     this.initialFeeds = seedFromJoined(this.members, roomId, self.userId, joined);
+    this.initialFeeds.forEach((p) => this.remember(p));
     handle.events.on('message', ({ data }) => this.onEvent(data));
     params.messenger.events.on('message', this.onMessage);
   }
@@ -91,17 +96,22 @@ export class Room {
   /** Enters a room: checks it exists, has space and does not have us yet, then joins as publisher. */
   static async join(params: JoinParams): Promise<Room> {
     const { session, control, roomId, self, timeoutMs } = params;
-    // One round trip for the checks and the handle: they do not depend on each other.
-    const [participants, rooms, attached] = await Promise.allSettled([
+    // One round trip for the checks and both handles (publisher, subscriber): they do not depend
+    // on each other, and the first subscription then starts with its handle ready.
+    const [participants, rooms, attached, subAttached] = await Promise.allSettled([
       control.send({ request: 'listparticipants', room: roomId }),
       control.send({ request: 'list' }),
       session.attach(VIDEOROOM),
+      session.attach(VIDEOROOM),
     ]);
     const handle = attached.status === 'fulfilled' ? attached.value : undefined;
+    const subscriberHandle = subAttached.status === 'fulfilled' ? subAttached.value : undefined;
+    let room: Room | undefined;
     try {
       if (participants.status === 'rejected') throw participants.reason;
       if (rooms.status === 'rejected') throw rooms.reason;
       if (!handle) throw (attached as PromiseRejectedResult).reason;
+      if (!subscriberHandle) throw (subAttached as PromiseRejectedResult).reason;
       const ids = listOf(participants.value, 'participants').map((p) => p.id);
       if (ids.includes(self.userId)) throw new KtError(Code.ALREADY_IN_ROOM, `${self.userId} is already in ${roomId}`);
       const listed = listOf(rooms.value, 'list').find((r) => r.room === roomId);
@@ -134,8 +144,8 @@ export class Room {
       const { data } = videoJoin.value;
       const meta = decodeRoomMeta(data.description);
       handle.events.off('message', keepEarly);
-      const room = new Room(params, handle, meta, data);
-      early.forEach((event) => room.onEvent(event));
+      room = new Room(params, handle, subscriberHandle, meta, data);
+      early.forEach((event) => room!.onEvent(event));
       room.chatJoined = textJoin.status === 'fulfilled';
       if (!room.chatJoined) log.error('no message channel in this room (chat, inform, 1:1 unavailable)', (textJoin as PromiseRejectedResult).reason);
       // Two members racing for the last place both passed the check above; Janus orders joins,
@@ -146,7 +156,8 @@ export class Room {
       }
       return room;
     } catch (err) {
-      await handle?.detach();
+      // Whatever got attached goes (a Room that stepped back out detached its own already).
+      if (!room) await Promise.all([handle?.detach(), subscriberHandle?.detach()]);
       throw err;
     }
   }
@@ -216,9 +227,20 @@ export class Room {
 
   // --- media we receive ---
 
+  /**
+   * Subscribing to one feed of a `publish` announcement also requests the other feeds of that
+   * type it announced (handed out when the app asks): apps subscribe to every announced feed, often
+   * one `await` at a time as the original's samples do, which would otherwise cost one
+   * renegotiation per feed instead of one for all.
+   */
   subscribe(userId: string, type: FeedType): Promise<MediaStream> {
     this.assertMember(userId);
-    return this.subscriber.subscribe(userId, type, this.members.streamsOf(userId, type));
+    const alongside = (this.announced.get(feedKey(userId, type)) ?? [])
+      .filter((id) => id !== userId)
+      .map((id) => ({ feed: id, streams: this.members.streamsOf(id, type) }))
+      .filter((f) => f.streams.length > 0);
+    this.announced.delete(feedKey(userId, type));
+    return this.subscriber.subscribe(userId, type, this.members.streamsOf(userId, type), alongside);
   }
 
   unsubscribe(userId: string, type: FeedType): Promise<void> {
@@ -340,11 +362,27 @@ export class Room {
       const { self, onPresence } = this.params;
       for (const p of translateRoomEvent(this.members, this.id, self.userId, data)) {
         this.releaseGoneFeeds(p);
+        this.remember(p);
         onPresence(p);
       }
       this.eventWatchers.forEach((watch) => watch());
     } catch (err) {
       log.error('could not handle room event', data, err);
+    }
+  }
+
+  /** Keeps who a `publish` announced together, for Room.subscribe; forgets feeds that went away. */
+  private remember(p: PresenceDetail): void {
+    if (p.type === 'publish') {
+      for (const type of ['cam', 'screen'] as const) {
+        const ids = p.feeds.filter((f) => f.type === type).map((f) => f.id);
+        ids.forEach((id) => this.announced.set(feedKey(id, type), ids));
+      }
+    } else if (p.type === 'unpublish') {
+      this.announced.delete(feedKey(p.user, p.feedType));
+    } else if (p.type === 'leave') {
+      this.announced.delete(feedKey(p.user, 'cam'));
+      this.announced.delete(feedKey(p.user, 'screen'));
     }
   }
 
@@ -435,3 +473,5 @@ export class Room {
 
 const pinOf = ({ pin }: { pin?: string }) => (pin === undefined ? {} : { pin });
 const secretOf = ({ secret }: { secret?: string }) => (secret === undefined ? {} : { secret });
+
+const feedKey = (userId: string, type: FeedType) => `${userId}\u0000${type}`;

@@ -47,6 +47,8 @@ function endStream(entry: HandedOutStream): void {
 
 export interface SubscriberDeps {
   attach: () => Promise<PluginHandle>;
+  /** A handle attached ahead of time (during the room join), used before attaching another. */
+  attached?: PluginHandle;
   roomId: string;
   /** The room's PIN: subscribing is joining, and Janus checks it. */
   pin?: string;
@@ -65,6 +67,8 @@ export class Subscriber {
   /** feed+mid → our mid, for the streams Janus currently sends us (after an applied answer). */
   private mapping = new Map<string, string>();
   private pending: StreamRef[] = [];
+  /** Streams sent in a join/update whose offer has not mapped them yet. */
+  private readonly requested = new Set<string>();
   private flushScheduled = false;
   private waiters = new Set<Waiter>();
   /**
@@ -75,18 +79,26 @@ export class Subscriber {
    */
   private readonly streams = new Map<string, HandedOutStream>();
 
-  constructor(private readonly deps: SubscriberDeps) {}
+  constructor(private readonly deps: SubscriberDeps) {
+    if (deps.attached) this.handle = Promise.resolve(this.adopt(deps.attached));
+  }
 
-  /** Receives a feed; resolves with a MediaStream of its tracks once they are negotiated. */
-  async subscribe(feed: string, type: FeedType, published: PublishedStream[]): Promise<MediaStream> {
+  /**
+   * Receives a feed; resolves with a MediaStream of its tracks once they are negotiated.
+   * `alongside`: feeds announced together with this one, requested in the same renegotiation
+   * (see Room.subscribe) but handed out only when asked for.
+   */
+  async subscribe(
+    feed: string,
+    type: FeedType,
+    published: PublishedStream[],
+    alongside: { feed: string; streams: PublishedStream[] }[] = [],
+  ): Promise<MediaStream> {
     if (this.closed) throw new KtError(Code.BAD_REQUEST, 'not in a room');
     if (published.length === 0) throw new KtError(Code.INVALID_PARAMETER, `${feed} does not publish ${type}`);
     const keys = published.map((s) => keyOf(feed, s.mid));
-    const missing = published.filter((s) => !this.mapping.has(keyOf(feed, s.mid)));
-    if (missing.length > 0) {
-      for (const s of missing) {
-        if (!this.pending.some((p) => p.feed === feed && p.mid === s.mid)) this.pending.push({ feed, mid: s.mid });
-      }
+    if (keys.some((k) => !this.mapping.has(k))) {
+      for (const f of [{ feed, streams: published }, ...alongside]) this.enqueue(f.feed, f.streams);
       const ready = this.waitFor(keys);
       this.scheduleFlush();
       await ready;
@@ -183,13 +195,15 @@ export class Subscriber {
     }
   }
 
+  private adopt(handle: PluginHandle): PluginHandle {
+    this.current = handle;
+    handle.events.on('message', (m) => this.onMessage(m));
+    return handle;
+  }
+
   private ensureHandle(): Promise<PluginHandle> {
     this.handle ??= this.deps.attach().then(
-      (h) => {
-        this.current = h;
-        h.events.on('message', (m) => this.onMessage(m));
-        return h;
-      },
+      (h) => this.adopt(h),
       (err) => {
         this.handle = undefined; // the next subscription tries again
         throw err;
@@ -198,12 +212,23 @@ export class Subscriber {
     return this.handle;
   }
 
+  /** Queues the streams not received, queued or asked for yet (never the same stream twice). */
+  private enqueue(feed: string, streams: PublishedStream[]): void {
+    for (const { mid } of streams) {
+      const key = keyOf(feed, mid);
+      if (this.mapping.has(key) || this.requested.has(key)) continue;
+      if (!this.pending.some((p) => p.feed === feed && p.mid === mid)) this.pending.push({ feed, mid });
+    }
+  }
+
   private waitFor(keys: string[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { keys, resolve, reject };
       this.waiters.add(waiter);
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
+        // Not answered: a later subscription may ask again.
+        keys.forEach((k) => this.requested.delete(k));
         reject(new KtError(Code.GATEWAY_TIMEOUT, 'subscription not negotiated in time'));
       }, this.deps.timeoutMs);
       const settle = () => clearTimeout(timer);
@@ -226,6 +251,7 @@ export class Subscriber {
     const batch = this.pending.splice(0).filter((s) => !this.mapping.has(keyOf(s.feed, s.mid)));
     if (batch.length === 0 || this.closed) return;
     const streams = batch.map((s) => ({ feed: s.feed, mid: s.mid }));
+    batch.forEach((s) => this.requested.add(keyOf(s.feed, s.mid)));
     try {
       const handle = await this.ensureHandle();
       if (!this.joined) {
@@ -272,6 +298,7 @@ export class Subscriber {
     const answer = await handle.createAnswer(offer);
     await handle.send({ request: 'start' }, answer);
     this.mapping = mappingFrom(summary);
+    this.mapping.forEach((_, k) => this.requested.delete(k));
     // Feeds that went away lose their tracks, so a reused m-line never shows in a stale stream.
     this.streams.forEach((entry) => this.syncStream(entry));
     for (const w of [...this.waiters]) {
@@ -283,6 +310,7 @@ export class Subscriber {
   }
 
   private failKeys(keys: string[], err: KtError): void {
+    keys.forEach((k) => this.requested.delete(k));
     for (const w of [...this.waiters]) {
       if (w.keys.some((k) => keys.includes(k) && !this.mapping.has(k))) {
         this.waiters.delete(w);

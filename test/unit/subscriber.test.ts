@@ -112,3 +112,37 @@ test('a feed without streams of that type is refused without a request', async (
   await expect(sub.subscribe('a', 'screen', [])).rejects.toMatchObject({ code: '422' });
   expect(gateway.sent).toHaveLength(0);
 });
+
+test('feeds announced together are requested with the first one the app awaits', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  const alongside = ['b', 'c'].map((feed) => ({ feed, streams: video('1') }));
+  // The original's samples await each subscribeVideo in turn.
+  await sub.subscribe('a', 'cam', video('1'), alongside);
+  await sub.subscribe('b', 'cam', video('1'), [{ feed: 'c', streams: video('1') }]);
+  await sub.subscribe('c', 'cam', video('1'));
+  expect(gateway.requests('join')).toHaveLength(1);
+  expect(gateway.requests('join')[0].body.streams).toEqual([
+    { feed: 'a', mid: '1' },
+    { feed: 'b', mid: '1' },
+    { feed: 'c', mid: '1' },
+  ]);
+  expect(gateway.requests('update')).toHaveLength(0);
+});
+
+test('a stream already asked for is never asked for twice', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  const first = sub.subscribe('a', 'cam', video('1'));
+  await new Promise((r) => setTimeout(r, 0)); // the join for 'a' is on the wire
+  const again = sub.subscribe('a', 'cam', video('1'), [{ feed: 'b', streams: video('1') }]);
+  const [s1, s2] = await Promise.all([first, again]);
+  expect(s2).toBe(s1);
+  const asked = [...gateway.requests('join'), ...gateway.requests('update')].flatMap((r) => r.body.streams ?? r.body.subscribe);
+  expect(asked).toEqual([
+    { feed: 'a', mid: '1' },
+    { feed: 'b', mid: '1' },
+  ]);
+});
