@@ -2,7 +2,7 @@
  * A joined VideoRoom: our publisher handle (in the room under our userId), the member table fed by
  * its events, our published feeds, our subscriptions and the room's message channel.
  */
-import { asPinError, asSecretError, Code, KtError } from '../errors';
+import { asSecretError, Code, KtError } from '../errors';
 import type { GatewaySession, PluginData, PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
@@ -13,7 +13,8 @@ import type { Envelope, Messenger, MessengerEvents } from './messenger';
 import { Publisher } from './publisher';
 import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
-import { decodeRoomMeta, encodeDisplay, type RoomMeta } from './wire-format';
+import { enterRoom } from './enter';
+import { encodeDisplay, type RoomMeta } from './wire-format';
 
 const log = getLogger('room');
 const VIDEOROOM = 'janus.plugin.videoroom';
@@ -93,73 +94,21 @@ export class Room {
     return this.meta.host === this.params.self.userId;
   }
 
-  /** Enters a room: checks it exists, has space and does not have us yet, then joins as publisher. */
+  /** Enters a room (see enter.ts) and takes over its handles and the events that came meanwhile. */
   static async join(params: JoinParams): Promise<Room> {
-    const { session, control, roomId, self, timeoutMs } = params;
-    // One round trip for the checks and both handles (publisher, subscriber): they do not depend
-    // on each other, and the first subscription then starts with its handle ready.
-    const [participants, rooms, attached, subAttached] = await Promise.allSettled([
-      control.send({ request: 'listparticipants', room: roomId }),
-      control.send({ request: 'list' }),
-      session.attach(VIDEOROOM),
-      session.attach(VIDEOROOM),
-    ]);
-    const handle = attached.status === 'fulfilled' ? attached.value : undefined;
-    const subscriberHandle = subAttached.status === 'fulfilled' ? subAttached.value : undefined;
-    let room: Room | undefined;
-    try {
-      if (participants.status === 'rejected') throw participants.reason;
-      if (rooms.status === 'rejected') throw rooms.reason;
-      if (!handle) throw (attached as PromiseRejectedResult).reason;
-      if (!subscriberHandle) throw (subAttached as PromiseRejectedResult).reason;
-      const ids = listOf(participants.value, 'participants').map((p) => p.id);
-      if (ids.includes(self.userId)) throw new KtError(Code.ALREADY_IN_ROOM, `${self.userId} is already in ${roomId}`);
-      const listed = listOf(rooms.value, 'list').find((r) => r.room === roomId);
-      const capacity = decodeRoomMeta(listed?.description).capacity;
-      if (capacity !== null && ids.length >= capacity) throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
-
-      // Room events that arrive after `joined` but before the Room listens (the text room join may
-      // still be running) are kept and replayed, so no publish/leave is lost.
-      const early: PluginData[] = [];
-      let joinedSeen = false;
-      const keepEarly = ({ data }: { data: PluginData }) => {
-        if (joinedSeen) early.push(data);
-        else joinedSeen = data.videoroom === 'joined';
-      };
-      handle.events.on('message', keepEarly);
-      // The text room is entered alongside the video room: one more data-channel message, no wait.
-      const [videoJoin, textJoin] = await Promise.allSettled([
-        requestWithEvent(
-          handle,
-          { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self), ...pinOf(params) },
-          { accept: (d) => d.videoroom === 'joined', timeoutMs },
-        ).catch(asPinError),
-        params.messenger.join(roomId, self.name, params.pin),
-      ]);
-      if (videoJoin.status === 'rejected') {
-        handle.events.off('message', keepEarly);
-        if (textJoin.status === 'fulfilled') await params.messenger.leave(roomId);
-        throw videoJoin.reason;
-      }
-      const { data } = videoJoin.value;
-      const meta = decodeRoomMeta(data.description);
-      handle.events.off('message', keepEarly);
-      room = new Room(params, handle, subscriberHandle, meta, data);
-      early.forEach((event) => room!.onEvent(event));
-      room.chatJoined = textJoin.status === 'fulfilled';
-      if (!room.chatJoined) log.error('no message channel in this room (chat, inform, 1:1 unavailable)', (textJoin as PromiseRejectedResult).reason);
-      // Two members racing for the last place both passed the check above; Janus orders joins,
-      // so the later one sees the room over capacity here and steps back out.
-      if (meta.capacity !== null && room.members.size + 1 > meta.capacity) {
-        await room.leave();
-        throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
-      }
-      return room;
-    } catch (err) {
-      // Whatever got attached goes (a Room that stepped back out detached its own already).
-      if (!room) await Promise.all([handle?.detach(), subscriberHandle?.detach()]);
-      throw err;
+    const entered = await enterRoom(params);
+    const room = new Room(params, entered.handle, entered.subscriberHandle, entered.meta, entered.joined);
+    room.chatJoined = entered.chatJoined;
+    entered.early.forEach((event) => room.onEvent(event));
+    entered.earlyMessages.forEach((message) => room.onMessage(message));
+    // Two members racing for the last place both passed the pre-check; Janus orders joins, so the
+    // later one sees the room over capacity here and steps back out.
+    const { capacity } = entered.meta;
+    if (capacity !== null && room.members.size + 1 > capacity) {
+      await room.leave();
+      throw new KtError(Code.ROOM_FULL, `${params.roomId} is full`);
     }
+    return room;
   }
 
   /** Ourselves as a member, as the others see us. */
@@ -471,7 +420,6 @@ export class Room {
   }
 }
 
-const pinOf = ({ pin }: { pin?: string }) => (pin === undefined ? {} : { pin });
 const secretOf = ({ secret }: { secret?: string }) => (secret === undefined ? {} : { secret });
 
 const feedKey = (userId: string, type: FeedType) => `${userId}\u0000${type}`;
