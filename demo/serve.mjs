@@ -2,21 +2,37 @@
 //
 // - starts a local Janus from gateway-config/ on the default ports, unless JANUS_URL is set
 //   (then that gateway is used and nothing is started);
-// - serves demo/ at / and dist/ at /dist/ on 127.0.0.1 (PORT, default 8080, or the next free one);
-// - GET /config.json tells the page where the gateway is: { "server": "ws://..." }.
+// - serves the app (demo/index.html, demo/src/, demo/style.css) on 127.0.0.1 (PORT, default 8080,
+//   or the next free one; PORT=0 picks any free port);
+// - serves our package's ES module build (dist/knowledgetalk.mjs) and its three dependencies under
+//   /vendor/, for the import map in index.html (see "Why an import map" below);
+// - GET /config.json tells the page where the gateway is: { "server": "ws://..." }. This is the seam
+//   for a secure-mode gateway: the same document can later carry a token endpoint (see
+//   demo/src/config.js), without the page changing how it starts.
+//
+// Also usable from code: `startDemoServer({ port, janusUrl })` resolves with `{ url, port, close }`.
+//
+// Why an import map and not a bundle: the demo imports our package exactly as an application does
+// (`import Knowledgetalk from 'knowledgetalk-janus'`), runs the very file `npm run build` publishes,
+// and needs no build step of its own: edit a file under demo/src, reload the tab. The browser
+// resolves the bare names through the import map; this server maps each one onto one whitelisted
+// file of node_modules (nothing else of node_modules is reachable). An application would normally
+// let its own bundler resolve the same names.
 //
 // Node >= 20, built-ins only.
 import http from 'node:http';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const DEMO_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.resolve(DEMO_DIR, '..');
 const DIST_DIR = path.join(ROOT_DIR, 'dist');
+const MODULES = path.join(ROOT_DIR, 'node_modules');
 const HOST = '127.0.0.1';
 const PORT_TRIES = 20;
 
@@ -27,73 +43,26 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
-  '.ts': 'text/plain; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
 };
 
-function fail(message) {
-  console.error(`demo: ${message}`);
-  process.exit(1);
-}
+/**
+ * The browser ES modules behind the import map's bare names. janus-gateway and mitt ship ES
+ * modules. webrtc-adapter's ES sources use extensionless imports and a CommonJS dependency (sdp),
+ * which a browser cannot load as they are, so we serve its self-contained browserify build wrapped
+ * as a module: the build sees a CommonJS `module`, fills `module.exports`, and we export that
+ * (no `window.adapter` global either).
+ */
+const VENDOR = {
+  '/vendor/janus-gateway.js': { file: path.join(MODULES, 'janus-gateway/npm/dist/janus.es.js') },
+  '/vendor/mitt.js': { file: path.join(MODULES, 'mitt/dist/mitt.mjs') },
+  '/vendor/webrtc-adapter.js': { file: path.join(MODULES, 'webrtc-adapter/out/adapter.js'), wrapCommonJs: true },
+};
 
-if (!fs.existsSync(path.join(DIST_DIR, 'knowledgetalk.umd.js'))) {
-  fail('dist/knowledgetalk.umd.js is missing. Run `npm run build` first (or use `npm run demo`, which builds).');
-}
-
-// ---------------------------------------------------------------- shutdown
-
-let gateway = null; // set when we started Janus ourselves
-let server = null;
-let shuttingDown = false;
-async function stopGateway() {
-  if (gateway) await gateway.stop();
-}
-async function shutdown(signal) {
-  if (shuttingDown) {
-    // A second Ctrl-C: do not wait any longer (start.cjs SIGKILLs its Janus on exit).
-    process.exit(1);
-  }
-  shuttingDown = true;
-  console.log(`\ndemo: ${signal}, stopping${gateway ? ' Janus' : ''} ...`);
-  if (server) {
-    server.close();
-    server.closeAllConnections();
-  }
-  await stopGateway();
-  process.exit(0);
-}
-// Installed before Janus starts, so a signal during its start-up still stops it.
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-
-// ---------------------------------------------------------------- gateway
-
-let serverUrl = process.env.JANUS_URL;
-if (serverUrl) {
-  console.log(`demo: using the gateway at ${serverUrl} (JANUS_URL); no local Janus started`);
-} else {
-  const { startGateway } = require('../gateway-config/start.cjs');
-  const logFile = path.join(os.tmpdir(), 'knowledgetalk-demo-janus.log');
-  console.log(`demo: starting Janus on the default ports (log: ${logFile}) ...`);
-  try {
-    gateway = await startGateway({ logFile });
-  } catch (e) {
-    fail(
-      `could not start Janus: ${(e && e.message) || e}\n` +
-        'Is another gateway already using ports 8188/8088/7088? Then stop it, or point the demo at it with\n' +
-        '  JANUS_URL=ws://127.0.0.1:8188 node demo/serve.mjs',
-    );
-  }
-  serverUrl = gateway.wsUrl;
-  gateway.exited.then((info) => {
-    if (shuttingDown) return;
-    console.error(`demo: Janus exited unexpectedly (code ${info.code}, signal ${info.signal}); see its log above.`);
-    process.exit(1);
-  });
-}
+/** Files of demo/ that are not part of the app. */
+const NOT_SERVED = new Set(['/serve.mjs', '/README.md']);
 
 // ---------------------------------------------------------------- static files
 
@@ -104,21 +73,19 @@ function resolveInside(root, rel) {
   return file === root || file.startsWith(root + path.sep) ? file : null;
 }
 
-function send(res, status, body, type = 'text/plain; charset=utf-8', head = false) {
+function send(res, status, body, type = 'text/plain; charset=utf-8', head = false, headers = {}) {
   res.writeHead(status, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
   res.end(head ? undefined : body);
 }
 
-function serveFile(req, res, root, rel) {
+function serveFile(req, res, file, headers = {}) {
   const head = req.method === 'HEAD';
-  if (rel === '/' || rel === '') rel = '/index.html';
-  const file = resolveInside(root, rel);
-  if (!file) return send(res, 403, 'Forbidden\n', undefined, head);
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) return send(res, 404, 'Not found\n', undefined, head);
     res.writeHead(200, {
@@ -126,6 +93,7 @@ function serveFile(req, res, root, rel) {
       'content-length': st.size,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      ...headers,
     });
     if (head) return res.end();
     const stream = fs.createReadStream(file);
@@ -134,35 +102,85 @@ function serveFile(req, res, root, rel) {
   });
 }
 
-server = http.createServer((req, res) => {
+function serveVendor(req, res, entry) {
   const head = req.method === 'HEAD';
-  if (req.method !== 'GET' && !head) {
-    res.setHeader('allow', 'GET, HEAD');
-    return send(res, 405, 'Method not allowed\n');
-  }
-  let pathname;
-  try {
-    pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  } catch {
-    return send(res, 400, 'Bad request\n', undefined, head);
-  }
-  // A raw "..", a backslash or an encoded separator never names a file here.
-  if (pathname.split('/').includes('..') || pathname.includes('\\')) {
-    return send(res, 403, 'Forbidden\n', undefined, head);
-  }
-  if (pathname === '/config.json') {
-    return send(res, 200, JSON.stringify({ server: serverUrl }) + '\n', TYPES['.json'], head);
-  }
-  if (pathname === '/dist') {
-    res.writeHead(301, { location: '/dist/' });
-    return res.end();
-  }
-  if (pathname.startsWith('/dist/')) return serveFile(req, res, DIST_DIR, pathname.slice('/dist'.length));
-  if (pathname === '/serve.mjs') return send(res, 404, 'Not found\n', undefined, head);
-  return serveFile(req, res, DEMO_DIR, pathname);
-});
+  fs.readFile(entry.file, 'utf8', (err, source) => {
+    if (err) return send(res, 500, `missing ${path.relative(ROOT_DIR, entry.file)}: run npm ci\n`, undefined, head);
+    const body = entry.wrapCommonJs
+      ? `const module = { exports: {} };\nconst exports = module.exports;\n${source}\nexport default module.exports;\n`
+      : source;
+    send(res, 200, body, TYPES['.js'], head);
+  });
+}
 
-function listen(port) {
+/**
+ * Content-Security-Policy for the HTML page. Scripts: our own files plus the inline import map
+ * (allowed by its hash). No inline event handlers or eval can run, which backs up (never replaces)
+ * rendering every user-provided string as text. The gateway is on another port, so WebSocket and
+ * HTTP(S) connections are allowed anywhere the config may point.
+ */
+function contentSecurityPolicy(html) {
+  const hashes = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${crypto.createHash('sha256').update(m[1]).digest('base64')}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`,
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self' ws: wss: http: https:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function serveIndex(req, res) {
+  const head = req.method === 'HEAD';
+  fs.readFile(path.join(DEMO_DIR, 'index.html'), 'utf8', (err, html) => {
+    if (err) return send(res, 500, 'demo/index.html is missing\n', undefined, head);
+    send(res, 200, html, TYPES['.html'], head, {
+      'content-security-policy': contentSecurityPolicy(html),
+      'referrer-policy': 'no-referrer',
+      // Camera, microphone, screen capture and speaker selection for this page only.
+      'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self)',
+    });
+  });
+}
+
+function handler(config) {
+  const configBody = JSON.stringify(config) + '\n';
+  return (req, res) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(res, 405, 'Method not allowed\n');
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      return send(res, 400, 'Bad request\n', undefined, head);
+    }
+    // A raw "..", a backslash or an encoded separator never names a file here.
+    if (pathname.split('/').includes('..') || pathname.includes('\\')) {
+      return send(res, 403, 'Forbidden\n', undefined, head);
+    }
+    if (pathname === '/' || pathname === '/index.html') return serveIndex(req, res);
+    if (pathname === '/config.json') return send(res, 200, configBody, TYPES['.json'], head);
+    if (VENDOR[pathname]) return serveVendor(req, res, VENDOR[pathname]);
+    if (pathname.startsWith('/dist/')) {
+      const file = resolveInside(DIST_DIR, pathname.slice('/dist'.length));
+      return file ? serveFile(req, res, file) : send(res, 403, 'Forbidden\n', undefined, head);
+    }
+    if (NOT_SERVED.has(pathname)) return send(res, 404, 'Not found\n', undefined, head);
+    const file = resolveInside(DEMO_DIR, pathname);
+    return file ? serveFile(req, res, file) : send(res, 403, 'Forbidden\n', undefined, head);
+  };
+}
+
+function listen(server, port, host) {
   return new Promise((resolve, reject) => {
     const onError = (err) => {
       server.off('listening', onListening);
@@ -174,33 +192,126 @@ function listen(port) {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host: HOST, port, exclusive: true });
+    server.listen({ host, port, exclusive: true });
   });
 }
 
-const firstPort = process.env.PORT ? Number(process.env.PORT) : 8080;
-if (!Number.isInteger(firstPort) || firstPort < 0 || firstPort > 65535) {
-  await stopGateway();
-  fail(`PORT must be a TCP port number, got ${JSON.stringify(process.env.PORT)}`);
-}
-let port = null;
-for (let i = 0; i < PORT_TRIES && port === null; i++) {
-  const candidate = firstPort === 0 ? 0 : firstPort + i;
-  if (candidate > 65535) break;
-  try {
-    port = await listen(candidate);
-  } catch (e) {
-    if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') {
-      await stopGateway();
-      fail(`cannot listen on ${HOST}:${candidate}: ${e.message}`);
+/** Listens on `firstPort` or one of the next PORT_TRIES - 1 ports (any free port when 0). */
+async function listenNear(server, firstPort, host) {
+  for (let i = 0; i < PORT_TRIES; i++) {
+    const candidate = firstPort === 0 ? 0 : firstPort + i;
+    if (candidate > 65535) break;
+    try {
+      return await listen(server, candidate, host);
+    } catch (e) {
+      if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw new Error(`cannot listen on ${host}:${candidate}: ${e.message}`);
     }
   }
-}
-if (port === null) {
-  await stopGateway();
-  fail(`ports ${firstPort}-${firstPort + PORT_TRIES - 1} are all busy; set PORT to a free one`);
+  throw new Error(`ports ${firstPort}-${firstPort + PORT_TRIES - 1} are all busy; set PORT to a free one`);
 }
 
-console.log(`demo: gateway ${serverUrl}`);
-console.log(`\n  Open http://localhost:${port}/ in two browser tabs (Ctrl-C to stop)\n`);
+// ---------------------------------------------------------------- API
 
+/**
+ * Starts the demo's HTTP server (and a local Janus when no `janusUrl` is given).
+ *
+ * @param {object} [options]
+ * @param {number} [options.port=8080] first port to try; 0 for any free port
+ * @param {string} [options.janusUrl] the gateway the page talks to; unset: start a local Janus
+ * @param {string} [options.host='127.0.0.1']
+ * @param {string} [options.janusLogFile] where a Janus started here writes its log
+ * @returns {Promise<{ url: string, port: number, janusUrl: string, gateway: object|null, close: () => Promise<void> }>}
+ */
+export async function startDemoServer(options = {}) {
+  const host = options.host ?? HOST;
+  const firstPort = options.port ?? 8080;
+  if (!Number.isInteger(firstPort) || firstPort < 0 || firstPort > 65535) {
+    throw new Error(`port must be a TCP port number, got ${JSON.stringify(options.port)}`);
+  }
+  if (!fs.existsSync(path.join(DIST_DIR, 'knowledgetalk.mjs'))) {
+    throw new Error('dist/knowledgetalk.mjs is missing. Run `npm run build` first (or use `npm run demo`, which builds).');
+  }
+
+  let gateway = null;
+  let janusUrl = options.janusUrl;
+  if (!janusUrl) {
+    const { startGateway } = require('../gateway-config/start.cjs');
+    gateway = await startGateway({ logFile: options.janusLogFile });
+    janusUrl = gateway.wsUrl;
+  }
+
+  // What the page reads at start-up. A secure-mode gateway adds its token endpoint here later.
+  const config = { server: janusUrl };
+  const server = http.createServer(handler(config));
+  let port;
+  try {
+    port = await listenNear(server, firstPort, host);
+  } catch (e) {
+    if (gateway) await gateway.stop();
+    throw e;
+  }
+
+  let closing = null;
+  const close = () => {
+    closing ??= (async () => {
+      server.close();
+      server.closeAllConnections();
+      if (gateway) await gateway.stop();
+    })();
+    return closing;
+  };
+  return { url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}/`, port, janusUrl, gateway, close };
+}
+
+// ---------------------------------------------------------------- CLI
+
+async function main() {
+  let demo = null;
+  let shuttingDown = false;
+  const shutdown = async (signal) => {
+    // A second Ctrl-C: do not wait any longer (start.cjs SIGKILLs its Janus on exit).
+    if (shuttingDown) process.exit(1);
+    shuttingDown = true;
+    console.log(`\ndemo: ${signal}, stopping ...`);
+    if (demo) await demo.close();
+    process.exit(0);
+  };
+  // Installed before Janus starts, so a signal during its start-up still stops it.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const janusUrl = process.env.JANUS_URL || undefined;
+  const janusLogFile = path.join(os.tmpdir(), 'knowledgetalk-demo-janus.log');
+  if (janusUrl) console.log(`demo: using the gateway at ${janusUrl} (JANUS_URL); no local Janus started`);
+  else console.log(`demo: starting Janus on the default ports (log: ${janusLogFile}) ...`);
+
+  try {
+    demo = await startDemoServer({
+      port: process.env.PORT ? Number(process.env.PORT) : 8080,
+      janusUrl,
+      janusLogFile,
+    });
+  } catch (e) {
+    const message = (e && e.message) || String(e);
+    console.error(`demo: ${message}`);
+    if (!janusUrl && !/dist\/|port/i.test(message)) {
+      console.error(
+        'Is another gateway already using ports 8188/8088/7088? Then stop it, or point the demo at it with\n' +
+          '  JANUS_URL=ws://127.0.0.1:8188 node demo/serve.mjs',
+      );
+    }
+    process.exit(1);
+  }
+  demo.gateway?.exited.then((info) => {
+    if (shuttingDown) return;
+    console.error(`demo: Janus exited unexpectedly (code ${info.code}, signal ${info.signal}); see ${janusLogFile}.`);
+    process.exit(1);
+  });
+
+  console.log(`demo: gateway ${demo.janusUrl}`);
+  console.log(`\n  Open ${demo.url} in two browser tabs (Ctrl-C to stop)\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+  await main();
+}

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need from Debian when it is missing: the Janus gateway and
-# Chromium (never a downloaded browser). A no-op when both are there.
+# Installs what the integration tests need from Debian when it is missing: the Janus gateway,
+# Chromium (never a downloaded browser), and a Korean font so the demo's Korean screenshots show
+# text rather than empty boxes. A no-op when all are there.
 set -euo pipefail
 need=()
 command -v janus >/dev/null 2>&1 || need+=(janus)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+if command -v dpkg >/dev/null 2>&1; then dpkg -s fonts-nanum >/dev/null 2>&1 || need+=(fonts-nanum); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "missing: ${need[*]} (install them, or set CHROMIUM_PATH / JANUS_URL)" >&2
