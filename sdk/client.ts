@@ -12,7 +12,7 @@ import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-forma
 import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId, generateSecret } from './util/ids';
-import { listOf } from './util/list-of';
+import { byUserId, listOf } from './util/list-of';
 
 const log = getLogger('client');
 
@@ -258,15 +258,14 @@ export class Client {
       control.send({ request: 'listparticipants', room: roomId }),
       this.roomMeta(roomId),
     ]);
-    const out: Record<string, Member> = {};
-    for (const p of listOf(participants, 'participants')) {
-      if (typeof p.id !== 'string') continue;
+    const members = listOf(participants, 'participants').flatMap((p): Member[] => {
+      if (typeof p.id !== 'string') return [];
       const { name, device, video, audio } = decodeDisplay(p.display);
       const publishing = p.publisher === true;
       const userType = p.id === meta.host ? 'host' : 'guest';
-      out[p.id] = { id: p.id, userId: p.id, name, userType, device, video: video && publishing, audio: audio && publishing, publishing };
-    }
-    return out;
+      return [{ id: p.id, userId: p.id, name, userType, device, video: video && publishing, audio: audio && publishing, publishing }];
+    });
+    return byUserId(members);
   }
 
   kickOut(userId: string): Promise<void> {

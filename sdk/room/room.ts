@@ -7,7 +7,7 @@ import type { GatewaySession, PluginData, PluginHandle } from '../gateway/types'
 import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
-import { listOf } from '../util/list-of';
+import { byUserId, listOf } from '../util/list-of';
 import { MemberTable, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
 import type { Envelope, Messenger, MessengerEvents } from './messenger';
 import { Publisher } from './publisher';
@@ -128,10 +128,7 @@ export class Room {
   }
 
   membersWithSelf(): Record<string, Member> {
-    const out: Record<string, Member> = {};
-    for (const m of this.members.all()) out[m.userId] = m;
-    out[this.params.self.userId] = this.selfMember();
-    return out;
+    return byUserId([...this.members.all(), this.selfMember()]);
   }
 
   // --- media we send ---
@@ -209,12 +206,9 @@ export class Room {
   }
 
   allStreams(): Record<string, MediaStream> {
-    const out: Record<string, MediaStream> = {};
-    for (const id of [this.params.self.userId, ...this.members.all().map((m) => m.userId), 'screen']) {
-      const stream = this.streamOf(id);
-      if (stream) out[id] = stream;
-    }
-    return out;
+    const ids = [this.params.self.userId, ...this.members.all().map((m) => m.userId), 'screen'];
+    // fromEntries, not `out[id] =`: an id such as '__proto__' must be a key like any other.
+    return Object.fromEntries(ids.flatMap((id) => (this.streamOf(id) ? [[id, this.streamOf(id)!]] : [])));
   }
 
   // --- messages and user state ---
