@@ -3,11 +3,16 @@
 // decoded video frames (requestVideoFrameCallback) and received audio samples (getStats).
 (() => {
   const NativePC = window.RTCPeerConnection;
-  const pcs = [];
+  // Weak references: holding closed PeerConnections here would keep them (and their listeners) alive
+  // and hide or fake leaks in the leak test.
+  const refs = [];
+  let created = 0;
+  const livePcs = () => refs.map((r) => r.deref()).filter((pc) => pc !== undefined);
   class TrackedPC extends NativePC {
     constructor(...args) {
       super(...args);
-      pcs.push(this);
+      created++;
+      refs.push(new WeakRef(this));
     }
   }
   window.RTCPeerConnection = TrackedPC;
@@ -89,7 +94,7 @@
       document.body.append(sink);
       sink.play().catch(() => {});
       const read = async () => {
-        for (const pc of pcs) {
+        for (const pc of livePcs()) {
           if (pc.connectionState === 'closed') continue;
           const source = sourceOf.get(track) ?? track;
           if (!pc.getReceivers().some((r) => r.track === source)) continue;
@@ -188,27 +193,31 @@
     },
     /** The SDP our sending PeerConnection last set locally (changes only when we renegotiate). */
     senderSdp() {
-      const pc = pcs.find((p) => p.connectionState !== 'closed' && p.getSenders().some((s) => s.track));
+      const pc = livePcs().find((p) => p.connectionState !== 'closed' && p.getSenders().some((s) => s.track));
       return pc ? pc.localDescription.sdp : null;
     },
     /** What each open PeerConnection carries: media m-lines and whether it has a data channel. */
     openPeerConnectionKinds() {
-      return pcs
+      return livePcs()
         .filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed')
         .map((pc) => ({ media: pc.getTransceivers().length, data: !!pc.sctp }));
     },
     /** m-lines currently receiving media, over every open PeerConnection. */
     receivingMlines() {
-      return pcs
+      return livePcs()
         .filter((pc) => pc.connectionState !== 'closed')
         .flatMap((pc) => pc.getTransceivers())
         .filter((t) => t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv').length;
     },
     openPeerConnections() {
-      return pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;
+      return livePcs().filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length;
+    },
+    /** PeerConnections still reachable (not garbage collected yet), open or closed. */
+    reachablePeerConnections() {
+      return livePcs().length;
     },
     totalPeerConnections() {
-      return pcs.length;
+      return created;
     },
   };
 })();
