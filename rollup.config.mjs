@@ -8,7 +8,8 @@ import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
-const external = ['janus-gateway', 'webrtc-adapter', 'mitt'];
+// The three dependencies (webrtc-adapter by its utils module, see sdk/gateway/janus-gateway.ts).
+const external = (id) => /^(janus-gateway|webrtc-adapter|mitt)(\/|$)/.test(id);
 
 /**
  * janus.js wraps itself in a UMD prologue: under an AMD loader it registers itself and returns

@@ -49,16 +49,13 @@ const TYPES = {
 };
 
 /**
- * The browser ES modules behind the import map's bare names. janus-gateway and mitt ship ES
- * modules. webrtc-adapter's ES sources use extensionless imports and a CommonJS dependency (sdp),
- * which a browser cannot load as they are, so we serve its self-contained browserify build wrapped
- * as a module: the build sees a CommonJS `module`, fills `module.exports`, and we export that
- * (no `window.adapter` global either).
+ * The browser ES modules behind the import map's bare names: janus-gateway's and mitt's ES builds,
+ * and the one module of webrtc-adapter the SDK imports (its browser detection, plain ES).
  */
 const VENDOR = {
   '/vendor/janus-gateway.js': { file: path.join(MODULES, 'janus-gateway/npm/dist/janus.es.js') },
   '/vendor/mitt.js': { file: path.join(MODULES, 'mitt/dist/mitt.mjs') },
-  '/vendor/webrtc-adapter.js': { file: path.join(MODULES, 'webrtc-adapter/out/adapter.js'), wrapCommonJs: true },
+  '/vendor/webrtc-adapter-utils.js': { file: path.join(MODULES, 'webrtc-adapter/src/js/utils.js') },
 };
 
 /** Files of demo/ that are not part of the app. */
@@ -106,10 +103,7 @@ function serveVendor(req, res, entry) {
   const head = req.method === 'HEAD';
   fs.readFile(entry.file, 'utf8', (err, source) => {
     if (err) return send(res, 500, `missing ${path.relative(ROOT_DIR, entry.file)}: run npm ci\n`, undefined, head);
-    const body = entry.wrapCommonJs
-      ? `const module = { exports: {} };\nconst exports = module.exports;\n${source}\nexport default module.exports;\n`
-      : source;
-    send(res, 200, body, TYPES['.js'], head);
+    send(res, 200, source, TYPES['.js'], head);
   });
 }
 

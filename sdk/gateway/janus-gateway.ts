@@ -3,7 +3,7 @@
  * interfaces of `types.ts`; the rest of the SDK never sees a janus.js callback or object.
  */
 import Janus from 'janus-gateway';
-import adapter from 'webrtc-adapter';
+import { detectBrowser } from 'webrtc-adapter/src/js/utils.js';
 import mitt from 'mitt';
 import { Code, KtError, coreError, pluginError } from '../errors';
 import { getLogger, loggerControl, type LogLevel } from '../logger';
@@ -49,12 +49,17 @@ function applyJanusLogLevel(level: LogLevel): void {
 
 let initialised: Promise<void> | undefined;
 
-/** Janus.init once per page, with webrtc-adapter injected (janus.js expects it as a dependency). */
+/**
+ * Janus.init once per page. janus.js takes webrtc-adapter as a dependency but reads nothing from it
+ * except `browserDetails`, so it gets adapter's browser detection only, not the whole library:
+ * adapter's shims (for browsers without standard WebRTC 1.0 APIs) cost 11 KB of the 40 KB budget.
+ * A page that needs them loads adapter.js itself (the shims patch the browser globally).
+ */
 function initJanusJs(): Promise<void> {
   initialised ??= new Promise<void>((resolve) => {
     JanusLib.init({
       debug: false,
-      dependencies: JanusLib.useDefaultDependencies({ adapter }),
+      dependencies: JanusLib.useDefaultDependencies({ adapter: { browserDetails: detectBrowser(window) } }),
       callback: () => {
         applyJanusLogLevel(loggerControl.getLevel());
         loggerControl.onChange(applyJanusLogLevel);

@@ -244,7 +244,8 @@ const NOTES = `How it was measured:
 - 3: gzip = zlib default level (6), as in the CI budget check (test/unit/bundle-size.test.ts, 40 KB).
   "gzip alone": the part built by itself with the UMD build's rollup plugins (node-resolve, commonjs)
   and terser, ES format; ours = dist/knowledgetalk.mjs (the SDK with its three dependencies left as
-  imports); webrtc-adapter includes its dependency sdp. "min in bundle": bytes of the minified UMD
+  imports); of webrtc-adapter, what the SDK imports: its browser detection (janus.js reads nothing
+  else of it; the shims are not bundled). "min in bundle": bytes of the minified UMD
   attributed to each part's sources through dist/knowledgetalk.umd.js.map (the rest is UMD wrapper).
   gzip sizes of parts do not add up to the bundle's (one gzip stream shares its dictionary).`;
 
