@@ -20,6 +20,8 @@ export interface ClientOptions {
   servers: string[];
   iceServers?: RTCIceServer[];
   timeoutMs: number;
+  /** How long a dropped connection is retried before the instance gives up (`disconnected`). */
+  reconnectMs: number;
   connect: ConnectGateway;
 }
 
@@ -27,6 +29,10 @@ export type ClientEvents = {
   presence: PresenceDetail;
   /** The gateway connection is gone; the instance is back to "not initialised". */
   disconnected: { reason: string };
+  /** The connection dropped; the SDK is reclaiming its session (media keeps flowing meanwhile). */
+  reconnecting: { reason: string };
+  /** The session is back; missed joins and leaves were announced. */
+  reconnected: undefined;
 };
 
 export interface CreateRoomParams {
@@ -86,6 +92,7 @@ export class Client {
         token,
         iceServers: this.options.iceServers,
         timeoutMs: this.options.timeoutMs,
+        reconnectMs: this.options.reconnectMs,
       });
       let control: PluginHandle;
       try {
@@ -108,6 +115,8 @@ export class Client {
         timeoutMs: this.options.timeoutMs,
       });
       session.events.on('lost', ({ reason }) => this.onLost(session, reason));
+      session.events.on('reconnecting', (e) => this.session === session && this.events.emit('reconnecting', e));
+      session.events.on('reconnected', () => void this.onReconnected(session));
       log.info('connected, session', session.id, 'user', this.self.userId);
       return this.self.userId;
     });
@@ -320,6 +329,13 @@ export class Client {
     if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
     await messenger?.close();
     if (session) await session.destroy();
+  }
+
+  /** Events of the outage were not delivered: bring the member table up to date, then say so. */
+  private async onReconnected(session: GatewaySession): Promise<void> {
+    if (this.session !== session) return;
+    await this.room?.resync().catch((err) => log.warn('resync after reconnecting failed', err));
+    if (this.session === session) this.events.emit('reconnected', undefined);
   }
 
   private onLost(session: GatewaySession, reason: string): void {

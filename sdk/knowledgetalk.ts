@@ -42,10 +42,14 @@ export class Knowledgetalk extends EventTarget {
       servers: serversFrom(opts.server ?? Knowledgetalk.defaults.server),
       iceServers: Array.isArray(opts.iceServers) ? opts.iceServers : undefined,
       timeoutMs: isPositive(opts.requestTimeoutMs) ? opts.requestTimeoutMs : 10_000,
+      // Under the gateway's reclaim_session_timeout (20 s in gateway-config/janus.jcfg).
+      reconnectMs: typeof opts.reconnectMs === 'number' && opts.reconnectMs >= 0 ? opts.reconnectMs : 15_000,
       connect: connectJanus,
     });
     this.client.events.on('presence', (detail) => this.dispatchEvent(new CustomEvent('presence', { detail })));
     this.client.events.on('disconnected', (detail) => this.dispatchEvent(new CustomEvent('disconnected', { detail })));
+    this.client.events.on('reconnecting', (detail) => this.dispatchEvent(new CustomEvent('reconnecting', { detail })));
+    this.client.events.on('reconnected', () => this.dispatchEvent(new CustomEvent('reconnected', { detail: {} })));
   }
 
   init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {

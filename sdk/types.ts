@@ -81,4 +81,9 @@ export interface KnowledgetalkOptions {
   logLevel?: 'trace' | 'debug' | 'info' | 'error' | 'off';
   /** How long a request to the gateway may take before it resolves with '504' (ms, default 10000). */
   requestTimeoutMs?: number;
+  /**
+   * How long to keep reclaiming the session after the connection to the gateway dropped, firing
+   * `reconnecting` then `reconnected` (ms, default 15000; 0: give up at once with `disconnected`).
+   */
+  reconnectMs?: number;
 }

@@ -116,6 +116,9 @@ export class Room {
       console.warn('gateway connection lost', event.detail);
       this.end(t('error.disconnected'));
     };
+    // The SDK reclaims a dropped connection by itself (media keeps flowing): just say so.
+    this.onReconnecting = () => toast(t('status.reconnecting'));
+    this.onReconnected = () => toast(t('status.reconnected'));
   }
 
   // ------------------------------------------------------------------ start
@@ -164,6 +167,8 @@ export class Room {
     this.renderSelf();
     this.kt.addEventListener('presence', this.onPresence);
     this.kt.addEventListener('disconnected', this.onDisconnected);
+    this.kt.addEventListener('reconnecting', this.onReconnecting);
+    this.kt.addEventListener('reconnected', this.onReconnected);
     this.stopKeeping();
     for (const event of this.early.splice(0)) {
       if (event.type === 'disconnected') return this.onDisconnected(event);
@@ -482,6 +487,8 @@ export class Room {
     this.abort.abort();
     this.kt.removeEventListener('presence', this.onPresence);
     this.kt.removeEventListener('disconnected', this.onDisconnected);
+    this.kt.removeEventListener('reconnecting', this.onReconnecting);
+    this.kt.removeEventListener('reconnected', this.onReconnected);
     this.stopKeeping();
     if (this.screenStream) this.screenStream.getTracks().forEach((tr) => tr.stop());
     this.screenStream = null;

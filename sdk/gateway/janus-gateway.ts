@@ -76,6 +76,7 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
   if (!JanusLib.isWebrtcSupported()) throw new KtError(Code.MEDIA_ERROR, 'WebRTC is not supported here');
   let janus: JanusJs;
   let connected = false;
+  let session: JanusSession | undefined;
   const events = mitt<SessionEvents>();
   const sockets = captureSockets();
   const ready = new Promise<void>((resolve, reject) => {
@@ -94,9 +95,8 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
           reject(coreError(cause));
           return;
         }
-        connected = false;
-        log.warn('gateway connection lost:', cause);
-        events.emit('lost', { reason: String(cause) });
+        log.warn('gateway connection dropped:', cause);
+        void session?.reclaim(String(cause));
       },
     });
   });
@@ -113,7 +113,8 @@ export async function connectJanus(options: ConnectOptions): Promise<GatewaySess
     sockets.closeAll();
     throw err;
   }
-  return new JanusSession(janus, events);
+  session = new JanusSession(janus, events, options);
+  return session;
 }
 
 /**
@@ -140,12 +141,49 @@ function captureSockets(): { stop(): void; closeAll(): void } {
 
 class JanusSession implements GatewaySession {
   private destroyed = false;
+  private reclaiming = false;
   private readonly handles = new Set<JanusPluginHandle>();
 
   constructor(
     private readonly janus: JanusJs,
     readonly events: ReturnType<typeof mitt<SessionEvents>>,
+    private readonly options: ConnectOptions,
   ) {}
+
+  /**
+   * The connection dropped (a network blip, a proxy restart): claim the session on a new one,
+   * with backoff, within `reconnectMs` (keep it under the gateway's reclaim_session_timeout).
+   * Janus keeps the session's handles, and the PeerConnections never depended on the socket, so
+   * media goes on; only requests made meanwhile fail. Gone for good after that: `lost`.
+   */
+  async reclaim(reason: string): Promise<void> {
+    if (this.reclaiming || this.destroyed) return;
+    this.reclaiming = true;
+    this.events.emit('reconnecting', { reason });
+    const deadline = Date.now() + this.options.reconnectMs;
+    for (let delay = 250; Date.now() < deadline && !this.destroyed; delay = Math.min(delay * 2, 2000)) {
+      if (await this.claimOnce()) {
+        this.reclaiming = false;
+        log.info('session reclaimed');
+        this.events.emit('reconnected', undefined);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    }
+    this.reclaiming = false;
+    if (!this.destroyed) this.events.emit('lost', { reason });
+  }
+
+  private claimOnce(): Promise<boolean> {
+    const attempt = new Promise<boolean>((resolve) => {
+      try {
+        this.janus.reconnect({ success: () => resolve(true), error: () => resolve(false) });
+      } catch {
+        resolve(false);
+      }
+    });
+    return withTimeout(attempt, Math.min(this.options.timeoutMs, 5000), 'reclaiming the session').catch(() => false);
+  }
 
   get id(): number {
     return this.janus.getSessionId();

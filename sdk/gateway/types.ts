@@ -72,7 +72,11 @@ export interface PluginHandle {
 }
 
 export type SessionEvents = {
-  /** The connection to the gateway is gone (network, gateway down, session timed out). */
+  /** The connection to the gateway dropped; reclaiming the session on a new one is under way. */
+  reconnecting: { reason: string };
+  /** The session was reclaimed: its handles and PeerConnections carry on. */
+  reconnected: undefined;
+  /** The connection to the gateway is gone for good (not reclaimed in time, gateway down, token refused). */
   lost: { reason: string };
 };
 
@@ -89,6 +93,8 @@ export interface ConnectOptions {
   token?: string;
   iceServers?: RTCIceServer[];
   timeoutMs: number;
+  /** How long to keep trying to reclaim the session after the connection dropped (0: do not). */
+  reconnectMs: number;
 }
 
 export type ConnectGateway = (options: ConnectOptions) => Promise<GatewaySession>;

@@ -231,3 +231,25 @@ function feedsGone(base: { eventOp: 'presence'; roomId: string }, user: string, 
   }
   return out;
 }
+
+/**
+ * The presence that brings the table in line with the room's participant list (after an outage in
+ * which events were lost): `leave` (after its feeds' `unpublish`) for members gone, `join` for new ones.
+ */
+export function resyncEvents(
+  table: MemberTable,
+  roomId: string,
+  selfId: string,
+  participants: { id?: unknown; display?: unknown }[],
+): Presence[] {
+  const out: Presence[] = [];
+  const present = new Set(participants.map((p) => p.id).filter((id): id is string => typeof id === 'string'));
+  for (const member of table.all()) {
+    if (present.has(member.id)) continue;
+    out.push(...translateRoomEvent(table, roomId, selfId, { videoroom: 'event', leaving: member.id }));
+  }
+  for (const p of participants) {
+    out.push(...translateRoomEvent(table, roomId, selfId, { videoroom: 'event', joining: p }));
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
 import { byUserId, listOf } from '../util/list-of';
-import { MemberTable, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
+import { MemberTable, resyncEvents, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
 import type { Envelope, Messenger, MessengerEvents } from './messenger';
 import { Publisher } from './publisher';
 import { requestWithEvent } from './request';
@@ -244,6 +244,21 @@ export class Room {
     this.left = true;
     await this.params.messenger.destroyRoom(this.id, this.params.secret);
     await this.release();
+  }
+
+  /**
+   * After a reclaimed connection: Janus did not deliver the events of the outage, so compare the
+   * member table with the room's participants and announce who left and who came meanwhile.
+   * (A feed published or stopped during the outage shows with that member's next event.)
+   */
+  async resync(): Promise<void> {
+    if (this.left) return;
+    const data = await this.params.control.send({ request: 'listparticipants', room: this.id });
+    const { self, onPresence } = this.params;
+    for (const p of resyncEvents(this.members, this.id, self.userId, listOf(data, 'participants'))) {
+      this.releaseGoneFeeds(p);
+      onPresence(p);
+    }
   }
 
   /** Our PeerConnections in this room (publisher, subscriber), for stats and tests. */

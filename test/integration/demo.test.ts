@@ -18,6 +18,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, janusUrl } from '../support/browser';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(240_000);
 
@@ -66,36 +67,6 @@ function startDemo(gateway: string): Promise<DemoServer> {
       reject(new Error(`demo server exited (${code}):\n${output}`));
     });
   });
-}
-
-/** A TCP proxy in front of the gateway whose connections we can cut, to lose the gateway mid-call. */
-async function startCuttableProxy(target: string): Promise<{ url: string; cut(): Promise<void> }> {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<net.Socket>();
-  const track = (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => s.destroy());
-  };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(port), hostname);
-    track(client);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: proxyPort } = server.address() as net.AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${proxyPort}`,
-    cut: () =>
-      new Promise<void>((resolve) => {
-        // No new connections either: the gateway is gone for good.
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
 }
 
 /** A TCP port nothing listens on. */
@@ -767,14 +738,14 @@ test('the demo leaves no session or handle behind on the gateway', async () => {
 // Last: the session this cuts off stays on the gateway until its reclaim_session_timeout, which
 // the check above must not wait for.
 test('gateway lost mid-call: back in the lobby with the reason', async () => {
-  const proxy = await startCuttableProxy(janusUrl());
+  const proxy = await startTcpProxy(janusUrl());
   const server = await startDemo(proxy.url);
   extraServers.push(server);
   const ana = await Person.open({ origin: server.origin });
   await ana.page.getByLabel('Your name', { exact: true }).fill('Ana');
   await ana.button('Create new room').click();
   await ana.inCall();
-  await proxy.cut();
+  await proxy.close();
   expect(await ana.lobbyError()).toBe('The connection to the video server was lost.');
   await soon.hidden(ana.page.locator('#call'));
   // Leave the gateway clean for the test files after this one: the cut-off session goes when the

@@ -38,7 +38,9 @@
     create(options) {
       const kt = new window.Knowledgetalk(options);
       kt.addEventListener('presence', (e) => presence.push(JSON.parse(JSON.stringify(e.detail))));
-      kt.addEventListener('disconnected', (e) => events.push({ type: 'disconnected', detail: e.detail }));
+      for (const type of ['disconnected', 'reconnecting', 'reconnected']) {
+        kt.addEventListener(type, (e) => events.push({ type, detail: e.detail }));
+      }
       this.kt = kt;
       return true;
     },

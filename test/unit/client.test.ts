@@ -11,7 +11,7 @@ const meta = (capacity: number | null) =>
   encodeRoomMeta({ title: 'T', host: 'h', capacity, destroy: false, p2p: false, talkingNoty: false, createdAt: 1 });
 
 function client(gateway: FakeGateway): Client {
-  return new Client({ servers: ['ws://fake'], timeoutMs: 1000, connect: gateway.connect });
+  return new Client({ servers: ['ws://fake'], timeoutMs: 1000, reconnectMs: 0, connect: gateway.connect });
 }
 
 test('joining an unknown room is 441 and leaves no handle attached', async () => {

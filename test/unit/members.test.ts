@@ -1,4 +1,4 @@
-import { MemberTable, seedFromJoined, translateRoomEvent } from '../../sdk/room/members';
+import { MemberTable, resyncEvents, seedFromJoined, translateRoomEvent } from '../../sdk/room/members';
 import { encodeDisplay } from '../../sdk/room/wire-format';
 
 const ROOM = 'r1';
@@ -146,4 +146,19 @@ test('joined seeds attendees and publishers, announcing only the feeds', () => {
     { eventOp: 'presence', type: 'publish', roomId: ROOM, feeds: [expect.objectContaining({ id: 'host1', type: 'cam', userType: 'host' })] },
   ]);
   expect(t.all().map((m) => m.id).sort()).toEqual(['host1', 'quiet']);
+});
+
+test('after an outage, the participant list brings the table up to date: leaves, then joins', () => {
+  const t = table();
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'gone', streams: [cam('0')] }] });
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', joining: { id: 'stays' } });
+  const out = resyncEvents(t, ROOM, SELF, [{ id: SELF }, { id: 'stays' }, { id: 'new', display: 'kt1:{"name":"N"}' }]);
+  expect(out.map((p: any) => [p.type, p.user?.id ?? p.user, p.feedType])).toEqual([
+    ['unpublish', 'gone', 'cam'],
+    ['leave', 'gone', undefined],
+    ['join', 'new', undefined],
+  ]);
+  expect(t.get('new')?.name).toBe('N');
+  // Nothing changed: nothing to say.
+  expect(resyncEvents(t, ROOM, SELF, [{ id: 'stays' }, { id: 'new' }])).toEqual([]);
 });
