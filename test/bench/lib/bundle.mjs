@@ -94,6 +94,7 @@ export async function measureBundle() {
   return {
     min: umd.length,
     gzip: gzipSync(umd).length,
+    fullAdapterGzip: gzipSync(await minifiedAlone(`export { default } from 'webrtc-adapter';`)).length,
     unmapped: inBundle.unmapped ?? 0,
     parts,
   };
