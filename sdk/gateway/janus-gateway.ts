@@ -70,10 +70,29 @@ function initJanusJs(): Promise<void> {
   return initialised;
 }
 
-/** Connects and creates one Janus session; '504' when no server answers within the timeout. */
+/**
+ * Connects and creates one Janus session. An unreachable gateway (it may be restarting) is tried
+ * again with backoff (250 ms doubling, at most 2 s apart) until `timeoutMs` is used up, then '504'.
+ * Any answer from the gateway itself, a refused token above all, is final: no retry hammers it.
+ */
 export async function connectJanus(options: ConnectOptions): Promise<GatewaySession> {
   await initJanusJs();
   if (!JanusLib.isWebrtcSupported()) throw new KtError(Code.MEDIA_ERROR, 'WebRTC is not supported here');
+  const deadline = Date.now() + options.timeoutMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    const left = deadline - Date.now();
+    try {
+      return await connectOnce({ ...options, timeoutMs: left });
+    } catch (err) {
+      const unreachable = err instanceof KtError && err.code === Code.GATEWAY_TIMEOUT;
+      if (!unreachable || deadline - Date.now() <= delay) throw err;
+      log.warn(`gateway unreachable, trying again in ${delay} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+async function connectOnce(options: ConnectOptions): Promise<GatewaySession> {
   let janus: JanusJs;
   let connected = false;
   let session: JanusSession | undefined;

@@ -3,8 +3,10 @@
  * which is cut. The SDK reclaims its Janus session on a new connection (`reconnecting`, then
  * `reconnected`), media never stops, nobody sees the member leave or join again, joins and leaves
  * that happened during an outage are announced afterwards, and a gateway that stays away ends in
- * `disconnected` within the configured window.
+ * `disconnected` within the configured window. And `init` tries an unreachable gateway again, with
+ * backoff and a cap.
  */
+import net from 'node:net';
 import type { MemberPage } from '../support/browser';
 import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
 import { waitForNoSessions } from '../support/admin';
@@ -100,3 +102,37 @@ test('a gateway that stays away ends in disconnected within the window; disconne
   expect(await waitForNoSessions(40000)).toEqual({ sessions: 0, handles: 0 });
   expect(a.pageErrors).toEqual([]);
 }, 90_000);
+
+test('init tries an unreachable gateway again with backoff: one that comes up in time is joined', async () => {
+  proxy = await startTcpProxy(janusUrl());
+  const [m] = await open(1);
+  // The gateway is down for 1.5 s from now; init is called at once and must not give up.
+  const outage = proxy.outage(1500);
+  await m.page.evaluate((server) => (window as any).harness.create({ server, requestTimeoutMs: 8000 }), proxy.url);
+  const result = await m.call('init', 'cp', 'key', 'patient');
+  await outage;
+  expect(result).toEqual({ code: '200', userId: 'patient' });
+  await disconnectAll([m]);
+});
+
+test('init against a gateway that stays away: 504 within its timeout, after more than one try', async () => {
+  // Accepts and hangs up at once, counting the attempts.
+  let attempts = 0;
+  const refuser = net.createServer((s) => {
+    attempts++;
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+  const url = `ws://127.0.0.1:${(refuser.address() as net.AddressInfo).port}`;
+  const [m] = await open(1);
+  await m.page.evaluate((server) => (window as any).harness.create({ server, requestTimeoutMs: 3000 }), url);
+  const started = Date.now();
+  expect(await m.call('init', 'cp', 'key')).toMatchObject({ code: '504' });
+  const took = Date.now() - started;
+  await new Promise<void>((resolve) => refuser.close(() => resolve()));
+  // Backoff 250 ms doubling: a handful of tries in 3 s, not a storm.
+  expect(attempts).toBeGreaterThan(1);
+  expect(attempts).toBeLessThan(10);
+  expect(took).toBeLessThan(8000);
+  expect(await m.openPeerConnections()).toBe(0);
+});
