@@ -204,6 +204,19 @@
         .filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed')
         .map((pc) => ({ media: pc.getTransceivers().length, data: !!pc.sctp }));
     },
+    /** Video frames decoded (received) and encoded (sent) so far, over every open PeerConnection. */
+    async videoFrameCounters() {
+      let decoded = 0;
+      let encoded = 0;
+      for (const pc of livePcs()) {
+        if (pc.connectionState === 'closed') continue;
+        for (const s of (await pc.getStats()).values()) {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') decoded += s.framesDecoded ?? 0;
+          if (s.type === 'outbound-rtp' && s.kind === 'video') encoded += s.framesEncoded ?? 0;
+        }
+      }
+      return { decoded, encoded };
+    },
     /** m-lines currently receiving media, over every open PeerConnection. */
     receivingMlines() {
       return livePcs()
