@@ -1,5 +1,5 @@
 // `npm run load` (issue 7): one publisher and N viewers in one room on this machine, viewers being
-// Chromium pages on our SDK. For N = 1, 2, 4, 6, 8, 12, 16 (LOAD_STEPS), viewers are added, given
+// Chromium pages on our SDK. For N = 1, 2, 4, 8, 12, 16, 24, 32 (LOAD_STEPS), viewers are added, given
 // a few seconds to settle, then measured for LOAD_SECONDS (30): each viewer must decode at least 90%
 // of the frames the publisher encoded in that window. Prints, per N, the frame rates, the worst
 // viewer's share and the gateway's CPU, and the largest N that held. A script, not a test: the
@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const { startGateway } = require('../../gateway-config/start.cjs');
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
-const STEPS = (process.env.LOAD_STEPS ?? '1,2,4,6,8,12,16').split(',').map(Number);
+const STEPS = (process.env.LOAD_STEPS ?? '1,2,4,8,12,16,24,32').split(',').map(Number);
 const SETTLE_MS = 5000;
 const NEEDED = 0.9;
 const CAMERA = { video: { width: 320, height: 240, frameRate: 30 }, audio: true };
