@@ -64,6 +64,10 @@ export class Client {
   private self?: Self;
   /** Room-changing calls run one at a time, so a leave cannot overtake the join it undoes. */
   private readonly ops = new AsyncQueue();
+  /** The token init was given: a session re-created after a gateway restart needs it again. */
+  private token = '';
+  /** What each room this instance created was created with, to create it again after a gateway restart. */
+  private readonly created = new Map<string, CreateRoomParams>();
   /** Bumped by disconnect(), so calls that were in flight notice and back out. */
   private epoch = 0;
   /** The secrets of the rooms this instance created: what makes us their host at the gateway. */
@@ -87,97 +91,94 @@ export class Client {
     return this.ops.run(async () => {
       if (this.session) throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
       const epoch = this.epoch;
-      const session = await this.options.connect({
-        servers: this.options.servers,
-        token,
-        iceServers: this.options.iceServers,
-        timeoutMs: this.options.timeoutMs,
-        reconnectMs: this.options.reconnectMs,
-      });
-      let control: PluginHandle;
-      try {
-        control = await session.attach('janus.plugin.videoroom');
-      } catch (err) {
-        await session.destroy();
-        throw err;
-      }
+      const { session, control } = await this.connectSession(token, this.options.timeoutMs);
       if (epoch !== this.epoch) {
         await session.destroy();
         throw new KtError(Code.BAD_REQUEST, 'disconnected while connecting');
       }
-      this.session = session;
-      this.control = control;
-      this.self = { userId: userId ?? generateId('U'), name, device, video: true, audio: true };
-      // Set up in the background: joinRoom waits for it only if it is not ready by then.
-      this.messenger = new Messenger({
-        attach: (plugin) => session.attach(plugin),
-        userId: this.self.userId,
-        timeoutMs: this.options.timeoutMs,
-      });
-      session.events.on('lost', ({ reason }) => this.onLost(session, reason));
-      session.events.on('reconnecting', (e) => this.session === session && this.events.emit('reconnecting', e));
-      session.events.on('reconnected', () => void this.onReconnected(session));
-      log.info('connected, session', session.id, 'user', this.self.userId);
-      return this.self.userId;
+      this.token = token;
+      this.adopt(session, control, { userId: userId ?? generateId('U'), name, device, video: true, audio: true });
+      log.info('connected, session', session.id, 'user', this.self!.userId);
+      return this.self!.userId;
     });
+  }
+
+  /** A gateway session with its control handle. */
+  private async connectSession(token: string, timeoutMs: number): Promise<{ session: GatewaySession; control: PluginHandle }> {
+    const { servers, iceServers, reconnectMs } = this.options;
+    const session = await this.options.connect({ servers, token, iceServers, timeoutMs, reconnectMs });
+    try {
+      return { session, control: await session.attach('janus.plugin.videoroom') };
+    } catch (err) {
+      await session.destroy();
+      throw err;
+    }
+  }
+
+  /** Makes a connected session the instance's: its message channel and its events. */
+  private adopt(session: GatewaySession, control: PluginHandle, self: Self): void {
+    this.session = session;
+    this.control = control;
+    this.self = self;
+    // Set up in the background: joinRoom waits for it only if it is not ready by then.
+    this.messenger = new Messenger({
+      attach: (plugin) => session.attach(plugin),
+      userId: self.userId,
+      timeoutMs: this.options.timeoutMs,
+    });
+    session.events.on('lost', ({ reason, restarted }) => this.onLost(session, reason, restarted === true));
+    session.events.on('reconnecting', (e) => this.session === session && this.events.emit('reconnecting', e));
+    session.events.on('reconnected', () => void this.onReconnected(session));
   }
 
   createVideoRoom(params: CreateRoomParams): Promise<string> {
     return this.ops.run(async () => {
-      const { control, messenger, self } = this.connected();
-      const secret = params.secret ?? generateSecret();
-      const access = { secret, ...(params.pin === undefined ? {} : { pin: params.pin }) };
-      await control.send({
-        request: 'create',
-        room: params.roomId,
-        ...access,
-        description: encodeRoomMeta({
-          title: params.title,
-          host: self.userId,
-          capacity: params.capacity,
-          destroy: params.destroy,
-          p2p: params.p2p,
-          talkingNoty: params.talkingNoty,
-          createdAt: Date.now(),
-        }),
-        // Janus limits publishers (default 3), not members; members are counted at join.
-        publishers: params.capacity ?? 1000,
-        notify_joining: true,
-        is_private: false,
-        permanent: false,
-        audiolevel_event: params.talkingNoty,
-        // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
-        audio_active_packets: 50,
-      });
-      this.hostSecrets.set(params.roomId, secret);
-      // The text room gets the same PIN and secret; if this fails, the first joiner creates it.
-      await messenger.createRoom(params.roomId, access).catch((err) => log.warn('text room not created', err));
+      await this.createRoomNow(params);
       return params.roomId;
     });
   }
 
+  private async createRoomNow(params: CreateRoomParams): Promise<void> {
+    const { control, messenger, self } = this.connected();
+    const secret = params.secret ?? generateSecret();
+    const access = { secret, ...(params.pin === undefined ? {} : { pin: params.pin }) };
+    await control.send({
+      request: 'create',
+      room: params.roomId,
+      ...access,
+      description: encodeRoomMeta({
+        title: params.title,
+        host: self.userId,
+        capacity: params.capacity,
+        destroy: params.destroy,
+        p2p: params.p2p,
+        talkingNoty: params.talkingNoty,
+        createdAt: Date.now(),
+      }),
+      // Janus limits publishers (default 3), not members; members are counted at join.
+      publishers: params.capacity ?? 1000,
+      notify_joining: true,
+      is_private: false,
+      permanent: false,
+      audiolevel_event: params.talkingNoty,
+      // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
+      audio_active_packets: 50,
+    });
+    this.hostSecrets.set(params.roomId, secret);
+    this.created.set(params.roomId, { ...params, secret });
+    // The text room gets the same PIN and secret; if this fails, the first joiner creates it.
+    await messenger.createRoom(params.roomId, access).catch((err) => log.warn('text room not created', err));
+  }
+
   joinRoom(roomId: string, pin?: string): Promise<JoinResult> {
     return this.ops.run(async () => {
-      const { session, control, messenger, self } = this.connected();
+      this.connected();
       if (this.room) {
         if (this.room.id === roomId) throw new KtError(Code.ALREADY_IN_ROOM, `already in ${roomId}`);
         throw new KtError(Code.BAD_REQUEST, `already in room ${this.room.id}: leave it first`);
       }
       const epoch = this.epoch;
-      const room = await Room.join({
-        session,
-        control,
-        messenger,
-        roomId,
-        pin,
-        secret: this.hostSecrets.get(roomId),
-        self,
-        timeoutMs: this.options.timeoutMs,
-        onPresence: (detail) => this.events.emit('presence', detail),
-        onRemoved: (r) => {
-          if (this.room === r) this.room = undefined;
-        },
-      });
+      const room = await this.enter(roomId, pin);
       if (epoch !== this.epoch) {
         await room.leave().catch(() => {});
         throw new KtError(Code.BAD_REQUEST, 'disconnected while joining');
@@ -197,6 +198,24 @@ export class Client {
         host: room.meta.host,
         members: room.membersWithSelf(),
       };
+    });
+  }
+
+  private enter(roomId: string, pin: string | undefined): Promise<Room> {
+    const { session, control, messenger, self } = this.connected();
+    return Room.join({
+      session,
+      control,
+      messenger,
+      roomId,
+      pin,
+      secret: this.hostSecrets.get(roomId),
+      self,
+      timeoutMs: this.options.timeoutMs,
+      onPresence: (detail) => this.events.emit('presence', detail),
+      onRemoved: (r) => {
+        if (this.room === r) this.room = undefined;
+      },
     });
   }
 
@@ -326,6 +345,7 @@ export class Client {
     this.self = undefined;
     // Host rights end with the connection: a later init, maybe as someone else, starts without them.
     this.hostSecrets.clear();
+    this.created.clear();
     if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
     await messenger?.close();
     if (session) await session.destroy();
@@ -338,11 +358,73 @@ export class Client {
     if (this.session === session) this.events.emit('reconnected', undefined);
   }
 
-  private onLost(session: GatewaySession, reason: string): void {
+  /**
+   * Enters a room again after a gateway restart. Its creator makes it again if it is gone; anyone
+   * else waits for the creator to (everyone comes back in their own time), until `deadline`.
+   */
+  private async reenter(roomId: string, pin: string | undefined, deadline: number): Promise<Room> {
+    const params = this.created.get(roomId);
+    for (;;) {
+      try {
+        return await this.enter(roomId, pin);
+      } catch (err) {
+        if (!(err instanceof KtError) || err.code !== Code.NO_SUCH_ROOM) throw err;
+        if (params) {
+          await this.createRoomNow(params);
+          continue;
+        }
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private onLost(session: GatewaySession, reason: string, restarted: boolean): void {
     if (this.session !== session) return;
+    if (restarted && this.options.reconnectMs > 0) {
+      void this.recover(session);
+      return;
+    }
     log.error('gateway connection lost:', reason);
     void this.disconnect();
     this.events.emit('disconnected', { reason });
+  }
+
+  /**
+   * The gateway restarted: our session, handles and rooms are gone from it. Build everything again
+   * as the app had it: a new session, the room (re-created if we created it and it is gone, with
+   * the same secret, so we stay its host), our published streams, and our subscriptions, whose
+   * tracks go into the MediaStreams the app already holds, so its video elements resume by
+   * themselves. Members who come back are announced with the usual presence.
+   */
+  private async recover(old: GatewaySession): Promise<void> {
+    const epoch = ++this.epoch;
+    const { self, token, room, messenger } = this;
+    const snapshot = room?.snapshot();
+    this.room = undefined;
+    this.session = undefined;
+    await room?.abandon();
+    await messenger?.close();
+    await old.destroy();
+    try {
+      const { session, control } = await this.connectSession(token, this.options.reconnectMs);
+      if (epoch !== this.epoch) return void (await session.destroy());
+      this.adopt(session, control, self!);
+      if (!snapshot) return void this.events.emit('reconnected', undefined);
+      const rejoined = await this.reenter(snapshot.roomId, snapshot.pin, Date.now() + this.options.reconnectMs);
+      if (epoch !== this.epoch) return void (await rejoined.leave());
+      this.room = rejoined;
+      for (const { userId, type, stream } of snapshot.received) rejoined.receiveInto(userId, type, stream, this.options.reconnectMs);
+      for (const [type, stream] of snapshot.sent) await rejoined.publish(type, stream);
+      rejoined.initialFeeds.forEach((p) => this.events.emit('presence', p));
+      log.info('rebuilt after a gateway restart, room', snapshot.roomId);
+      this.events.emit('reconnected', undefined);
+    } catch (err) {
+      if (epoch !== this.epoch) return;
+      log.error('could not rebuild after a gateway restart', err);
+      void this.disconnect();
+      this.events.emit('disconnected', { reason: `the gateway restarted and the session could not be rebuilt: ${String(err)}` });
+    }
   }
 
   private connected(): { session: GatewaySession; control: PluginHandle; messenger: Messenger; self: Self } {

@@ -181,10 +181,17 @@ class JanusSession implements GatewaySession {
     this.events.emit('reconnecting', { reason });
     const deadline = Date.now() + this.options.reconnectMs;
     for (let delay = 250; Date.now() < deadline && !this.destroyed; delay = Math.min(delay * 2, 2000)) {
-      if (await this.claimOnce()) {
+      const claimed = await this.claimOnce();
+      if (claimed === 'ok') {
         this.reclaiming = false;
         log.info('session reclaimed');
         this.events.emit('reconnected', undefined);
+        return;
+      }
+      if (claimed === 'gone') {
+        // The gateway answers but no longer knows the session: it was restarted.
+        this.reclaiming = false;
+        if (!this.destroyed) this.events.emit('lost', { reason: 'the gateway restarted', restarted: true });
         return;
       }
       await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
@@ -193,15 +200,19 @@ class JanusSession implements GatewaySession {
     if (!this.destroyed) this.events.emit('lost', { reason });
   }
 
-  private claimOnce(): Promise<boolean> {
-    const attempt = new Promise<boolean>((resolve) => {
+  /** One claim: 'ok', 'gone' (Janus answered that the session does not exist), or 'fail'. */
+  private claimOnce(): Promise<'ok' | 'gone' | 'fail'> {
+    const attempt = new Promise<'ok' | 'gone' | 'fail'>((resolve) => {
       try {
-        this.janus.reconnect({ success: () => resolve(true), error: () => resolve(false) });
+        this.janus.reconnect({
+          success: () => resolve('ok'),
+          error: (cause: unknown) => resolve(/no such session/i.test(String(cause)) ? 'gone' : 'fail'),
+        });
       } catch {
-        resolve(false);
+        resolve('fail');
       }
     });
-    return withTimeout(attempt, Math.min(this.options.timeoutMs, 5000), 'reclaiming the session').catch(() => false);
+    return withTimeout(attempt, Math.min(this.options.timeoutMs, 5000), 'reclaiming the session').catch(() => 'fail' as const);
   }
 
   get id(): number {

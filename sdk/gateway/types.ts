@@ -77,7 +77,7 @@ export type SessionEvents = {
   /** The session was reclaimed: its handles and PeerConnections carry on. */
   reconnected: undefined;
   /** The connection to the gateway is gone for good (not reclaimed in time, gateway down, token refused). */
-  lost: { reason: string };
+  lost: { reason: string; restarted?: boolean };
 };
 
 export interface GatewaySession {

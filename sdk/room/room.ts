@@ -261,6 +261,32 @@ export class Room {
     }
   }
 
+  /** What we send and receive here, to rebuild it after a gateway restart. */
+  snapshot(): { roomId: string; pin?: string; sent: [FeedType, MediaStream][]; received: { userId: string; type: FeedType; stream: MediaStream }[] } {
+    const sent = (['cam', 'screen'] as const).flatMap((t): [FeedType, MediaStream][] => {
+      const stream = this.publisher.stream(t);
+      return stream ? [[t, stream]] : [];
+    });
+    return { roomId: this.id, pin: this.params.pin, sent, received: this.subscriber.handedOut() };
+  }
+
+  /** The gateway forgot us (restarted): free our side without asking it anything. */
+  async abandon(): Promise<void> {
+    this.left = true;
+    await this.release({ leaveTextRoom: false });
+  }
+
+  /**
+   * Receives a member's feed into a stream the app already holds, once the member publishes it
+   * (after a gateway restart everyone comes back in their own time); gives up after `waitMs`.
+   */
+  receiveInto(userId: string, type: FeedType, stream: MediaStream, waitMs: number): void {
+    this.subscriber.preferStream(userId, type, stream);
+    this.feedOf(userId, type, waitMs)
+      .then((streams) => this.subscriber.subscribe(userId, type, streams))
+      .catch((err) => log.warn(`${type} of ${userId} not received again`, err));
+  }
+
   /** Our PeerConnections in this room (publisher, subscriber), for stats and tests. */
   peerConnections(): RTCPeerConnection[] {
     return [this.handle.peerConnection(), this.subscriber.peerConnection()].filter(
@@ -285,12 +311,12 @@ export class Room {
     await this.release();
   }
 
-  private async release(): Promise<void> {
+  private async release({ leaveTextRoom = true } = {}): Promise<void> {
     const { messenger } = this.params;
     messenger.events.off('message', this.onMessage);
     await Promise.all([
       this.subscriber.close(),
-      this.chatJoined ? messenger.leave(this.id) : undefined,
+      this.chatJoined && leaveTextRoom ? messenger.leave(this.id) : undefined,
       this.handle.detach(),
     ]);
   }
@@ -394,13 +420,13 @@ export class Room {
   }
 
   /** The member's feed once it is in the table (the notice can overtake Janus's `publishers` event). */
-  private feedOf(userId: string, type: FeedType): Promise<PublishedStream[]> {
+  private feedOf(userId: string, type: FeedType, waitMs = this.params.timeoutMs): Promise<PublishedStream[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const streams = this.members.streamsOf(userId, type);
         if (streams.length > 0 || this.left) done();
       };
-      const timer = setTimeout(() => done(), this.params.timeoutMs);
+      const timer = setTimeout(() => done(), waitMs);
       const done = () => {
         clearTimeout(timer);
         this.eventWatchers.delete(check);

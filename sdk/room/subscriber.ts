@@ -78,6 +78,8 @@ export class Subscriber {
    * for another feed. Clones also let removePeer end the stream it returned.
    */
   private readonly streams = new Map<string, HandedOutStream>();
+  /** Streams to reuse for feeds handed out again (see preferStream). */
+  private readonly preferred = new Map<string, MediaStream>();
 
   constructor(private readonly deps: SubscriberDeps) {
     if (deps.attached) this.handle = Promise.resolve(this.adopt(deps.attached));
@@ -160,11 +162,28 @@ export class Subscriber {
     return [...this.streams.values()].some((e) => e.keys.includes(key));
   }
 
+  /** The feeds handed out, with their streams. */
+  handedOut(): { userId: string; type: FeedType; stream: MediaStream }[] {
+    return [...this.streams].map(([id, entry]) => {
+      const [userId, type] = id.split('\u0000') as [string, FeedType];
+      return { userId, type, stream: entry.stream };
+    });
+  }
+
+  /** When this feed is handed out next, use `stream` (one the app already holds) for it. */
+  preferStream(feed: string, type: FeedType, stream: MediaStream): void {
+    this.preferred.set(streamId(feed, type), stream);
+  }
+
   private streamFor(feed: string, type: FeedType, keys: string[]): MediaStream {
     const id = streamId(feed, type);
     let entry = this.streams.get(id);
     if (!entry) {
-      entry = { stream: new MediaStream(), keys, clones: new Map() };
+      const stream = this.preferred.get(id) ?? new MediaStream();
+      this.preferred.delete(id);
+      // A stream from before a gateway restart still holds the old, ended tracks.
+      stream.getTracks().forEach((t) => stream.removeTrack(t));
+      entry = { stream, keys, clones: new Map() };
       this.streams.set(id, entry);
     }
     entry.keys = keys;
