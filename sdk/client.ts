@@ -33,6 +33,10 @@ export type ClientEvents = {
   reconnecting: { reason: string };
   /** The session is back; missed joins and leaves were announced. */
   reconnected: undefined;
+  /** Progress of init and joinRoom, 0-100 (as Connect Live's `connecting`). */
+  connecting: { progress: number; step: string };
+  /** joinRoom is done: we are in the room with these members (ourselves included). */
+  connected: { roomId: string; members: Record<string, Member> };
 };
 
 export interface CreateRoomParams {
@@ -91,7 +95,9 @@ export class Client {
     return this.ops.run(async () => {
       if (this.session) throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
       const epoch = this.epoch;
+      this.events.emit('connecting', { progress: 0, step: 'connecting to the gateway' });
       const { session, control } = await this.connectSession(token, this.options.timeoutMs);
+      this.events.emit('connecting', { progress: 30, step: 'connected to the gateway' });
       if (epoch !== this.epoch) {
         await session.destroy();
         throw new KtError(Code.BAD_REQUEST, 'disconnected while connecting');
@@ -184,6 +190,8 @@ export class Client {
         throw new KtError(Code.BAD_REQUEST, 'disconnected while joining');
       }
       this.room = room;
+      this.events.emit('connecting', { progress: 100, step: 'in the room' });
+      this.events.emit('connected', { roomId, members: room.membersWithSelf() });
       // After the caller's `await joinRoom()` continues, announce who already publishes.
       setTimeout(() => {
         if (this.room === room) room.initialFeeds.forEach((p) => this.events.emit('presence', p));
@@ -213,6 +221,7 @@ export class Client {
       self,
       timeoutMs: this.options.timeoutMs,
       onPresence: (detail) => this.events.emit('presence', detail),
+      onProgress: (progress, step) => this.events.emit('connecting', { progress, step }),
       onRemoved: (r) => {
         if (this.room === r) this.room = undefined;
       },

@@ -50,6 +50,8 @@ export class Knowledgetalk extends EventTarget {
     this.client.events.on('disconnected', (detail) => this.dispatchEvent(new CustomEvent('disconnected', { detail })));
     this.client.events.on('reconnecting', (detail) => this.dispatchEvent(new CustomEvent('reconnecting', { detail })));
     this.client.events.on('reconnected', () => this.dispatchEvent(new CustomEvent('reconnected', { detail: {} })));
+    this.client.events.on('connecting', (detail) => this.dispatchEvent(new CustomEvent('connecting', { detail })));
+    this.client.events.on('connected', (detail) => this.dispatchEvent(new CustomEvent('connected', { detail })));
   }
 
   init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {

@@ -33,6 +33,7 @@ export interface EnteredRoom {
 
 export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
   const { session, control, roomId, self, timeoutMs } = params;
+  params.onProgress?.(40, 'checking the room');
   const [participants, rooms, attached, subAttached] = await Promise.allSettled([
     control.send({ request: 'listparticipants', room: roomId }),
     control.send({ request: 'list' }),
@@ -63,6 +64,7 @@ export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
     const keepMessage = (m: MessengerEvents['message']) => m.roomId === roomId && earlyMessages.push(m);
     params.messenger.events.on('message', keepMessage);
     const join = { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) };
+    params.onProgress?.(70, 'joining');
     const [videoJoin, textJoin] = await Promise.allSettled([
       requestWithEvent(handle, params.pin === undefined ? join : { ...join, pin: params.pin }, {
         accept: (d) => d.videoroom === 'joined',

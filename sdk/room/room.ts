@@ -43,6 +43,8 @@ export interface JoinParams {
   self: Self;
   timeoutMs: number;
   onPresence: (detail: PresenceDetail) => void;
+  /** Join progress, 0-100, at each step of enter.ts (Connect Live's `connecting`). */
+  onProgress?: (progress: number, step: string) => void;
   /** The gateway removed us from the room (destroyed, kicked). */
   onRemoved: (room: Room) => void;
 }

@@ -131,3 +131,27 @@ test('video-only and audio-only feeds', async () => {
   expect(members['audio-only']).toEqual(expect.objectContaining({ video: false, audio: true, publishing: true }));
   await disconnectAll([v, a, viewer]);
 });
+
+test('init and joinRoom report their progress, then connected with the members', async () => {
+  const [a, b] = await openMembers(2);
+  const roomId = newRoomId();
+  await joinAndPublish([a], roomId);
+  expect((await b.call('init', 'cp', 'key', 'progress-b')).code).toBe('200');
+  expect((await b.call('joinRoom', roomId)).code).toBe('200');
+  const progress = await b.page.evaluate(() => (window as any).harness.progress);
+  const steps = progress.filter((p: any) => p.type === 'connecting').map((p: any) => p.detail.progress);
+  expect(steps).toEqual([0, 30, 40, 70, 100]);
+  const connected = progress.filter((p: any) => p.type === 'connected');
+  expect(connected).toHaveLength(1);
+  expect(connected[0].detail.roomId).toBe(roomId);
+  const ids = Object.keys(connected[0].detail.members);
+  expect(ids).toHaveLength(2);
+  expect(ids).toEqual(expect.arrayContaining(['progress-b', expect.stringMatching(/^user0-/)]));
+  // A join that fails goes no further than its checks.
+  const [c] = await openMembers(1);
+  expect((await c.call('init', 'cp', 'key')).code).toBe('200');
+  expect((await c.call('joinRoom', 'no-such-room-progress')).code).toBe('441');
+  const failed = await c.page.evaluate(() => (window as any).harness.progress);
+  expect(failed.map((p: any) => p.detail.progress ?? p.type)).toEqual([0, 30, 40]);
+  await disconnectAll([a, b, c]);
+});

@@ -29,17 +29,22 @@
 
   const presence = [];
   const events = [];
+  const progress = [];
   const received = new Map();
 
   window.harness = {
     kt: null,
     presence,
     events,
+    progress,
     create(options) {
       const kt = new window.Knowledgetalk(options);
       kt.addEventListener('presence', (e) => presence.push(JSON.parse(JSON.stringify(e.detail))));
       for (const type of ['disconnected', 'reconnecting', 'reconnected']) {
         kt.addEventListener(type, (e) => events.push({ type, detail: e.detail }));
+      }
+      for (const type of ['connecting', 'connected']) {
+        kt.addEventListener(type, (e) => progress.push({ type, detail: JSON.parse(JSON.stringify(e.detail)) }));
       }
       this.kt = kt;
       return true;
