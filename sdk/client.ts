@@ -6,6 +6,7 @@ import mitt from 'mitt';
 import { asSecretError, Code, KtError } from './errors';
 import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
 import { getLogger } from './logger';
+import type { FeedStats } from './room/feed-stats';
 import { Messenger, type Envelope } from './room/messenger';
 import { Room, type Self } from './room/room';
 import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
@@ -329,6 +330,10 @@ export class Client {
       }
       this.hostSecrets.delete(roomId);
     });
+  }
+
+  stats(userId: string, type: FeedType): Promise<FeedStats> {
+    return this.inRoom().stats(userId, type);
   }
 
   streamOf(id: string): MediaStream | undefined {

@@ -5,3 +5,4 @@ export { Code, type ResponseCode } from './errors';
 export type { LogLevel } from './logger';
 export type * from './types';
 export default Knowledgetalk;
+export type { FeedStats, KindStats } from './room/feed-stats';

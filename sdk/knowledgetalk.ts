@@ -6,6 +6,7 @@ import { Client } from './client';
 import { Code, KtError, toKtError, type ResponseCode } from './errors';
 import { connectJanus } from './gateway/janus-gateway';
 import { getLogger, loggerControl } from './logger';
+import type { FeedStats } from './room/feed-stats';
 import type {
   FeedType,
   InitResult,
@@ -258,6 +259,15 @@ export class Knowledgetalk extends EventTarget {
       await this.client.kickOut(requireId(userId, 'userId'));
       return {};
     });
+  }
+
+  /**
+   * Quality figures of a feed (extension): bitrate, packet loss, jitter, frame rate and size per
+   * kind, and the round-trip time; our own id gives what we send. Takes about half a second: rates
+   * are measured over that window.
+   */
+  getStats(userId?: unknown, type: unknown = 'cam'): Promise<Result & { stats?: FeedStats }> {
+    return result('getStats', async () => ({ stats: await this.client.stats(requireId(userId, 'userId'), requireFeedType(type)) }));
   }
 
   /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */

@@ -49,6 +49,13 @@ export class Publisher {
     return this.feeds.get(type)?.stream;
   }
 
+  /** The RTP senders of a feed we publish (for its stats). */
+  rtpSendersOf(type: FeedType): RTCRtpSender[] {
+    const mids = new Set(this.feeds.get(type)?.senders.map((s) => s.mid));
+    const pc = this.handle.peerConnection();
+    return pc ? pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.sender) : [];
+  }
+
   publish(type: FeedType, stream: MediaStream): Promise<void> {
     return this.queue.run(async () => {
       if (this.feeds.has(type)) throw new KtError(Code.BAD_REQUEST, `already publishing ${type}`);

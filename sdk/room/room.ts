@@ -14,6 +14,7 @@ import { Publisher } from './publisher';
 import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
 import { enterRoom } from './enter';
+import { feedStats, type FeedStats } from './feed-stats';
 import { encodeDisplay, type RoomMeta } from './wire-format';
 
 const log = getLogger('room');
@@ -261,6 +262,19 @@ export class Room {
       this.releaseGoneFeeds(p);
       onPresence(p);
     }
+  }
+
+  /** Quality figures of a feed: ours (sending) for our own id, else a feed we receive. */
+  async stats(userId: string, type: FeedType): Promise<FeedStats> {
+    this.assertIn();
+    if (userId === this.params.self.userId) {
+      const senders = this.publisher.rtpSendersOf(type);
+      if (senders.length === 0) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
+      return feedStats({ userId, type, direction: 'send' }, senders);
+    }
+    const receivers = this.subscriber.receiversOf(userId, type);
+    if (receivers.length === 0) throw new KtError(Code.INVALID_PARAMETER, `not receiving ${type} of ${userId}`);
+    return feedStats({ userId, type, direction: 'receive' }, receivers);
   }
 
   /** What we send and receive here, to rebuild it after a gateway restart. */

@@ -158,6 +158,15 @@ export class Subscriber {
     return this.current?.peerConnection();
   }
 
+  /** The receivers of a feed handed out (for its stats). */
+  receiversOf(feed: string, type: FeedType): RTCRtpReceiver[] {
+    const entry = this.streams.get(streamId(feed, type));
+    const pc = this.peerConnection();
+    if (!entry || !pc) return [];
+    const mids = new Set(entry.keys.map((k) => this.mapping.get(k)).filter((m) => m !== undefined));
+    return pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.receiver);
+  }
+
   private stillWanted(key: string): boolean {
     return [...this.streams.values()].some((e) => e.keys.includes(key));
   }

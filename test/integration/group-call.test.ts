@@ -155,3 +155,30 @@ test('init and joinRoom report their progress, then connected with the members',
   expect(failed.map((p: any) => p.detail.progress ?? p.type)).toEqual([0, 30, 40]);
   await disconnectAll([a, b, c]);
 });
+
+test('getStats: the figures of a feed we receive and of the one we send', async () => {
+  const members = await openMembers(2);
+  const ids = await joinAndPublish(members, newRoomId());
+  const [a, b] = members;
+  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ids[0]));
+  expect(await b.harness('subscribe', ids[0], 'cam')).toEqual({ audio: 1, video: 1 });
+  await b.harness('frames', ids[0], 'cam', 10);
+  const received = await b.call('getStats', ids[0], 'cam');
+  expect(received.code).toBe('200');
+  expect(received.stats).toMatchObject({ userId: ids[0], type: 'cam', direction: 'receive' });
+  expect(received.stats.video.bitrate).toBeGreaterThan(0);
+  expect(received.stats.video.fps).toBeGreaterThan(0);
+  expect(received.stats.video.width).toBe(320);
+  expect(received.stats.audio.bitrate).toBeGreaterThan(0);
+  expect(received.stats.video.lossRate).toBeGreaterThanOrEqual(0);
+  const sent = await a.call('getStats', ids[0], 'cam');
+  expect(sent.stats.direction).toBe('send');
+  expect(sent.stats.video.bitrate).toBeGreaterThan(0);
+  expect(sent.stats.rtt).toBeGreaterThanOrEqual(0);
+  // Bad inputs.
+  expect(await b.call('getStats')).toMatchObject({ code: '421' });
+  expect(await b.call('getStats', 'nobody', 'cam')).toMatchObject({ code: '422' });
+  expect(await b.call('getStats', ids[0], 'screen')).toMatchObject({ code: '422' });
+  expect(await b.call('getStats', ids[1], 'screen')).toMatchObject({ code: '400' });
+  await disconnectAll(members);
+});
