@@ -4,7 +4,7 @@
  */
 import mitt from 'mitt';
 import { asSecretError, Code, KtError } from './errors';
-import type { ConnectGateway, GatewaySession, PluginHandle } from './gateway/types';
+import { VIDEOROOM, type ConnectGateway, type GatewaySession, type PluginHandle } from './gateway/types';
 import { getLogger } from './logger';
 import type { FeedStats } from './room/feed-stats';
 import { Messenger, type Envelope } from './room/messenger';
@@ -115,7 +115,7 @@ export class Client {
     const { servers, iceServers, reconnectMs } = this.options;
     const session = await this.options.connect({ servers, token, iceServers, timeoutMs, reconnectMs });
     try {
-      return { session, control: await session.attach('janus.plugin.videoroom') };
+      return { session, control: await session.attach(VIDEOROOM) };
     } catch (err) {
       await session.destroy();
       throw err;

@@ -127,12 +127,10 @@ export class Knowledgetalk extends EventTarget {
     });
   }
 
-  async publishVideo(type?: unknown, stream?: unknown): Promise<boolean> {
-    const r = await result('publishVideo', async () => {
+  publishVideo(type?: unknown, stream?: unknown): Promise<boolean> {
+    return succeeded('publishVideo', async () => {
       await this.client.publish(requireFeedType(type), requireStream(stream));
-      return {};
     });
-    return r.code === Code.OK;
   }
 
   async subscribeVideo(userId?: unknown, type: unknown = 'cam'): Promise<MediaStream | false> {
@@ -145,31 +143,25 @@ export class Knowledgetalk extends EventTarget {
   }
 
   /** Stops receiving a member's feed; the stream subscribeVideo returned for it ends. */
-  async removePeer(userId?: unknown, type: unknown = 'cam'): Promise<boolean> {
-    const r = await result('removePeer', async () => {
+  removePeer(userId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+    return succeeded('removePeer', async () => {
       await this.client.unsubscribe(requireId(userId, 'userId'), requireFeedType(type));
-      return {};
     });
-    return r.code === Code.OK;
   }
 
   /** Stops sending a feed (the original's name for the sending side of a 1:1 peer). */
-  async removeLocalPeer(peerId?: unknown, type: unknown = 'cam'): Promise<boolean> {
-    const r = await result('removeLocalPeer', async () => {
+  removeLocalPeer(peerId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+    return succeeded('removeLocalPeer', async () => {
       if (peerId !== undefined && peerId !== null) requireId(peerId, 'peerId');
       await this.client.unpublish(requireFeedType(type));
-      return {};
     });
-    return r.code === Code.OK;
   }
 
   /** Sends another camera/microphone in place of the published one, without renegotiation. */
-  async changeLocalStream(stream?: unknown): Promise<boolean> {
-    const r = await result('changeLocalStream', async () => {
+  changeLocalStream(stream?: unknown): Promise<boolean> {
+    return succeeded('changeLocalStream', async () => {
       await this.client.replaceCamera(requireStream(stream));
-      return {};
     });
-    return r.code === Code.OK;
   }
 
   /** Shares a screen next to the camera; one sharer per room ('440' while someone else shares). */
@@ -188,12 +180,10 @@ export class Knowledgetalk extends EventTarget {
   }
 
   /** The original's 1:1 send: that member receives it and gets presence `subscribed`. */
-  async publishP2P(userId?: unknown, type?: unknown, stream?: unknown): Promise<boolean> {
-    const r = await result('publishP2P', async () => {
+  publishP2P(userId?: unknown, type?: unknown, stream?: unknown): Promise<boolean> {
+    return succeeded('publishP2P', async () => {
       await this.client.publishP2P(requireId(userId, 'userId'), requireFeedType(type), requireStream(stream));
-      return {};
     });
-    return r.code === Code.OK;
   }
 
   /**
@@ -310,6 +300,15 @@ async function result<T extends object>(op: string, fn: () => Promise<T>): Promi
     if (e.janusCode !== undefined) failure.janusCode = e.janusCode;
     return failure as T & Result;
   }
+}
+
+/** For the calls the original answers with a boolean: true when the call succeeded. */
+async function succeeded(op: string, fn: () => Promise<void>): Promise<boolean> {
+  const r = await result(op, async () => {
+    await fn();
+    return {};
+  });
+  return r.code === Code.OK;
 }
 
 function fail(code: ResponseCode, message: string): never {

@@ -10,6 +10,10 @@ export interface Jsep {
   [extra: string]: unknown;
 }
 
+/** The Janus plugins the SDK uses. */
+export const VIDEOROOM = 'janus.plugin.videoroom';
+export const TEXTROOM = 'janus.plugin.textroom';
+
 /** The `data` of a plugin response or event (`plugindata.data`). */
 export type PluginData = Record<string, unknown>;
 

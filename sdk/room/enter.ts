@@ -6,7 +6,7 @@
  * 2. One round trip: the VideoRoom join and, on the instance's open data channel, the text room's.
  */
 import { asPinError, Code, KtError } from '../errors';
-import type { PluginData, PluginHandle } from '../gateway/types';
+import { VIDEOROOM, type PluginData, type PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import { listOf } from '../util/list-of';
 import type { MessengerEvents } from './messenger';
@@ -15,7 +15,6 @@ import type { JoinParams } from './room';
 import { decodeRoomMeta, encodeDisplay, type RoomMeta } from './wire-format';
 
 const log = getLogger('room');
-const VIDEOROOM = 'janus.plugin.videoroom';
 
 export interface EnteredRoom {
   handle: PluginHandle;

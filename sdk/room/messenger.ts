@@ -17,7 +17,7 @@
  */
 import mitt from 'mitt';
 import { Code, KtError } from '../errors';
-import type { Jsep, PluginHandle } from '../gateway/types';
+import { TEXTROOM, type Jsep, type PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType } from '../types';
 import { generateId } from '../util/ids';
@@ -25,7 +25,6 @@ import { withTimeout } from '../util/timeout';
 import { requestWithEvent } from './request';
 
 const log = getLogger('messenger');
-const TEXTROOM = 'janus.plugin.textroom';
 
 /** TextRoom error codes (janus_textroom.c). */
 const TEXTROOM_NO_SUCH_ROOM = 417;

@@ -3,7 +3,7 @@
  * its events, our published feeds, our subscriptions and the room's message channel.
  */
 import { asSecretError, Code, KtError } from '../errors';
-import type { GatewaySession, PluginData, PluginHandle } from '../gateway/types';
+import { VIDEOROOM, type GatewaySession, type PluginData, type PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
 import type { FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
@@ -18,7 +18,6 @@ import { feedStats, type FeedStats } from './feed-stats';
 import { encodeDisplay, type RoomMeta } from './wire-format';
 
 const log = getLogger('room');
-const VIDEOROOM = 'janus.plugin.videoroom';
 
 /** Who we are; the Client owns it and editUserInfo changes it. */
 export interface Self {

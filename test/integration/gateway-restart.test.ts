@@ -6,8 +6,7 @@
  * Runs on a gateway of its own, so the rest of the suite keeps the shared one.
  */
 import { startGateway, type Gateway } from '../../gateway-config/start.cjs';
-import type { MemberPage } from '../support/browser';
-import { expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
+import { expectFrames, initAll, instanceEvents, newRoomId, useMembers, waitUntil } from '../support/call';
 
 const open = useMembers();
 let gateway: Gateway | undefined;
@@ -16,8 +15,6 @@ afterEach(async () => {
   await gateway?.stop();
   gateway = undefined;
 });
-
-const instanceEvents = (m: MemberPage) => m.page.evaluate(() => (window as any).harness.events.map((e: any) => e.type));
 
 test('a killed and restarted gateway: calls come back by themselves', async () => {
   gateway = await startGateway({ freePorts: true, quiet: true });

@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import type { MemberPage } from '../support/browser';
-import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
+import { disconnectAll, expectFrames, initAll, instanceEvents, newRoomId, useMembers, waitUntil } from '../support/call';
 import { waitForNoSessions } from '../support/admin';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { janusUrl } from '../support/browser';
@@ -29,8 +29,6 @@ async function behindProxy(reconnectMs = 15000): Promise<MemberPage> {
   await m.page.evaluate((opts) => (window as any).harness.create(opts), { server: proxy.url, reconnectMs });
   return m;
 }
-
-const instanceEvents = (m: MemberPage) => m.page.evaluate(() => (window as any).harness.events.map((e: any) => e.type));
 
 test('a dropped connection is reclaimed: media goes on, nobody sees a leave or a second join', async () => {
   const a = await behindProxy();

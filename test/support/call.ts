@@ -79,6 +79,10 @@ export async function waitForPixel(
   throw new Error(`pixel of ${userId}/${type} never matched; last ${JSON.stringify(last)}`);
 }
 
+/** The instance's connection events so far (disconnected, reconnecting, reconnected), by type. */
+export const instanceEvents = (m: MemberPage): Promise<string[]> =>
+  m.page.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));
+
 /** Polls `check` until it holds; fails after `timeoutMs`, saying `what` was awaited. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
