@@ -18,6 +18,12 @@
 #                       mint-token.cjs)             default unset (off)
 #   JANUS_API_SECRET    api_secret (for server-side tools; a request with
 #                       it needs no token)          default unset (off)
+#   JANUS_RECORDINGS_DIR  where the VideoRoom writes recordings (.mjr):
+#                       Janus runs with this folder as its working
+#                       directory, which is where the plugin writes when a
+#                       room has no rec_dir (the SDK never sets one, so
+#                       clients do not choose paths on the gateway).
+#                       Created if missing.  default <repo>/recordings
 # When any of them is set, the .jcfg files are copied to a fresh temporary
 # folder and rewritten there, so the committed files always stay the
 # defaults. That folder is removed once Janus has exited.
@@ -83,9 +89,26 @@ check_secret() { # name value
 [ -z "$token_secret" ] || check_secret JANUS_TOKEN_SECRET "$token_secret"
 [ -z "$api_secret" ] || check_secret JANUS_API_SECRET "$api_secret"
 
+# --------------------------------------------------------------- recordings
+# Janus's VideoRoom writes a room's recordings into the process's working
+# directory when the room has no rec_dir, so that directory IS the
+# recordings folder. Janus refuses to write into its protected_folders
+# (janus.jcfg: /var, /usr, /etc, ...): say so now rather than at the first
+# recording, where it only logs an error.
+recordings_dir="${JANUS_RECORDINGS_DIR:-$(dirname -- "$here")/recordings}"
+recordings_dir="$(realpath -m -- "$recordings_dir")"
+while IFS= read -r protected; do
+	case "$recordings_dir/" in
+		"$protected"/*) die "JANUS_RECORDINGS_DIR $recordings_dir is inside $protected, a protected folder of janus.jcfg: Janus would refuse to record there" ;;
+	esac
+done < <(sed -n '/^[[:space:]]*protected_folders/,/]/p' "$here/janus.jcfg" | grep -o '"/[^"]*"' | tr -d '"')
+mkdir -p -- "$recordings_dir" || die "cannot create JANUS_RECORDINGS_DIR $recordings_dir"
+[ -w "$recordings_dir" ] || die "JANUS_RECORDINGS_DIR $recordings_dir is not writable"
+
 conf="$here"
 if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret" ]; then
 	conf="$(mktemp -d "${TMPDIR:-/tmp}/kt-janus-conf.XXXXXX")"
+	conf="$(cd -- "$conf" && pwd -P)" # absolute: Janus starts in the recordings folder
 	cp "$here"/*.jcfg "$conf"/
 
 	# rewrite FILE KEY VALUE: replaces the value of the first active
@@ -130,5 +153,6 @@ if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api
 	disown || true
 fi
 
-echo "run-janus.sh: janus -F $conf -C $conf/janus.jcfg -o $*" >&2
+echo "run-janus.sh: janus -F $conf -C $conf/janus.jcfg -o $* (recordings: $recordings_dir)" >&2
+cd -- "$recordings_dir"
 exec janus -F "$conf" -C "$conf/janus.jcfg" -o "$@"

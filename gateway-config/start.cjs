@@ -6,6 +6,7 @@
  *
  *   node gateway-config/start.cjs      # default ports, until Ctrl-C
  *   JANUS_TOKEN_SECRET=... node gateway-config/start.cjs   # secure mode (token auth)
+ *   JANUS_RECORDINGS_DIR=/data/rec node gateway-config/start.cjs   # where recordings go
  *
  * Plain CommonJS for Node >= 20, Node built-ins only. Types: start.d.cts.
  */
@@ -17,6 +18,8 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const RUN_SCRIPT = path.join(__dirname, 'run-janus.sh');
+/** Where recordings go unless told otherwise (run-janus.sh has the same default). */
+const DEFAULT_RECORDINGS_DIR = path.join(__dirname, '..', 'recordings');
 const HOST = '127.0.0.1';
 const DEFAULTS = Object.freeze({
   wsPort: 8188,
@@ -180,6 +183,24 @@ function tailBuffer(max) {
   };
 }
 
+/**
+ * Janus command-line flags for the media options (Janus adds them to its configuration, over the
+ * .jcfg files). Tests use them to put the gateway's media behind an address of their choosing.
+ */
+function mediaFlags(opts) {
+  const flags = [];
+  if (opts.rtpPortRange !== undefined) {
+    if (!/^\d+-\d+$/.test(String(opts.rtpPortRange))) throw new Error(`rtpPortRange must be "min-max", got ${opts.rtpPortRange}`);
+    flags.push(`--rtp-port-range=${opts.rtpPortRange}`);
+  }
+  if (opts.natMapping !== undefined) {
+    if (net.isIP(String(opts.natMapping)) === 0) throw new Error(`natMapping must be an IP address, got ${opts.natMapping}`);
+    flags.push(`--nat-1-1=${opts.natMapping}`);
+  }
+  if (opts.iceLite) flags.push('--ice-lite');
+  return flags;
+}
+
 /** A readiness problem that waiting will not fix. */
 class HardFailure extends Error {}
 
@@ -202,6 +223,9 @@ async function startOnce(opts, ports) {
   // plain startGateway() into a gateway that refuses the SDK's placeholder authKey.
   setEnv('JANUS_TOKEN_SECRET', opts.tokenSecret, undefined);
   setEnv('JANUS_API_SECRET', opts.apiSecret, undefined);
+  // Always explicit, so the folder returned below is the one Janus writes into.
+  const recordingsDir = path.resolve(opts.recordingsDir ?? DEFAULT_RECORDINGS_DIR);
+  env.JANUS_RECORDINGS_DIR = recordingsDir;
 
   let logStream = null;
   if (opts.logFile) {
@@ -215,7 +239,7 @@ async function startOnce(opts, ports) {
   // run-janus.sh ends in `exec janus`, so child.pid IS Janus. The unique
   // server name (-n) lets the readiness check make sure the ports answer
   // for THIS Janus, not for some other process that grabbed them.
-  const child = spawn('bash', [RUN_SCRIPT, '-n', serverName], {
+  const child = spawn('bash', [RUN_SCRIPT, '-n', serverName, ...mediaFlags(opts)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -357,6 +381,7 @@ async function startOnce(opts, ports) {
     adminSecret,
     tokenSecret: opts.tokenSecret,
     apiSecret: opts.apiSecret,
+    recordingsDir,
     ports: { ...ports },
     pid: child.pid,
     exited,
@@ -416,11 +441,13 @@ if (require.main === module) {
       tokenSecret: process.env.JANUS_TOKEN_SECRET || undefined,
       apiSecret: process.env.JANUS_API_SECRET || undefined,
       logFile: process.env.JANUS_LOG_FILE || undefined,
+      recordingsDir: process.env.JANUS_RECORDINGS_DIR || undefined,
     });
     console.log(`\nJanus gateway is up (pid ${gw.pid})`);
     console.log(`  WebSocket  ${gw.wsUrl}`);
     console.log(`  HTTP       ${gw.httpUrl}`);
     console.log(`  Admin API  ${gw.adminUrl}  (admin_secret "${gw.adminSecret}")`);
+    console.log(`  Recordings ${gw.recordingsDir}`);
     if (gw.tokenSecret) {
       console.log('  Token auth ON: init() needs a token, e.g. from');
       console.log('             JANUS_TOKEN_SECRET=... node gateway-config/mint-token.cjs');

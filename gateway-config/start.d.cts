@@ -26,6 +26,17 @@ export interface StartGatewayOptions {
   tokenSecret?: string;
   /** `api_secret` (a request carrying it needs no token; for server-side tools). Default: off. */
   apiSecret?: string;
+  /** `rtp_port_range`, "min-max": the UDP ports Janus's media uses. Default: any. */
+  rtpPortRange?: string;
+  /** `nat_1_1_mapping`: the IP address Janus advertises in its candidates instead of its own. */
+  natMapping?: string;
+  /** `ice_lite`: Janus only answers connectivity checks, never sends its own. */
+  iceLite?: boolean;
+  /**
+   * The folder the VideoRoom writes recordings (.mjr) into: Janus's working directory (see
+   * run-janus.sh). Created if missing. Default: `<repo>/recordings`.
+   */
+  recordingsDir?: string;
 }
 
 export interface GatewayPorts {
@@ -46,6 +57,8 @@ export interface Gateway {
   tokenSecret?: string;
   /** The api_secret, when one was set. */
   apiSecret?: string;
+  /** Absolute path of the folder recordings are written to. */
+  recordingsDir: string;
   ports: GatewayPorts;
   /** Process id of Janus itself. */
   pid: number;

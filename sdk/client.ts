@@ -8,6 +8,8 @@ import { VIDEOROOM, type ConnectGateway, type GatewaySession, type PluginHandle 
 import { getLogger } from './logger';
 import type { FeedStats } from './room/feed-stats';
 import { Messenger, type Envelope } from './room/messenger';
+import { captureTrack } from './media/devices';
+import type { PublishOptions } from './room/publisher';
 import { Room, type Self } from './room/room';
 import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
 import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
@@ -167,6 +169,9 @@ export class Client {
       notify_joining: true,
       is_private: false,
       permanent: false,
+      // Recording (and a publisher's own `record`/`filename`, a path on the gateway) can then only
+      // be changed with the room secret: by the host, room-wide (room/recording.ts).
+      lock_record: true,
       audiolevel_event: params.talkingNoty,
       // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
       audio_active_packets: 50,
@@ -202,7 +207,7 @@ export class Client {
         roomId,
         title: room.meta.title,
         talkingNoty: room.meta.talkingNoty,
-        isRecording: false,
+        isRecording: room.isRecording,
         createdAt: room.meta.createdAt,
         host: room.meta.host,
         members: room.membersWithSelf(),
@@ -239,8 +244,27 @@ export class Client {
     });
   }
 
-  publish(type: FeedType, stream: MediaStream): Promise<void> {
-    return this.ops.run(async () => this.inRoom().publish(type, stream));
+  publish(type: FeedType, stream: MediaStream, options?: PublishOptions): Promise<void> {
+    return this.ops.run(async () => this.inRoom().publish(type, stream, options));
+  }
+
+  /** Captures the chosen camera or microphone and sends it in place of the published one. */
+  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    return this.ops.run(async () => {
+      const room = this.inRoom();
+      const current = room.streamOf(this.userId!)?.getTracks().find((t) => t.kind === kind);
+      if (!current) throw new KtError(Code.BAD_REQUEST, `not publishing a ${kind === 'video' ? 'camera' : 'microphone'}`);
+      const track = await captureTrack(kind, deviceId, current);
+      await room.switchDevice(track).catch((err) => {
+        track.stop();
+        throw err;
+      });
+    });
+  }
+
+  /** Not on the ops queue: a quality change must not wait behind a publish. */
+  setQuality(userId: string, type: FeedType, substream: 0 | 1 | 2): Promise<void> {
+    return this.inRoom().setQuality(userId, type, substream);
   }
 
   unpublish(type: FeedType): Promise<void> {
@@ -314,6 +338,15 @@ export class Client {
     });
   }
 
+  /** The host's ('413' for anyone else): the gateway records every member's feed, or stops. */
+  setRecording(on: boolean): Promise<void> {
+    return this.ops.run(async () => {
+      const room = this.inRoom();
+      if (!room.isHost) throw new KtError(Code.NOT_PERMITTED, 'only the host may start or stop recording');
+      await room.setRecording(on);
+    });
+  }
+
   destroyRoom(roomId: string): Promise<void> {
     return this.ops.run(async () => {
       const { control, messenger, self } = this.connected();
@@ -342,6 +375,14 @@ export class Client {
 
   allStreams(): Record<string, MediaStream> {
     return this.room?.allStreams() ?? {};
+  }
+
+  receivedStreams(): MediaStream[] {
+    return this.room?.receivedStreams() ?? [];
+  }
+
+  audioLevels(): Record<string, number> {
+    return this.inRoom().audioLevels();
   }
 
   peerConnections(): RTCPeerConnection[] {
@@ -429,7 +470,7 @@ export class Client {
       if (epoch !== this.epoch) return void (await rejoined.leave());
       this.room = rejoined;
       for (const { userId, type, stream } of snapshot.received) rejoined.receiveInto(userId, type, stream, this.options.reconnectMs);
-      for (const [type, stream] of snapshot.sent) await rejoined.publish(type, stream);
+      for (const [type, stream, options] of snapshot.sent) await rejoined.publish(type, stream, options);
       rejoined.initialFeeds.forEach((p) => this.events.emit('presence', p));
       log.info('rebuilt after a gateway restart, room', snapshot.roomId);
       this.events.emit('reconnected', undefined);

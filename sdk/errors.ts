@@ -19,6 +19,8 @@ export const Code = {
   ROOM_EXISTS: '443',
   ROOM_FULL: '444',
   SERVER_ERROR: '500',
+  /** Extension: this browser cannot do it (e.g. choosing the speaker without `setSinkId`). */
+  NOT_SUPPORTED: '501',
   GATEWAY_TIMEOUT: '504',
   MEDIA_ERROR: '570',
   UNKNOWN: '599',

@@ -6,6 +6,8 @@ import { Client } from './client';
 import { Code, KtError, toKtError, type ResponseCode } from './errors';
 import { connectJanus } from './gateway/janus-gateway';
 import { getLogger, loggerControl } from './logger';
+import { listDevices, watchDevices, type DeviceLists } from './media/devices';
+import { SpeakerOutput } from './media/speaker';
 import type { FeedStats } from './room/feed-stats';
 import type {
   FeedType,
@@ -34,6 +36,10 @@ export class Knowledgetalk extends EventTarget {
   static readonly codes = Code;
 
   private readonly client: Client;
+  /** The speaker chosen with setSpeaker, applied to the elements playing what we receive. */
+  private readonly speaker: SpeakerOutput;
+  /** Set while initialised: the `devicechange` listener's removal. */
+  private stopWatchingDevices?: () => void;
 
   constructor(options: KnowledgetalkOptions = {}) {
     super();
@@ -47,6 +53,7 @@ export class Knowledgetalk extends EventTarget {
       reconnectMs: typeof opts.reconnectMs === 'number' && opts.reconnectMs >= 0 ? opts.reconnectMs : 15_000,
       connect: connectJanus,
     });
+    this.speaker = new SpeakerOutput(() => this.client.receivedStreams());
     this.client.events.on('presence', (detail) => this.dispatchEvent(new CustomEvent('presence', { detail })));
     this.client.events.on('disconnected', (detail) => this.dispatchEvent(new CustomEvent('disconnected', { detail })));
     this.client.events.on('reconnecting', (detail) => this.dispatchEvent(new CustomEvent('reconnecting', { detail })));
@@ -62,11 +69,19 @@ export class Knowledgetalk extends EventTarget {
       const userId = id === undefined || id === null ? undefined : requireId(id, 'id');
       const userName = optionalText(name, 'name') ?? userId ?? '';
       const deviceName = optionalText(device, 'device') ?? '';
-      return { userId: await this.client.init(userId, userName, deviceName, token) };
+      const joined = await this.client.init(userId, userName, deviceName, token);
+      this.stopWatchingDevices ??= watchDevices(
+        (lists) => this.dispatchEvent(new CustomEvent('devicechange', { detail: lists })),
+        (err) => log.warn('listing devices after a change failed', err),
+      );
+      return { userId: joined };
     });
   }
 
   disconnect(): Promise<void> {
+    this.stopWatchingDevices?.();
+    this.stopWatchingDevices = undefined;
+    this.speaker.close();
     return this.client.disconnect().catch((err) => log.error('disconnect', err));
   }
 
@@ -127,9 +142,23 @@ export class Knowledgetalk extends EventTarget {
     });
   }
 
-  publishVideo(type?: unknown, stream?: unknown): Promise<boolean> {
+  /**
+   * `options` (extension): `simulcast` sends three layers receivers choose from (setQuality);
+   * `maxBitrate` caps the video (bits/s); `resolution` 'sd' | 'hd' | 'fhd' asks the camera for
+   * 640×480, 1280×720 or 1920×1080 (as ideals: a camera that cannot keep its own size).
+   */
+  publishVideo(type?: unknown, stream?: unknown, options?: unknown): Promise<boolean> {
     return succeeded('publishVideo', async () => {
-      await this.client.publish(requireFeedType(type), requireStream(stream));
+      const feedType = requireFeedType(type);
+      const media = requireStream(stream);
+      const opts = optionalObject(options, 'options');
+      const resolution = optionalResolution(opts.resolution);
+      const publishOptions = {
+        simulcast: optionalBoolean(opts.simulcast, 'options.simulcast'),
+        maxBitrate: optionalBitrate(opts.maxBitrate),
+      };
+      if (resolution) await applyResolution(media, resolution);
+      await this.client.publish(feedType, media, publishOptions);
     });
   }
 
@@ -252,12 +281,89 @@ export class Knowledgetalk extends EventTarget {
   }
 
   /**
+   * The host's (extension; '413' for anyone else): the gateway records every member's feed, those
+   * who publish later included, to its recordings folder (see the README, "Recording"). Everyone
+   * in the room gets presence `recording`.
+   */
+  startRecording(): Promise<Result> {
+    return result('startRecording', async () => {
+      await this.client.setRecording(true);
+      return {};
+    });
+  }
+
+  /** The host's (extension): ends the room's recording; the files on the gateway are complete. */
+  stopRecording(): Promise<Result> {
+    return result('stopRecording', async () => {
+      await this.client.setRecording(false);
+      return {};
+    });
+  }
+
+  /**
    * Quality figures of a feed (extension): bitrate, packet loss, jitter, frame rate and size per
    * kind, and the round-trip time; our own id gives what we send. Takes about half a second: rates
    * are measured over that window.
    */
   getStats(userId?: unknown, type: unknown = 'cam'): Promise<Result & { stats?: FeedStats }> {
     return result('getStats', async () => ({ stats: await this.client.stats(requireId(userId, 'userId'), requireFeedType(type)) }));
+  }
+
+  /**
+   * Which simulcast layer of a member's video we receive (extension): 'l' (1/4 size), 'm' (1/2) or
+   * 'h' (full). '400' when that member does not publish in simulcast.
+   */
+  setQuality(userId?: unknown, type: unknown = 'cam', quality?: unknown): Promise<Result> {
+    return result('setQuality', async () => {
+      const id = requireId(userId, 'userId');
+      const feedType = requireFeedType(type);
+      if (quality === undefined || quality === null) fail(Code.MISSING_PARAMETER, 'quality is required');
+      const substream = SUBSTREAMS[quality as string];
+      if (typeof quality !== 'string' || substream === undefined) fail(Code.INVALID_PARAMETER, "quality must be 'l', 'm' or 'h'");
+      await this.client.setQuality(id, feedType, substream);
+      return {};
+    });
+  }
+
+  /**
+   * How loud each member we receive is right now (extension): `levels[userId]` from 0 (silence) to
+   * 1 (0 dBov), linear, as the sender measured it. For an active-speaker view, poll it.
+   */
+  getRemoteAudioLevels(): Promise<Result & { levels?: Record<string, number> }> {
+    return result('getRemoteAudioLevels', async () => ({ levels: this.client.audioLevels() }));
+  }
+
+  /** The cameras, microphones and speakers (extension); labels need camera/mic permission first. */
+  getDevices(): Promise<Result & Partial<DeviceLists>> {
+    return result('getDevices', async () => listDevices());
+  }
+
+  /** Sends another camera in place of the published one, without renegotiation; the old one stops. */
+  switchCamera(deviceId?: unknown): Promise<Result> {
+    return result('switchCamera', async () => {
+      await this.client.switchDevice('video', requireText(deviceId, 'deviceId', MAX_TEXT));
+      return {};
+    });
+  }
+
+  /** Sends another microphone in place of the published one, without renegotiation; the old one stops. */
+  switchMicrophone(deviceId?: unknown): Promise<Result> {
+    return result('switchMicrophone', async () => {
+      await this.client.switchDevice('audio', requireText(deviceId, 'deviceId', MAX_TEXT));
+      return {};
+    });
+  }
+
+  /**
+   * Plays everything we receive on this speaker (extension): every media element of the page
+   * showing a stream the SDK returned, now and later. `elements`: how many were switched.
+   * '501' where the browser cannot choose (no `setSinkId`).
+   */
+  setSpeaker(deviceId?: unknown): Promise<Result & { elements?: number }> {
+    return result('setSpeaker', async () => {
+      if (typeof deviceId !== 'string' || deviceId.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, "deviceId must be a speaker's id ('' for the default)");
+      return { elements: await this.speaker.choose(deviceId) };
+    });
   }
 
   /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */
@@ -366,6 +472,36 @@ function optionalCapacity(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CAPACITY) {
     fail(Code.INVALID_PARAMETER, `capacity must be an integer from 1 to ${MAX_CAPACITY}`);
+  }
+  return value;
+}
+
+const SUBSTREAMS: Record<string, 0 | 1 | 2> = { l: 0, m: 1, h: 2 };
+
+/** What `publishVideo`'s `resolution` asks the camera for. */
+const RESOLUTIONS = { sd: { width: 640, height: 480 }, hd: { width: 1280, height: 720 }, fhd: { width: 1920, height: 1080 } };
+type Resolution = keyof typeof RESOLUTIONS;
+
+function optionalResolution(value: unknown): Resolution | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !Object.hasOwn(RESOLUTIONS, value)) fail(Code.INVALID_PARAMETER, "options.resolution must be 'sd', 'hd' or 'fhd'");
+  return value as Resolution;
+}
+
+async function applyResolution(stream: MediaStream, resolution: Resolution): Promise<void> {
+  const { width, height } = RESOLUTIONS[resolution];
+  for (const track of stream.getVideoTracks()) {
+    // Ideals: a camera that cannot give this size keeps sending what it can.
+    await track.applyConstraints({ ...track.getConstraints(), width: { ideal: width }, height: { ideal: height } }).catch((err) => {
+      log.warn(`the camera refused ${resolution}`, err);
+    });
+  }
+}
+
+function optionalBitrate(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 30_000 || value > 50_000_000) {
+    fail(Code.INVALID_PARAMETER, 'options.maxBitrate must be an integer from 30000 to 50000000 (bits/s)');
   }
   return value;
 }

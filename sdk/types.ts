@@ -70,6 +70,8 @@ export type PresenceDetail = PresenceBase &
     | { type: 'shareStop'; user: string }
     /** We are out of the room: kicked by the host (`reason: 'kicked'`) or the room was destroyed. */
     | { type: 'kickOut'; user: string; reason: 'kicked' | 'destroyed' }
+    /** Extension: the gateway started (true) or stopped recording the room; everyone gets it, the host too. */
+    | { type: 'recording'; recording: boolean }
   );
 
 export type PresenceType = PresenceDetail['type'];

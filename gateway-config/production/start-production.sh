@@ -38,6 +38,9 @@
 #   JANUS_PUBLIC_IP       (none)    nat_1_1_mapping: the public IP of a
 #                                   1:1-NATed host (cloud VM)
 #   JANUS_DEBUG_LEVEL     4         0-7
+#   JANUS_RECORDINGS_DIR  <repo>/recordings  where room recordings (.mjr)
+#                                   go: Janus's working directory (see
+#                                   run-janus.sh); /recordings in the image
 set -euo pipefail
 
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -94,6 +97,19 @@ check_value JANUS_DEBUG_LEVEL "$debug_level" '^[0-7]$' "0-7"
 for var in JANUS_TLS_CERT JANUS_TLS_KEY; do
 	check_value "$var" "${!var}" '^[^"\\|&]+$' "a path free of quotes, backslashes, | and &"
 done
+
+# --------------------------------------------------------------- recordings
+# The VideoRoom writes recordings into Janus's working directory (rooms have
+# no rec_dir); Janus refuses its protected_folders (/var, /usr, ...).
+recordings_dir="${JANUS_RECORDINGS_DIR:-$(dirname -- "$base")/recordings}"
+recordings_dir="$(realpath -m -- "$recordings_dir")"
+while IFS= read -r protected; do
+	case "$recordings_dir/" in
+		"$protected"/*) die "JANUS_RECORDINGS_DIR $recordings_dir is inside $protected, a protected folder of janus.jcfg: Janus would refuse to record there" ;;
+	esac
+done < <(sed -n '/^[[:space:]]*protected_folders/,/]/p' "$base/janus.jcfg" | grep -o '"/[^"]*"' | tr -d '"')
+mkdir -p -- "$recordings_dir" || die "cannot create JANUS_RECORDINGS_DIR $recordings_dir"
+[ -w "$recordings_dir" ] || die "JANUS_RECORDINGS_DIR $recordings_dir is not writable"
 
 # ------------------------------------------------------------------- render
 umask 077 # the rendered files hold the secrets
@@ -152,14 +168,14 @@ set_jcfg $http admin admin_port "$admin_port"
 grep -Eq '^[[:space:]]*admin_ip[[:space:]]*=[[:space:]]*"127\.0\.0\.1"' "$conf/$http" || die "$http must bind the Admin API to 127.0.0.1"
 grep -Eq '^[[:space:]]*admin_(ws|wss)[[:space:]]*=[[:space:]]*true' "$conf/$ws" && die "$ws must not enable the Admin API"
 
-echo "start-production.sh: wss :$wss_port${JANUS_WSS_IP:+ on $JANUS_WSS_IP}, Admin API 127.0.0.1:$admin_port, RTP $rtp_range, token auth on" >&2
+echo "start-production.sh: wss :$wss_port${JANUS_WSS_IP:+ on $JANUS_WSS_IP}, Admin API 127.0.0.1:$admin_port, RTP $rtp_range, token auth on, recordings in $recordings_dir" >&2
 [ -n "${JANUS_STUN_SERVER:-}${JANUS_PUBLIC_IP:-}" ] ||
 	echo "start-production.sh: note: neither JANUS_STUN_SERVER nor JANUS_PUBLIC_IP is set; fine only if this host's own address is public" >&2
 
 # ---------------------------------------------------------------------- run
 # Janus runs as a child (not exec) so the EXIT trap can remove the rendered
 # secrets afterwards; TERM/INT are passed on to it.
-janus -F "$conf" -C "$conf/$core" -o "$@" &
+(cd -- "$recordings_dir" && exec janus -F "$conf" -C "$conf/$core" -o "$@") &
 janus_pid=$!
 trap 'kill -TERM "$janus_pid" 2>/dev/null || true' TERM INT HUP
 status=0

@@ -315,7 +315,14 @@ class JanusPluginHandle implements PluginHandle {
   createOffer(tracks: LocalTrackSpec[]): Promise<Jsep> {
     return new Promise((resolve, reject) => {
       this.handle.createOffer({
-        tracks: tracks.map((t) => ({ type: t.kind, capture: t.track, recv: false })),
+        // janus.js takes `sendEncodings` only on its simulcast path; a single encoding is set on the
+        // sender once it exists (see applyEncodings).
+        tracks: tracks.map((t) => ({
+          type: t.kind,
+          capture: t.track,
+          recv: false,
+          ...(isSimulcast(t) ? { simulcast: true, sendEncodings: t.encodings } : {}),
+        })),
         success: (jsep: Jsep) => resolve(jsep),
         error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `createOffer failed: ${String(cause)}`)),
       });
@@ -333,17 +340,21 @@ class JanusPluginHandle implements PluginHandle {
       await transceiver.sender.replaceTrack(null);
       transceiver.direction = 'inactive';
     }
-    for (const { kind, track } of add) {
+    for (const spec of add) {
+      const { kind, track } = spec;
       // Recycle an m-line we stopped earlier (Janus re-enables a stream whose m-line sends again),
       // so start/stop cycles do not grow the SDP.
-      const idle = pc
-        .getTransceivers()
-        .find((t) => t.direction === 'inactive' && t.mid !== null && !stop.includes(t.mid) && t.receiver.track.kind === kind);
+      // An m-line's number of encodings is fixed, so a simulcast track never takes a plain one.
+      const idle = isSimulcast(spec)
+        ? undefined
+        : pc
+            .getTransceivers()
+            .find((t) => t.direction === 'inactive' && t.mid !== null && !stop.includes(t.mid) && t.receiver.track.kind === kind);
       if (idle) {
         await idle.sender.replaceTrack(track);
         idle.direction = 'sendonly';
       } else {
-        pc.addTransceiver(track, { direction: 'sendonly' });
+        pc.addTransceiver(track, { direction: 'sendonly', ...(isSimulcast(spec) ? { sendEncodings: spec.encodings } : {}) });
       }
     }
     return new Promise((resolve, reject) => {
@@ -353,6 +364,19 @@ class JanusPluginHandle implements PluginHandle {
         error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `renegotiation failed: ${String(cause)}`)),
       });
     });
+  }
+
+  async applyEncodings(tracks: LocalTrackSpec[]): Promise<void> {
+    const pc = this.peerConnection();
+    for (const spec of tracks) {
+      if (!spec.encodings || isSimulcast(spec)) continue;
+      const sender = pc?.getSenders().find((s) => s.track === spec.track);
+      if (!sender) continue;
+      const params = sender.getParameters();
+      if (params.encodings.length === 0) continue; // before negotiation: nothing to change yet
+      params.encodings = params.encodings.map((e, i) => (i === 0 ? { ...e, ...spec.encodings![0] } : e));
+      await sender.setParameters(params);
+    }
   }
 
   async replaceTrack(mid: string, track: MediaStreamTrack | null): Promise<void> {
@@ -487,4 +511,8 @@ function dropHandlers(pc: RTCPeerConnection | undefined): void {
     track.onmute = null;
     track.onunmute = null;
   }
+}
+
+function isSimulcast(spec: LocalTrackSpec): boolean {
+  return (spec.encodings?.length ?? 0) > 1;
 }

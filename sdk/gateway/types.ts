@@ -37,6 +37,8 @@ export type HandleEvents = {
 export interface LocalTrackSpec {
   kind: 'audio' | 'video';
   track: MediaStreamTrack;
+  /** How to send it: several encodings with `rid`s is simulcast; one caps its bitrate. */
+  encodings?: RTCRtpEncodingParameters[];
 }
 
 export interface PluginHandle {
@@ -55,6 +57,8 @@ export interface PluginHandle {
    * own, new or recycled) and/or stopping the senders of some mids (their m-lines go inactive).
    */
   renegotiate(change: { add?: LocalTrackSpec[]; stop?: string[] }): Promise<Jsep>;
+  /** Applies a single-encoding spec (bitrate cap) to the senders of these tracks, once negotiated. */
+  applyEncodings(tracks: LocalTrackSpec[]): Promise<void>;
   /** Swaps the track a sender sends, without renegotiation (null sends nothing). */
   replaceTrack(mid: string, track: MediaStreamTrack | null): Promise<void>;
   /** Answers an offer from Janus, receive-only. */

@@ -10,6 +10,7 @@ import { VIDEOROOM, type PluginData, type PluginHandle } from '../gateway/types'
 import { getLogger } from '../logger';
 import { listOf } from '../util/list-of';
 import type { MessengerEvents } from './messenger';
+import { recordFlagOf } from './recording';
 import { requestWithEvent } from './request';
 import type { JoinParams } from './room';
 import { decodeRoomMeta, encodeDisplay, type RoomMeta } from './wire-format';
@@ -22,6 +23,8 @@ export interface EnteredRoom {
   /** Janus's `joined` event. */
   joined: PluginData;
   meta: RoomMeta;
+  /** Whether the gateway records the room (as listed before the join). */
+  recording: boolean;
   /** Whether we are in the room's text room (messages need it, the call does not). */
   chatJoined: boolean;
   /** Room events that came after `joined`, before a Room listened: to be replayed, in order. */
@@ -84,6 +87,7 @@ export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
       subscriberHandle,
       joined,
       meta: decodeRoomMeta(joined.description),
+      recording: recordFlagOf(rooms.value, roomId),
       chatJoined: textJoin.status === 'fulfilled',
       early,
       earlyMessages,

@@ -10,6 +10,8 @@ export interface PublishedStream {
   mid: string;
   kind: 'audio' | 'video';
   feedType: FeedType;
+  /** Sent in three layers a subscriber chooses from (Janus `substream`). */
+  simulcast?: true;
 }
 
 interface MemberState extends DisplayInfo {
@@ -120,7 +122,7 @@ export function publishedStreams(streams: unknown): PublishedStream[] {
   for (const s of streams as Record<string, unknown>[]) {
     if (!s || typeof s !== 'object' || s.disabled === true || typeof s.mid !== 'string') continue;
     if (s.type !== 'audio' && s.type !== 'video') continue;
-    out.push({ mid: s.mid, kind: s.type, feedType: feedTypeOf(s.description) });
+    out.push({ mid: s.mid, kind: s.type, feedType: feedTypeOf(s.description), ...(s.simulcast === true ? { simulcast: true as const } : {}) });
   }
   return out;
 }

@@ -40,7 +40,9 @@ export type Envelope =
   | { k: 'chat'; m: string }
   | { k: 'inform'; m: unknown }
   | { k: 'user'; name: string; video: boolean; audio: boolean }
-  | { k: 'p2p'; t: FeedType };
+  | { k: 'p2p'; t: FeedType }
+  /** The host changed the room's recording: read it from the gateway (room/recording.ts). */
+  | { k: 'rec' };
 
 /** A room's PIN (to enter) and secret (to destroy), when it has them. */
 export interface RoomAccess {
@@ -238,6 +240,8 @@ export function parseEnvelope(text: unknown): Envelope | undefined {
         : undefined;
     case 'p2p':
       return v.t === 'cam' || v.t === 'screen' ? { k: 'p2p', t: v.t } : undefined;
+    case 'rec':
+      return { k: 'rec' };
     default:
       return undefined;
   }

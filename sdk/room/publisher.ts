@@ -29,7 +29,19 @@ interface Sender {
 interface PublishedFeed {
   stream: MediaStream;
   senders: Sender[];
+  options: PublishOptions;
 }
+
+/** How a feed's video is sent (publishVideo's options). */
+export interface PublishOptions {
+  /** Three layers (full, 1/2 and 1/4 size) that receivers choose from with setQuality. */
+  simulcast?: boolean;
+  /** Cap in bits/s of the video (of its full-size layer when simulcasting). */
+  maxBitrate?: number;
+}
+
+/** The full-size layer's cap when the app sets none: enough for 720p at 30 fps in VP8. */
+const DEFAULT_TOP_BITRATE = 1_200_000;
 
 export class Publisher {
   private readonly feeds = new Map<FeedType, PublishedFeed>();
@@ -49,6 +61,10 @@ export class Publisher {
     return this.feeds.get(type)?.stream;
   }
 
+  options(type: FeedType): PublishOptions {
+    return this.feeds.get(type)?.options ?? {};
+  }
+
   /** The RTP senders of a feed we publish (for its stats). */
   rtpSendersOf(type: FeedType): RTCRtpSender[] {
     const mids = new Set(this.feeds.get(type)?.senders.map((s) => s.mid));
@@ -56,16 +72,17 @@ export class Publisher {
     return pc ? pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.sender) : [];
   }
 
-  publish(type: FeedType, stream: MediaStream): Promise<void> {
+  publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
     return this.queue.run(async () => {
       if (this.feeds.has(type)) throw new KtError(Code.BAD_REQUEST, `already publishing ${type}`);
-      const tracks = liveTracks(stream);
+      const tracks = withEncodings(liveTracks(stream), options);
       const first = this.feeds.size === 0;
       let added: Sender[] = [];
       try {
         const offer = first ? await this.handle.createOffer(tracks) : await this.handle.renegotiate({ add: tracks });
         added = this.sendersOf(tracks);
         await this.configure(offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
+        await this.handle.applyEncodings(tracks);
       } catch (err) {
         if (first) {
           // Leave no half-negotiated PeerConnection behind: a later publish starts clean.
@@ -76,7 +93,7 @@ export class Publisher {
         }
         throw err;
       }
-      this.feeds.set(type, { stream, senders: added });
+      this.feeds.set(type, { stream, senders: added, options });
       log.debug('published', type, added);
     });
   }
@@ -127,6 +144,24 @@ export class Publisher {
     });
   }
 
+  /**
+   * Sends `track` in place of the feed's track of the same kind, without renegotiation (a device
+   * switch), and puts it in the feed's stream so the app's own preview follows. Resolves with the
+   * track it replaced, which the caller stops.
+   */
+  switchTrack(type: FeedType, track: MediaStreamTrack): Promise<MediaStreamTrack | undefined> {
+    return this.queue.run(async () => {
+      const feed = this.feeds.get(type);
+      const sender = feed?.senders.find((s) => s.kind === track.kind);
+      if (!feed || !sender) throw new KtError(Code.BAD_REQUEST, `not sending ${track.kind} in ${type}`);
+      await this.handle.replaceTrack(sender.mid, track);
+      const old = feed.stream.getTracks().find((t) => t.kind === track.kind);
+      if (old) feed.stream.removeTrack(old);
+      feed.stream.addTrack(track);
+      return old;
+    });
+  }
+
   /** Changes what the room sees as our display (name and state); works before publishing too. */
   setDisplay(display: string): Promise<void> {
     return this.queue.run(async () => {
@@ -160,6 +195,21 @@ export class Publisher {
       return { kind: t.kind, mid };
     });
   }
+}
+
+/** The video's send encodings for these options: three `rid` layers when simulcasting. */
+function withEncodings(tracks: LocalTrackSpec[], { simulcast, maxBitrate }: PublishOptions): LocalTrackSpec[] {
+  if (!simulcast && maxBitrate === undefined) return tracks;
+  const top = maxBitrate ?? DEFAULT_TOP_BITRATE;
+  // Janus numbers the layers by these rids (h = substream 2, m = 1, l = 0), as janus.js sends them.
+  const encodings: RTCRtpEncodingParameters[] = simulcast
+    ? [
+        { rid: 'h', maxBitrate: top },
+        { rid: 'm', maxBitrate: Math.round(top / 3), scaleResolutionDownBy: 2 },
+        { rid: 'l', maxBitrate: Math.round(top / 9), scaleResolutionDownBy: 4 },
+      ]
+    : [{ maxBitrate: top }];
+  return tracks.map((t) => (t.kind === 'video' ? { ...t, encodings } : t));
 }
 
 /** At most one live audio and one live video track: what a Knowledgetalk feed carries. */

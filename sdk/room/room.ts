@@ -10,11 +10,12 @@ import { AsyncQueue } from '../util/async-queue';
 import { byUserId, listOf } from '../util/list-of';
 import { MemberTable, resyncEvents, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
 import type { Envelope, Messenger, MessengerEvents } from './messenger';
-import { Publisher } from './publisher';
+import { Publisher, type PublishOptions } from './publisher';
 import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
 import { enterRoom } from './enter';
 import { feedStats, type FeedStats } from './feed-stats';
+import { RoomRecording } from './recording';
 import { encodeDisplay, type RoomMeta } from './wire-format';
 
 const log = getLogger('room');
@@ -60,6 +61,8 @@ export class Room {
   private readonly announced = new Map<string, string[]>();
   /** Called after every room event: 1:1 receivers wait here for the sender's feed to show up. */
   private readonly eventWatchers = new Set<() => void>();
+  /** Whether the gateway records this room (room-wide, see recording.ts). */
+  private readonly recording: RoomRecording;
 
   private constructor(
     private readonly params: JoinParams,
@@ -67,8 +70,13 @@ export class Room {
     subscriberHandle: PluginHandle,
     readonly meta: RoomMeta,
     joined: PluginData,
+    recording: boolean,
   ) {
     const { roomId, self, timeoutMs } = params;
+    this.recording = new RoomRecording(
+      { control: params.control, roomId, secret: params.secret, onChange: (on) => this.onRecordingChange(on) },
+      recording,
+    );
     this.members = new MemberTable(meta.host);
     this.publisher = new Publisher(handle, new AsyncQueue(), timeoutMs);
     this.subscriber = new Subscriber({
@@ -99,7 +107,7 @@ export class Room {
   /** Enters a room (see enter.ts) and takes over its handles and the events that came meanwhile. */
   static async join(params: JoinParams): Promise<Room> {
     const entered = await enterRoom(params);
-    const room = new Room(params, entered.handle, entered.subscriberHandle, entered.meta, entered.joined);
+    const room = new Room(params, entered.handle, entered.subscriberHandle, entered.meta, entered.joined, entered.recording);
     room.chatJoined = entered.chatJoined;
     entered.early.forEach((event) => room.onEvent(event));
     entered.earlyMessages.forEach((message) => room.onMessage(message));
@@ -110,6 +118,8 @@ export class Room {
       await room.leave();
       throw new KtError(Code.ROOM_FULL, `${params.roomId} is full`);
     }
+    // The host's notice of a recording change could have gone out before we were in the text room.
+    room.recording.refresh().catch((err) => log.debug('recording state not read', err));
     return room;
   }
 
@@ -135,10 +145,10 @@ export class Room {
 
   // --- media we send ---
 
-  async publish(type: FeedType, stream: MediaStream): Promise<void> {
+  async publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
     this.assertIn();
     if (type === 'screen') this.assertNobodyElseShares();
-    await this.publisher.publish(type, stream);
+    await this.publisher.publish(type, stream, options);
     if (type === 'cam') this.applySwitches();
   }
 
@@ -154,6 +164,17 @@ export class Room {
   async replaceCamera(stream: MediaStream): Promise<void> {
     this.assertIn();
     await this.publisher.replace('cam', stream);
+    this.applySwitches();
+  }
+
+  /**
+   * Sends another camera or microphone (`track`, freshly captured) in place of the published one,
+   * without renegotiation; the track it replaces is stopped, so that device is released.
+   */
+  async switchDevice(track: MediaStreamTrack): Promise<void> {
+    this.assertIn();
+    const old = await this.publisher.switchTrack('cam', track);
+    old?.stop();
     this.applySwitches();
   }
 
@@ -233,6 +254,17 @@ export class Room {
 
   // --- host powers ---
 
+  get isRecording(): boolean {
+    return this.recording.active;
+  }
+
+  /** The gateway checks the room secret ('413' without it); the others hear of it (recording.ts). */
+  async setRecording(on: boolean): Promise<void> {
+    this.assertIn();
+    await this.recording.set(on);
+    if (this.chatJoined) await this.send({ k: 'rec' }).catch((err) => log.warn('recording notice not sent', err));
+  }
+
   /** The gateway checks the room secret: without ours, a kick is refused there too ('413'). */
   async kick(userId: string): Promise<void> {
     this.assertMember(userId);
@@ -263,6 +295,35 @@ export class Room {
     }
   }
 
+  /** The streams we hand out for feeds we receive. */
+  receivedStreams(): MediaStream[] {
+    return this.subscriber.handedOut().map((f) => f.stream);
+  }
+
+  /**
+   * How loud each member we receive is right now, 0..1 (linear; 1 = 0 dBov), from the RFC 6464
+   * level the sender's browser puts in each audio packet (Janus relays it), as the receiver last
+   * saw it: no stats call, cheap enough for an active-speaker view polled several times a second.
+   */
+  audioLevels(): Record<string, number> {
+    const levels: [string, number][] = this.subscriber.handedOut().map(({ userId, type }) => {
+      const audio = this.subscriber.receiversOf(userId, type).filter((r) => r.track.kind === 'audio');
+      return [userId, Math.max(0, ...audio.map((r) => r.getSynchronizationSources()[0]?.audioLevel ?? 0))];
+    });
+    const loudest = new Map<string, number>();
+    for (const [id, level] of levels) loudest.set(id, Math.max(level, loudest.get(id) ?? 0));
+    return Object.fromEntries(loudest);
+  }
+
+  /** Which simulcast layer of a member's video we receive. */
+  async setQuality(userId: string, type: FeedType, substream: 0 | 1 | 2): Promise<void> {
+    this.assertMember(userId);
+    const video = this.members.streamsOf(userId, type).filter((s) => s.kind === 'video');
+    if (video.length === 0) throw new KtError(Code.BAD_REQUEST, `${userId} sends no ${type} video`);
+    if (!video.some((s) => s.simulcast)) throw new KtError(Code.BAD_REQUEST, `${userId} does not send ${type} in simulcast`);
+    await this.subscriber.setSubstream(userId, type, video.map((s) => s.mid), substream);
+  }
+
   /** Quality figures of a feed: ours (sending) for our own id, else a feed we receive. */
   async stats(userId: string, type: FeedType): Promise<FeedStats> {
     this.assertIn();
@@ -277,10 +338,15 @@ export class Room {
   }
 
   /** What we send and receive here, to rebuild it after a gateway restart. */
-  snapshot(): { roomId: string; pin?: string; sent: [FeedType, MediaStream][]; received: { userId: string; type: FeedType; stream: MediaStream }[] } {
-    const sent = (['cam', 'screen'] as const).flatMap((t): [FeedType, MediaStream][] => {
+  snapshot(): {
+    roomId: string;
+    pin?: string;
+    sent: [FeedType, MediaStream, PublishOptions][];
+    received: { userId: string; type: FeedType; stream: MediaStream }[];
+  } {
+    const sent = (['cam', 'screen'] as const).flatMap((t): [FeedType, MediaStream, PublishOptions][] => {
       const stream = this.publisher.stream(t);
-      return stream ? [[t, stream]] : [];
+      return stream ? [[t, stream, this.publisher.options(t)]] : [];
     });
     return { roomId: this.id, pin: this.params.pin, sent, received: this.subscriber.handedOut() };
   }
@@ -398,6 +464,10 @@ export class Room {
     }
   }
 
+  private onRecordingChange(recording: boolean): void {
+    if (!this.left) this.params.onPresence({ eventOp: 'presence', roomId: this.id, type: 'recording', recording });
+  }
+
   /** The gateway put us out (kicked, room destroyed): free everything and tell the app. */
   private removed(reason: 'kicked' | 'destroyed'): void {
     log.info('removed from room', this.id, reason);
@@ -422,6 +492,9 @@ export class Room {
         return onPresence({ ...base, type: 'editUserInfo', name: body.name, video: body.video, audio: body.audio });
       case 'p2p':
         this.receiveP2P(from, body.t).catch((err) => log.warn(`could not receive the 1:1 ${body.t} of ${from}`, err));
+        return;
+      case 'rec':
+        this.recording.refresh().catch((err) => log.warn('recording state not read', err));
         return;
     }
   };

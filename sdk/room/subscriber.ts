@@ -167,6 +167,26 @@ export class Subscriber {
     return pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.receiver);
   }
 
+  /**
+   * Chooses which simulcast layer of a feed's video Janus relays to us (0 = smallest, 2 = full);
+   * `videoMids` are the publisher-side mids of its video. Janus switches at the next keyframe.
+   */
+  async setSubstream(feed: string, type: FeedType, videoMids: string[], substream: 0 | 1 | 2): Promise<void> {
+    if (!this.streams.has(streamId(feed, type))) throw new KtError(Code.BAD_REQUEST, `not receiving ${type} of ${feed}`);
+    const streams = videoMids
+      .map((m) => this.mapping.get(keyOf(feed, m)))
+      .filter((mid): mid is string => mid !== undefined)
+      .map((mid) => ({ mid, substream }));
+    if (streams.length === 0) throw new KtError(Code.BAD_REQUEST, `no video received from ${feed}`);
+    await this.queue.run(async () => {
+      const handle = await this.ensureHandle();
+      await requestWithEvent(handle, { request: 'configure', streams }, {
+        accept: (d) => d.configured === 'ok',
+        timeoutMs: this.deps.timeoutMs,
+      });
+    });
+  }
+
   private stillWanted(key: string): boolean {
     return [...this.streams.values()].some((e) => e.keys.includes(key));
   }

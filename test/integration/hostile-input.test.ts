@@ -56,9 +56,10 @@ async function hostileRound(seed: number, calls: number, roomId: string): Promis
     'init', 'createVideoRoom', 'createRoom', 'joinRoom', 'joinroom', 'leaveRoom', 'memberList', 'destroyRoom',
     'kickOut', 'publishVideo', 'subscribeVideo', 'removePeer', 'removeLocalPeer', 'changeLocalStream',
     'screenStart', 'shareStop', 'publishP2P', 'chat', 'inform', 'editUserInfo', 'getUserId', 'getRoomId',
-    'getName', 'getMembers', 'getStream', 'getAllStreams',
+    'getName', 'getMembers', 'getStream', 'getAllStreams', 'getStats', 'setQuality', 'getRemoteAudioLevels',
+    'getDevices', 'switchCamera', 'switchMicrophone', 'setSpeaker',
   ];
-  const documented = new Set(['200', '400', '401', '413', '421', '422', '440', '441', '442', '443', '444', '500', '504', '570']);
+  const documented = new Set(['200', '400', '401', '413', '421', '422', '440', '441', '442', '443', '444', '500', '501', '504', '570']);
   const problems: string[] = [];
   const codes: Record<string, number> = {};
   const describe = (m: string, args: unknown[]) =>

@@ -21,8 +21,15 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/**
+ * `fakeDevices`: how many fake cameras, microphones and speakers Chromium offers (one of each by
+ * default). With 2, the second camera captures 1280×720 where the first gives 640×480.
+ */
+export function launchBrowser({ fakeDevices }: { fakeDevices?: number } = {}): Promise<Browser> {
+  const args = fakeDevices
+    ? CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? `${a}=device-count=${fakeDevices}` : a))
+    : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
 }
 
 export function janusUrl(): string {

@@ -3,15 +3,15 @@
  * test, and the end-of-scenario leak check (Admin API, PeerConnections, page errors).
  */
 import type { Browser } from 'playwright-core';
-import { waitForNoSessions } from './admin';
+import { waitForNoSessions, type AdminApi } from './admin';
 import { launchBrowser, MemberPage } from './browser';
 
 /** Registers the browser's lifecycle in the calling test file; returns a page opener. */
-export function useMembers(): (n: number) => Promise<MemberPage[]> {
+export function useMembers(options: { fakeDevices?: number } = {}): (n: number) => Promise<MemberPage[]> {
   let browser: Browser;
   const pages: MemberPage[] = [];
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(options);
   });
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((p) => p.close()));
@@ -44,10 +44,13 @@ export async function createAndJoin(members: MemberPage[], roomId: string, ...cr
   for (const m of members) expect((await m.call('joinRoom', roomId)).code).toBe('200');
 }
 
-/** Disconnects everyone and proves nothing is left: no session or handle, no open PeerConnection, no page error. */
-export async function disconnectAll(members: MemberPage[]): Promise<void> {
+/**
+ * Disconnects everyone and proves nothing is left: no session or handle (on the suite's gateway, or
+ * on `gateway` for a test that runs its own), no open PeerConnection, no page error.
+ */
+export async function disconnectAll(members: MemberPage[], gateway?: AdminApi): Promise<void> {
   for (const m of members) await m.call('disconnect');
-  const usage = await waitForNoSessions();
+  const usage = await waitForNoSessions(undefined, gateway);
   expect(usage).toEqual({ sessions: 0, handles: 0 });
   for (const m of members) expect(await m.openPeerConnections()).toBe(0);
   for (const m of members) expect(m.pageErrors).toEqual([]);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need from Debian when it is missing: the Janus gateway,
-# Chromium (never a downloaded browser), and a Korean font so the demo's Korean screenshots show
-# text rather than empty boxes. A no-op when all are there.
+# Chromium (never a downloaded browser), a Korean font so the demo's Korean screenshots show
+# text rather than empty boxes, and for the recording test janus-pp-rec (janus-tools) and ffprobe
+# (ffmpeg). A no-op when all are there.
 set -euo pipefail
 need=()
 command -v janus >/dev/null 2>&1 || need+=(janus)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+command -v janus-pp-rec >/dev/null 2>&1 || need+=(janus-tools)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 if command -v dpkg >/dev/null 2>&1; then dpkg -s fonts-nanum >/dev/null 2>&1 || need+=(fonts-nanum); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then

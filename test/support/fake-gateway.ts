@@ -73,6 +73,7 @@ export class FakeHandle implements PluginHandle {
     return { type: 'offer', sdp: 'fake-reoffer' };
   }
   async replaceTrack(): Promise<void> {}
+  async applyEncodings(): Promise<void> {}
   async sendData(text: string): Promise<void> {
     const request = JSON.parse(text) as Record<string, any>;
     this.data.push(request);

@@ -125,9 +125,10 @@
     },
     /**
      * A canvas source filled with `color` (a moving square keeps the encoder busy), standing in for
-     * a screen or a second camera; with `tone`, plus a loud oscillator as its audio.
+     * a screen or a second camera; with `tone`, plus a loud oscillator as its audio (`silent`: the
+     * same audio track, at zero gain).
      */
-    canvas(name, color, { tone = false, width = 320, height = 240 } = {}) {
+    canvas(name, color, { tone = false, silent = false, width = 320, height = 240 } = {}) {
       const canvas = document.createElement('canvas');
       canvas.width = width;
       canvas.height = height;
@@ -146,7 +147,9 @@
         const ctx = new AudioContext();
         const osc = ctx.createOscillator();
         const dest = ctx.createMediaStreamDestination();
-        osc.connect(dest);
+        const gain = ctx.createGain();
+        gain.gain.value = silent ? 0 : 1;
+        osc.connect(gain).connect(dest);
         osc.start();
         stream.addTrack(dest.stream.getAudioTracks()[0]);
       }
