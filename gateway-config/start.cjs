@@ -198,6 +198,7 @@ function mediaFlags(opts) {
     flags.push(`--nat-1-1=${opts.natMapping}`);
   }
   if (opts.iceLite) flags.push('--ice-lite');
+  if (opts.iceIgnoreList !== undefined) flags.push(`--ice-ignore-list=${opts.iceIgnoreList}`);
   return flags;
 }
 

@@ -32,6 +32,8 @@ export interface StartGatewayOptions {
   natMapping?: string;
   /** `ice_lite`: Janus only answers connectivity checks, never sends its own. */
   iceLite?: boolean;
+  /** `ice_ignore_list`: interfaces or IP addresses Janus gathers no candidates on (replaces "vmnet"). */
+  iceIgnoreList?: string;
   /**
    * The folder the VideoRoom writes recordings (.mjr) into: Janus's working directory (see
    * run-janus.sh). Created if missing. Default: `<repo>/recordings`.

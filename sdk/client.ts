@@ -12,7 +12,7 @@ import { captureTrack } from './media/devices';
 import type { PublishOptions } from './room/publisher';
 import { Room, type Self } from './room/room';
 import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
-import type { FeedType, JoinResult, Member, PresenceDetail } from './types';
+import type { ConnectionQuality, ConnectionQualityDetail, FeedType, JoinResult, Member, PresenceDetail } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId, generateSecret } from './util/ids';
 import { byUserId, listOf } from './util/list-of';
@@ -40,6 +40,8 @@ export type ClientEvents = {
   connecting: { progress: number; step: string };
   /** joinRoom is done: we are in the room with these members (ourselves included). */
   connected: { roomId: string; members: Record<string, Member> };
+  /** A feed we send or receive changed connection quality. */
+  connectionQuality: ConnectionQualityDetail;
 };
 
 export interface CreateRoomParams {
@@ -228,6 +230,7 @@ export class Client {
       timeoutMs: this.options.timeoutMs,
       onPresence: (detail) => this.events.emit('presence', detail),
       onProgress: (progress, step) => this.events.emit('connecting', { progress, step }),
+      onQuality: (detail) => this.events.emit('connectionQuality', detail),
       onRemoved: (r) => {
         if (this.room === r) this.room = undefined;
       },
@@ -367,6 +370,12 @@ export class Client {
 
   stats(userId: string, type: FeedType): Promise<FeedStats> {
     return this.inRoom().stats(userId, type);
+  }
+
+  /** A feed's last connection quality; our own id (the default) for what we send. */
+  connectionQuality(userId: string | undefined, type: FeedType): ConnectionQuality | undefined {
+    const id = userId ?? this.userId;
+    return id === undefined ? undefined : this.room?.connectionQuality(id, type);
   }
 
   streamOf(id: string): MediaStream | undefined {

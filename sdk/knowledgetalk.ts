@@ -10,6 +10,7 @@ import { listDevices, watchDevices, type DeviceLists } from './media/devices';
 import { SpeakerOutput } from './media/speaker';
 import type { FeedStats } from './room/feed-stats';
 import type {
+  ConnectionQuality,
   FeedType,
   InitResult,
   JoinResult,
@@ -60,6 +61,7 @@ export class Knowledgetalk extends EventTarget {
     this.client.events.on('reconnected', () => this.dispatchEvent(new CustomEvent('reconnected', { detail: {} })));
     this.client.events.on('connecting', (detail) => this.dispatchEvent(new CustomEvent('connecting', { detail })));
     this.client.events.on('connected', (detail) => this.dispatchEvent(new CustomEvent('connected', { detail })));
+    this.client.events.on('connectionQuality', (detail) => this.dispatchEvent(new CustomEvent('connectionQuality', { detail })));
   }
 
   init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {
@@ -327,7 +329,8 @@ export class Knowledgetalk extends EventTarget {
 
   /**
    * How loud each member we receive is right now (extension): `levels[userId]` from 0 (silence) to
-   * 1 (0 dBov), linear, as the sender measured it. For an active-speaker view, poll it.
+   * 1 (0 dBov), linear, as the sender measured it, for the members whose audio the page plays.
+   * For an active-speaker view, poll it.
    */
   getRemoteAudioLevels(): Promise<Result & { levels?: Record<string, number> }> {
     return result('getRemoteAudioLevels', async () => ({ levels: this.client.audioLevels() }));
@@ -364,6 +367,17 @@ export class Knowledgetalk extends EventTarget {
       if (typeof deviceId !== 'string' || deviceId.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, "deviceId must be a speaker's id ('' for the default)");
       return { elements: await this.speaker.choose(deviceId) };
     });
+  }
+
+  /**
+   * The connection quality of a feed (extension), as the last `connectionQuality` event said:
+   * 'excellent' | 'good' | 'poor' | 'lost', or undefined before the first measurement (or for
+   * anything that is not a feed we send or receive). No userId, or ours: what we send.
+   */
+  getConnectionQuality(userId?: unknown, type: unknown = 'cam'): ConnectionQuality | undefined {
+    if (userId !== undefined && userId !== null && typeof userId !== 'string') return undefined;
+    if (type !== 'cam' && type !== 'screen') return undefined;
+    return this.client.connectionQuality(userId ?? undefined, type);
   }
 
   /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */

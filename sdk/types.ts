@@ -76,6 +76,26 @@ export type PresenceDetail = PresenceBase &
 
 export type PresenceType = PresenceDetail['type'];
 
+/** How good a feed's connection is (extension; the scale and its thresholds: room/connection-quality.ts). */
+export type ConnectionQuality = 'excellent' | 'good' | 'poor' | 'lost';
+
+/** The `connectionQuality` instance event: a feed's quality changed. */
+export interface ConnectionQualityDetail {
+  /** Whose feed: our own id for what we send. */
+  userId: string;
+  type: FeedType;
+  direction: 'send' | 'receive';
+  quality: ConnectionQuality;
+  /** 'unknown' for a feed's first report. */
+  previous: ConnectionQuality | 'unknown';
+  /** Share of the feed's packets (audio and video) lost over the last window, 0..1. */
+  lossRate: number;
+  /** Round-trip time to the gateway, seconds, when known. */
+  rtt?: number;
+  /** Janus reported a slow link (`slowlink`) for this feed during the last window. */
+  slowlink: boolean;
+}
+
 export interface KnowledgetalkOptions {
   /** Janus URL(s): ws://, wss://, http(s)://…/janus, or an array tried in order. */
   server?: string | string[];

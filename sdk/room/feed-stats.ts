@@ -27,9 +27,11 @@ export interface FeedStats {
   rtt?: number;
 }
 
-type Reading = Map<string, RTCStats & Record<string, any>>;
+/** One getStats report, by stats id. */
+export type Reading = Map<string, RTCStats & Record<string, any>>;
 
-const read = async (items: (RTCRtpSender | RTCRtpReceiver)[]): Promise<Reading[]> =>
+/** The stats of each sender or receiver, in order (the quality monitor reads them too). */
+export const read = async (items: (RTCRtpSender | RTCRtpReceiver)[]): Promise<Reading[]> =>
   Promise.all(items.map(async (i) => (await i.getStats()) as unknown as Reading));
 
 export async function feedStats(

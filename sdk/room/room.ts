@@ -5,7 +5,7 @@
 import { asSecretError, Code, KtError } from '../errors';
 import { VIDEOROOM, type GatewaySession, type PluginData, type PluginHandle } from '../gateway/types';
 import { getLogger } from '../logger';
-import type { FeedType, Member, PresenceDetail } from '../types';
+import type { ConnectionQuality, ConnectionQualityDetail, FeedType, Member, PresenceDetail } from '../types';
 import { AsyncQueue } from '../util/async-queue';
 import { byUserId, listOf } from '../util/list-of';
 import { MemberTable, resyncEvents, seedFromJoined, translateRoomEvent, type PublishedStream } from './members';
@@ -15,6 +15,7 @@ import { requestWithEvent } from './request';
 import { Subscriber } from './subscriber';
 import { enterRoom } from './enter';
 import { feedStats, type FeedStats } from './feed-stats';
+import { QualityMonitor } from './quality-monitor';
 import { RoomRecording } from './recording';
 import { encodeDisplay, type RoomMeta } from './wire-format';
 
@@ -46,6 +47,8 @@ export interface JoinParams {
   onPresence: (detail: PresenceDetail) => void;
   /** Join progress, 0-100, at each step of enter.ts (Connect Live's `connecting`). */
   onProgress?: (progress: number, step: string) => void;
+  /** A feed's connection quality changed (see quality-monitor.ts). */
+  onQuality?: (detail: ConnectionQualityDetail) => void;
   /** The gateway removed us from the room (destroyed, kicked). */
   onRemoved: (room: Room) => void;
 }
@@ -63,6 +66,8 @@ export class Room {
   private readonly eventWatchers = new Set<() => void>();
   /** Whether the gateway records this room (room-wide, see recording.ts). */
   private readonly recording: RoomRecording;
+  /** Connection quality of what we send and receive here. */
+  private readonly quality: QualityMonitor;
 
   private constructor(
     private readonly params: JoinParams,
@@ -86,6 +91,15 @@ export class Room {
       pin: params.pin,
       privateId: typeof joined.private_id === 'number' ? joined.private_id : undefined,
       timeoutMs,
+    });
+    this.quality = new QualityMonitor({
+      selfId: self.userId,
+      publisherHandle: handle,
+      subscriberHandle,
+      publisher: this.publisher,
+      subscriber: this.subscriber,
+      active: () => !this.left,
+      onChange: (detail) => params.onQuality?.(detail),
     });
     this.initialFeeds = seedFromJoined(this.members, roomId, self.userId, joined);
     this.initialFeeds.forEach((p) => this.remember(p));
@@ -304,6 +318,8 @@ export class Room {
    * How loud each member we receive is right now, 0..1 (linear; 1 = 0 dBov), from the RFC 6464
    * level the sender's browser puts in each audio packet (Janus relays it), as the receiver last
    * saw it: no stats call, cheap enough for an active-speaker view polled several times a second.
+   * Only audio the page plays has a level: Chromium decodes (and so reads) remote audio only while
+   * an element plays it, which every app that lets its users hear each other does.
    */
   audioLevels(): Record<string, number> {
     const levels: [string, number][] = this.subscriber.handedOut().map(({ userId, type }) => {
@@ -335,6 +351,11 @@ export class Room {
     const receivers = this.subscriber.receiversOf(userId, type);
     if (receivers.length === 0) throw new KtError(Code.INVALID_PARAMETER, `not receiving ${type} of ${userId}`);
     return feedStats({ userId, type, direction: 'receive' }, receivers);
+  }
+
+  /** A feed's last connection quality (ours for our own id), once measured. */
+  connectionQuality(userId: string, type: FeedType): ConnectionQuality | undefined {
+    return this.quality.current(userId, type);
   }
 
   /** What we send and receive here, to rebuild it after a gateway restart. */
@@ -394,6 +415,7 @@ export class Room {
 
   private async release({ leaveTextRoom = true } = {}): Promise<void> {
     const { messenger } = this.params;
+    this.quality.stop();
     messenger.events.off('message', this.onMessage);
     await Promise.all([
       this.subscriber.close(),

@@ -36,6 +36,10 @@ interface Waiter {
   reject: (err: KtError) => void;
 }
 
+/** How many times setSubstream asks, and how long it waits for the switch after each ask. */
+const LAYER_ATTEMPTS = 6;
+const LAYER_WAIT_MS = 600;
+
 const keyOf = (feed: string, mid: string) => `${feed}\u0000${mid}`;
 const streamId = (feed: string, type: FeedType) => `${feed}\u0000${type}`;
 
@@ -78,6 +82,9 @@ export class Subscriber {
    * for another feed. Clones also let removePeer end the stream it returned.
    */
   private readonly streams = new Map<string, HandedOutStream>();
+  /** Our mid → the simulcast layer Janus relays on it (from its `substream` events). */
+  private readonly layers = new Map<string, number>();
+  private readonly layerWatchers = new Set<() => void>();
   /** Streams to reuse for feeds handed out again (see preferStream). */
   private readonly preferred = new Map<string, MediaStream>();
 
@@ -147,6 +154,7 @@ export class Subscriber {
   /** Tears the subscription down (leaving the room). */
   async close(): Promise<void> {
     this.closed = true;
+    this.layerWatchers.forEach((check) => check());
     this.failWaiters(new KtError(Code.BAD_REQUEST, 'left the room'));
     this.streams.forEach(endStream);
     this.streams.clear();
@@ -169,7 +177,9 @@ export class Subscriber {
 
   /**
    * Chooses which simulcast layer of a feed's video Janus relays to us (0 = smallest, 2 = full);
-   * `videoMids` are the publisher-side mids of its video. Janus switches at the next keyframe.
+   * `videoMids` are the publisher-side mids of its video. Resolves once Janus reports the switch,
+   * or after LAYER_ATTEMPTS requests if it does not (the layer may not be sent at all right now:
+   * Janus then switches when it comes).
    */
   async setSubstream(feed: string, type: FeedType, videoMids: string[], substream: 0 | 1 | 2): Promise<void> {
     if (!this.streams.has(streamId(feed, type))) throw new KtError(Code.BAD_REQUEST, `not receiving ${type} of ${feed}`);
@@ -178,12 +188,39 @@ export class Subscriber {
       .filter((mid): mid is string => mid !== undefined)
       .map((mid) => ({ mid, substream }));
     if (streams.length === 0) throw new KtError(Code.BAD_REQUEST, `no video received from ${feed}`);
-    await this.queue.run(async () => {
-      const handle = await this.ensureHandle();
-      await requestWithEvent(handle, { request: 'configure', streams }, {
-        accept: (d) => d.configured === 'ok',
-        timeoutMs: this.deps.timeoutMs,
+    // Janus switches at the next keyframe of the wanted layer and asks the sender for one with each
+    // request. Chromium lets some of those asks pass without a keyframe (about every other one in
+    // our tests), so we ask again until Janus says it switched.
+    for (let attempt = 1; attempt <= LAYER_ATTEMPTS; attempt++) {
+      if (this.closed) return;
+      const switched = this.layerSwitch(streams, LAYER_WAIT_MS);
+      await this.queue.run(async () => {
+        const handle = await this.ensureHandle();
+        await requestWithEvent(handle, { request: 'configure', streams }, {
+          accept: (d) => d.configured === 'ok',
+          timeoutMs: this.deps.timeoutMs,
+        });
       });
+      if (await switched) return;
+    }
+    log.info(`layer ${substream} of ${feed} not relayed yet; the gateway switches when it arrives`);
+  }
+
+  /** Resolves true once Janus relays the given layers (its `substream` events), false after `ms`. */
+  private layerSwitch(wanted: { mid: string; substream: number }[], ms: number): Promise<boolean> {
+    const done = () => wanted.every((w) => this.layers.get(w.mid) === w.substream);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done() && !this.closed) return;
+        settle(!this.closed);
+      };
+      const timer = setTimeout(() => settle(false), ms);
+      const settle = (ok: boolean) => {
+        clearTimeout(timer);
+        this.layerWatchers.delete(check);
+        resolve(ok);
+      };
+      this.layerWatchers.add(check);
     });
   }
 
@@ -334,6 +371,10 @@ export class Subscriber {
   }
 
   private onMessage({ data, jsep }: { data: PluginData; jsep?: Jsep }): void {
+    if (typeof data.substream === 'number' && typeof data.mid === 'string') {
+      this.layers.set(data.mid, data.substream);
+      this.layerWatchers.forEach((check) => check());
+    }
     if (jsep?.type === 'offer') {
       const summary = data.streams;
       this.queue.run(() => this.answer(jsep, summary)).catch((err) => log.error('answering the gateway failed', err));

@@ -73,3 +73,57 @@ test('lists devices, switches camera and microphone mid-call without renegotiati
   expect(idb).toBe('dev-b');
   await disconnectAll([a, b]);
 });
+
+test('the speaker follows every element playing what we receive, also ones started later; devicechange brings fresh lists', async () => {
+  const [a, b] = await open(2);
+  const [ida] = await initAll([a, b], ['spk-a', 'spk-b']);
+  await createAndJoin([a, b], newRoomId('speaker'));
+  expect(await a.harness('publish', 'cam', { video: true, audio: true })).toBe(true);
+  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ida));
+  expect(await b.harness('subscribe', ida)).toEqual({ audio: 1, video: 1 });
+  const { speakers } = await b.call('getDevices');
+  const chosen = speakers.find((d: any) => d.deviceId !== 'default');
+
+  const play = (id: string, what: 'received' | 'own') =>
+    b.page.evaluate(
+      async ([id, what, from]) => {
+        const el = document.createElement(what === 'own' ? 'audio' : 'video');
+        el.id = id;
+        el.muted = true;
+        el.srcObject =
+          what === 'own' ? await navigator.mediaDevices.getUserMedia({ audio: true }) : (window as any).harness.kt.getStream(from);
+        document.body.append(el);
+        await el.play();
+      },
+      [id, what, ida] as const,
+    );
+  const sinkIds = () =>
+    b.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('audio, video')].filter((e) => e.id).map((e: any) => [e.id, e.sinkId])));
+
+  await play('before', 'received');
+  await play('own', 'own'); // the page's own microphone: not the SDK's to move
+  expect(await b.call('setSpeaker', chosen.deviceId)).toEqual({ code: '200', elements: 1 });
+  expect(await sinkIds()).toEqual({ before: chosen.deviceId, own: '' });
+  await play('later', 'received');
+  await waitUntil('an element started later plays on the chosen speaker', async () => (await sinkIds()).later === chosen.deviceId);
+  expect((await sinkIds()).own).toBe('');
+
+  expect(await b.call('setSpeaker', 'no-such-speaker')).toMatchObject({ code: '422' });
+  expect(await b.call('setSpeaker', 7)).toMatchObject({ code: '422' });
+  expect(await b.call('setSpeaker', '')).toEqual({ code: '200', elements: 2 }); // back to the default
+  expect(await sinkIds()).toEqual({ before: '', own: '', later: '' });
+
+  // Chromium cannot plug a device in here, so the test fires the browser's own event; the lists
+  // the SDK then sends are the browser's real ones.
+  const changed = b.page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        (window as any).harness.kt.addEventListener('devicechange', (e: CustomEvent) => resolve(e.detail), { once: true });
+        navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+      }),
+  );
+  const lists: any = await changed;
+  expect(lists.cameras.map((d: any) => d.label)).toEqual(['fake_device_0', 'fake_device_1', 'fake_device_2']);
+  expect(lists.speakers.some((d: any) => d.deviceId === chosen.deviceId)).toBe(true);
+  await disconnectAll([a, b]);
+});

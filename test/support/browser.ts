@@ -21,14 +21,24 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/**
- * `fakeDevices`: how many fake cameras, microphones and speakers Chromium offers (one of each by
- * default). With 2, the second camera captures 1280×720 where the first gives 640×480.
- */
-export function launchBrowser({ fakeDevices }: { fakeDevices?: number } = {}): Promise<Browser> {
-  const args = fakeDevices
-    ? CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? `${a}=device-count=${fakeDevices}` : a))
-    : CHROMIUM_ARGS;
+export interface LaunchOptions {
+  /**
+   * How many fake cameras, microphones and speakers Chromium offers (one of each by default).
+   * With 2, the second camera captures 1280×720 where the first gives 640×480.
+   */
+  fakeDevices?: number;
+  /**
+   * false: pages are never granted the camera and microphone (no `--use-fake-ui-for-media-stream`),
+   * so Chromium hides their host addresses behind mDNS names, which the gateway ignores
+   * (`ignore_mdns`): it reaches the pages only at the addresses their checks come from.
+   */
+  mediaPermission?: boolean;
+}
+
+export function launchBrowser({ fakeDevices, mediaPermission = true }: LaunchOptions = {}): Promise<Browser> {
+  const args = CHROMIUM_ARGS.filter((a) => mediaPermission || a !== '--use-fake-ui-for-media-stream').map((a) =>
+    fakeDevices && a === '--use-fake-device-for-media-stream' ? `${a}=device-count=${fakeDevices}` : a,
+  );
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
 }
 

@@ -4,10 +4,10 @@
  */
 import type { Browser } from 'playwright-core';
 import { waitForNoSessions, type AdminApi } from './admin';
-import { launchBrowser, MemberPage } from './browser';
+import { launchBrowser, MemberPage, type LaunchOptions } from './browser';
 
 /** Registers the browser's lifecycle in the calling test file; returns a page opener. */
-export function useMembers(options: { fakeDevices?: number } = {}): (n: number) => Promise<MemberPage[]> {
+export function useMembers(options: LaunchOptions = {}): (n: number) => Promise<MemberPage[]> {
   let browser: Browser;
   const pages: MemberPage[] = [];
   beforeAll(async () => {

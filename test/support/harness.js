@@ -30,6 +30,8 @@
   const presence = [];
   const events = [];
   const progress = [];
+  /** connectionQuality details, with the page time they came at. */
+  const quality = [];
   const received = new Map();
 
   window.harness = {
@@ -37,6 +39,7 @@
     presence,
     events,
     progress,
+    quality,
     create(options) {
       const kt = new window.Knowledgetalk(options);
       kt.addEventListener('presence', (e) => presence.push(JSON.parse(JSON.stringify(e.detail))));
@@ -46,6 +49,7 @@
       for (const type of ['connecting', 'connected']) {
         kt.addEventListener(type, (e) => progress.push({ type, detail: JSON.parse(JSON.stringify(e.detail)) }));
       }
+      kt.addEventListener('connectionQuality', (e) => quality.push({ at: performance.now(), ...e.detail }));
       this.kt = kt;
       return true;
     },
@@ -90,6 +94,16 @@
       });
       v.remove();
       return result;
+    },
+    /** Plays a received stream's audio in an <audio> element, as an app does (Chromium decodes remote audio only while it plays). */
+    async listen(userId, type = 'cam') {
+      const stream = received.get(`${userId}/${type}`);
+      if (!stream) return false;
+      const el = document.createElement('audio');
+      el.srcObject = stream;
+      document.body.append(el);
+      await el.play();
+      return true;
     },
     /** Audio samples received for a subscribed stream's audio track, read twice 1 s apart. */
     async audioSamples(userId, type = 'cam') {

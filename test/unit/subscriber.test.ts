@@ -10,7 +10,7 @@ import { FakeGateway, installFakeMediaStream, type FakeHandle, type Sent } from 
 beforeAll(installFakeMediaStream);
 
 /** Janus's behaviour for join/update/start: an offer whose summary maps every subscribed stream. */
-function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[] } = {}) {
+function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[]; switchAfter?: number } = {}) {
   const subscribed: { feed: string; mid: string }[] = [];
   gateway.reply = (sent: Sent, handle: FakeHandle) => {
     const { body } = sent;
@@ -28,6 +28,15 @@ function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[] } = 
     }
     if (body.request === 'start') {
       handle.emit({ videoroom: 'event', started: 'ok' });
+      return undefined;
+    }
+    if (body.request === 'configure') {
+      handle.emit({ videoroom: 'event', configured: 'ok' });
+      // Janus switches layers at a keyframe: here, only after the `switchAfter`-th ask.
+      const asks = gateway.requests('configure').length;
+      if (options.switchAfter !== undefined && asks >= options.switchAfter) {
+        for (const s of body.streams as { mid: string; substream: number }[]) handle.emit({ videoroom: 'event', mid: s.mid, substream: s.substream });
+      }
       return undefined;
     }
     throw new Error(`unexpected ${body.request}`);
@@ -145,4 +154,25 @@ test('a stream already asked for is never asked for twice', async () => {
     { feed: 'a', mid: '1' },
     { feed: 'b', mid: '1' },
   ]);
+});
+
+test('a layer change is asked for again until the gateway reports the switch', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway, { switchAfter: 2 });
+  const sub = subscriber(gateway);
+  await sub.subscribe('a', 'cam', video('1'));
+  await sub.setSubstream('a', 'cam', ['1'], 0);
+  // Our mid for feed a's mid 1 is '0' (the offer's summary).
+  expect(gateway.requests('configure').map((r) => r.body.streams)).toEqual([[{ mid: '0', substream: 0 }], [{ mid: '0', substream: 0 }]]);
+  // Once switched, the same layer again costs one request and no wait.
+  await sub.setSubstream('a', 'cam', ['1'], 0);
+  expect(gateway.requests('configure')).toHaveLength(3);
+});
+
+test('a layer change on a feed not received is refused', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  await expect(sub.setSubstream('a', 'cam', ['1'], 2)).rejects.toMatchObject({ code: '400' });
+  expect(gateway.requests('configure')).toHaveLength(0);
 });
