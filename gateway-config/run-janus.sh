@@ -90,20 +90,9 @@ check_secret() { # name value
 [ -z "$api_secret" ] || check_secret JANUS_API_SECRET "$api_secret"
 
 # --------------------------------------------------------------- recordings
-# Janus's VideoRoom writes a room's recordings into the process's working
-# directory when the room has no rec_dir, so that directory IS the
-# recordings folder. Janus refuses to write into its protected_folders
-# (janus.jcfg: /var, /usr, /etc, ...): say so now rather than at the first
-# recording, where it only logs an error.
-recordings_dir="${JANUS_RECORDINGS_DIR:-$(dirname -- "$here")/recordings}"
-recordings_dir="$(realpath -m -- "$recordings_dir")"
-while IFS= read -r protected; do
-	case "$recordings_dir/" in
-		"$protected"/*) die "JANUS_RECORDINGS_DIR $recordings_dir is inside $protected, a protected folder of janus.jcfg: Janus would refuse to record there" ;;
-	esac
-done < <(sed -n '/^[[:space:]]*protected_folders/,/]/p' "$here/janus.jcfg" | grep -o '"/[^"]*"' | tr -d '"')
-mkdir -p -- "$recordings_dir" || die "cannot create JANUS_RECORDINGS_DIR $recordings_dir"
-[ -w "$recordings_dir" ] || die "JANUS_RECORDINGS_DIR $recordings_dir is not writable"
+# shellcheck source=recordings-dir.sh
+. "$here/recordings-dir.sh"
+recordings_dir="$(prepare_recordings_dir "$(dirname -- "$here")/recordings" "$here/janus.jcfg")" || exit 1
 
 conf="$here"
 if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret" ]; then

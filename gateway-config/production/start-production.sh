@@ -99,17 +99,9 @@ for var in JANUS_TLS_CERT JANUS_TLS_KEY; do
 done
 
 # --------------------------------------------------------------- recordings
-# The VideoRoom writes recordings into Janus's working directory (rooms have
-# no rec_dir); Janus refuses its protected_folders (/var, /usr, ...).
-recordings_dir="${JANUS_RECORDINGS_DIR:-$(dirname -- "$base")/recordings}"
-recordings_dir="$(realpath -m -- "$recordings_dir")"
-while IFS= read -r protected; do
-	case "$recordings_dir/" in
-		"$protected"/*) die "JANUS_RECORDINGS_DIR $recordings_dir is inside $protected, a protected folder of janus.jcfg: Janus would refuse to record there" ;;
-	esac
-done < <(sed -n '/^[[:space:]]*protected_folders/,/]/p' "$base/janus.jcfg" | grep -o '"/[^"]*"' | tr -d '"')
-mkdir -p -- "$recordings_dir" || die "cannot create JANUS_RECORDINGS_DIR $recordings_dir"
-[ -w "$recordings_dir" ] || die "JANUS_RECORDINGS_DIR $recordings_dir is not writable"
+# shellcheck source=recordings-dir.sh
+. "$base/recordings-dir.sh"
+recordings_dir="$(prepare_recordings_dir "$(dirname -- "$base")/recordings" "$base/janus.jcfg")" || exit 1
 
 # ------------------------------------------------------------------- render
 umask 077 # the rendered files hold the secrets
