@@ -18,7 +18,10 @@
  *   for unimpaired conversation); beyond, a point per 5 ms: over 250 ms is no longer excellent, over
  *   450 ms (past G.114's 400 ms limit) is poor.
  * - A Janus `slowlink` in the window (Janus counted lost packets itself) caps the feed at good.
- * - Lost: the transport is down, or not a single packet moved in the window.
+ * - Lost: the transport is down (ICE), or a feed with audio moved not a single packet in the
+ *   window: Opus never pauses (even muted it sends silence, and with DTX a packet every 400 ms).
+ *   Video alone may pause (a still screen sends nothing): a window without packets on a
+ *   video-only feed says nothing, and the feed keeps its quality.
  *
  * Scores are smoothed over windows, faster down than up: a real drop shows within one window, a
  * single unlucky window does not flip the badge, and recovery is announced once it holds.
@@ -63,14 +66,20 @@ const FROZEN_MIN_PACKETS = 20;
 const FROZEN_SCORE = 20;
 
 /** Whether nothing can be scored: the feed is cut off. */
+const packetsOf = (w: QualityWindow) => (w.audio?.packets ?? 0) + (w.video?.packets ?? 0);
+
 export function isLost(w: QualityWindow): boolean {
-  const packets = (w.audio?.packets ?? 0) + (w.video?.packets ?? 0);
-  return !w.connected || packets === 0;
+  return !w.connected || (w.audio !== undefined && packetsOf(w) === 0);
 }
 
-/** The window's score, 0..100 (see the file comment); `isLost` windows score 0. */
+/** A connected video-only feed that sent nothing (a still screen): nothing to judge. */
+export function isIdle(w: QualityWindow): boolean {
+  return !isLost(w) && packetsOf(w) === 0;
+}
+
+/** The window's score, 0..100 (see the file comment); lost and idle windows score 0. */
 export function scoreWindow(w: QualityWindow): number {
-  if (isLost(w)) return 0;
+  if (isLost(w) || isIdle(w)) return 0;
   const scores = [100];
   if (w.audio && w.audio.packets > 0) scores.push(100 - 100 * w.audio.lossRate * AUDIO_POINTS_PER_PERCENT);
   if (w.video && w.video.packets > 0) {
@@ -101,11 +110,16 @@ export function qualityOfScore(score: number): Exclude<ConnectionQuality, 'lost'
 }
 
 /**
- * One step: the window's quality and the score to carry to the next window. A lost window resets
- * the score, so a link that comes back climbs through poor and good again.
+ * One step: the window's quality and the score to carry to the next window; undefined for an idle
+ * window (nothing changes). A lost window resets the score, so a link that comes back climbs
+ * through poor and good again.
  */
-export function assessWindow(previousScore: number | undefined, w: QualityWindow): { quality: ConnectionQuality; score: number } {
+export function assessWindow(
+  previousScore: number | undefined,
+  w: QualityWindow,
+): { quality: ConnectionQuality; score: number } | undefined {
   if (isLost(w)) return { quality: 'lost', score: 0 };
+  if (isIdle(w)) return undefined;
   const score = smoothScore(previousScore, scoreWindow(w));
   let quality = qualityOfScore(score);
   // Smoothing must not hide what this very window says: a slow link is never excellent.

@@ -202,7 +202,11 @@ export class QualityMonitor {
     const add = (direction: Direction, userId: string, type: FeedType, items: RtpItem[], pc: RTCPeerConnection | undefined) => {
       if (items.length > 0) feeds.push({ key: feedKey(direction, userId, type), userId, type, direction, items, pc, mids: midsOf(pc, items) });
     };
-    for (const type of ['cam', 'screen'] as const) add('send', selfId, type, publisher.rtpSendersOf(type), publisherHandle.peerConnection());
+    for (const type of ['cam', 'screen'] as const) {
+      // A sender without a live track (ended by its device, or swapped for nothing) sends nothing on purpose.
+      const senders = publisher.rtpSendersOf(type).filter((s) => s.track?.readyState === 'live');
+      add('send', selfId, type, senders, publisherHandle.peerConnection());
+    }
     for (const { userId, type } of subscriber.handedOut()) {
       add('receive', userId, type, subscriber.receiversOf(userId, type), subscriber.peerConnection());
     }
@@ -222,7 +226,9 @@ export class QualityMonitor {
     if (!window) return;
     const slowlink = state.slowlink;
     state.slowlink = false;
-    const { quality, score } = assessWindow(state.score, { ...window, slowlink, connected: isConnected(feed.pc) });
+    const assessed = assessWindow(state.score, { ...window, slowlink, connected: isConnected(feed.pc) });
+    if (!assessed) return; // a still video-only feed: nothing to judge
+    const { quality, score } = assessed;
     const previous = state.quality;
     state.score = score;
     state.quality = quality;

@@ -9,6 +9,7 @@ command -v janus >/dev/null 2>&1 || need+=(janus)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
 command -v janus-pp-rec >/dev/null 2>&1 || need+=(janus-tools)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ip >/dev/null 2>&1 || need+=(iproute2) # the connection-quality test's lossy link (an alias address)
 if command -v dpkg >/dev/null 2>&1; then dpkg -s fonts-nanum >/dev/null 2>&1 || need+=(fonts-nanum); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then

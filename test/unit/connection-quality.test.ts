@@ -4,6 +4,7 @@
  */
 import {
   assessWindow,
+  isIdle,
   isLost,
   qualityOfScore,
   scoreWindow,
@@ -22,7 +23,7 @@ const kind = (packets: number, lossRate = 0, frames?: number): KindWindow => ({
   ...(frames === undefined ? {} : { frames }),
 });
 const clean: QualityWindow = { audio: kind(100), video: kind(300, 0, 40), rtt: 0.02, jitter: 0.002, slowlink: false, connected: true };
-const quality = (w: Partial<QualityWindow>) => assessWindow(undefined, { ...clean, ...w }).quality;
+const quality = (w: Partial<QualityWindow>) => assessWindow(undefined, { ...clean, ...w })?.quality;
 
 describe('one window', () => {
   test('a clean link is excellent', () => {
@@ -65,11 +66,15 @@ describe('one window', () => {
     expect(quality({ slowlink: true, audio: kind(100, 0.2) })).toBe('poor');
   });
 
-  test('lost: the transport is down, or nothing moved', () => {
+  test('lost: the transport is down, or a feed with audio moved nothing', () => {
     expect(isLost({ ...clean, connected: false })).toBe(true);
     expect(quality({ connected: false })).toBe('lost');
     expect(quality({ audio: kind(0), video: kind(0, 0, 0) })).toBe('lost');
-    expect(quality({ audio: undefined, video: undefined })).toBe('lost');
+    expect(quality({ audio: kind(0) })).toBe('excellent'); // a gap while the microphone is switched
+    // Video alone may pause (a still screen): no judgement, the feed keeps its quality.
+    expect(isIdle({ ...clean, audio: undefined, video: kind(0, 0, 0) })).toBe(true);
+    expect(assessWindow(90, { ...clean, audio: undefined, video: kind(0, 0, 0) })).toBeUndefined();
+    expect(quality({ audio: undefined, video: kind(0, 0, 0), connected: false })).toBe('lost');
     // Audio-only and video-only feeds are scored on what they have.
     expect(quality({ video: undefined })).toBe('excellent');
     expect(quality({ audio: undefined })).toBe('excellent');
@@ -88,7 +93,7 @@ describe('over windows', () => {
   const run = (windows: Partial<QualityWindow>[]) => {
     let score: number | undefined;
     return windows.map((w) => {
-      const step = assessWindow(score, { ...clean, ...w });
+      const step = assessWindow(score, { ...clean, ...w })!;
       score = step.score;
       return step.quality;
     });
