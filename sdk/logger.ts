@@ -36,7 +36,8 @@ export function getLogger(name: string): Logger {
 
 export const loggerControl = {
   setLevel(level: LogLevel): boolean {
-    if (typeof level !== 'string' || !(level in RANK)) return false;
+    // hasOwn, not `in`: 'constructor' or 'toString' must not become a level.
+    if (typeof level !== 'string' || !Object.hasOwn(RANK, level)) return false;
     current = level;
     listeners.forEach((fn) => fn(level));
     return true;

@@ -37,12 +37,14 @@ export async function listDevices(): Promise<DeviceLists> {
  * a device that cannot meet them is opened with its own defaults rather than refused.
  */
 export async function captureTrack(kind: 'audio' | 'video', deviceId: string, like?: MediaStreamTrack): Promise<MediaStreamTrack> {
+  const devices = mediaDevices();
+  const open = (constraints: MediaTrackConstraints) => devices.getUserMedia({ [kind]: constraints });
   const device = { deviceId: { exact: deviceId } };
   const { deviceId: _d, groupId: _g, ...asked } = like?.getConstraints() ?? {};
   let stream: MediaStream;
   try {
-    stream = await getUserMedia(kind, { ...asked, ...device }).catch((err) =>
-      (err as { name?: string })?.name === 'OverconstrainedError' && Object.keys(asked).length > 0 ? getUserMedia(kind, device) : Promise.reject(err),
+    stream = await open({ ...asked, ...device }).catch((err) =>
+      (err as { name?: string })?.name === 'OverconstrainedError' && Object.keys(asked).length > 0 ? open(device) : Promise.reject(err),
     );
   } catch (err) {
     throw captureError(err, deviceId);
@@ -50,10 +52,6 @@ export async function captureTrack(kind: 'audio' | 'video', deviceId: string, li
   const track = stream.getTracks().find((t) => t.kind === kind);
   if (!track) throw new KtError(Code.MEDIA_ERROR, `no ${kind} track from ${deviceId}`);
   return track;
-}
-
-function getUserMedia(kind: 'audio' | 'video', constraints: MediaTrackConstraints): Promise<MediaStream> {
-  return mediaDevices().getUserMedia({ [kind]: constraints });
 }
 
 function captureError(err: unknown, deviceId: string): KtError {
