@@ -57,7 +57,7 @@ async function hostileRound(seed: number, calls: number, roomId: string): Promis
     'kickOut', 'publishVideo', 'subscribeVideo', 'removePeer', 'removeLocalPeer', 'changeLocalStream',
     'screenStart', 'shareStop', 'publishP2P', 'chat', 'inform', 'editUserInfo', 'getUserId', 'getRoomId',
     'getName', 'getMembers', 'getStream', 'getAllStreams', 'getStats', 'setQuality', 'getRemoteAudioLevels',
-    'getDevices', 'switchCamera', 'switchMicrophone', 'setSpeaker', 'getConnectionQuality',
+    'getDevices', 'switchCamera', 'switchMicrophone', 'setSpeaker', 'startRecording', 'stopRecording', 'getConnectionQuality',
   ];
   const documented = new Set(['200', '400', '401', '413', '421', '422', '440', '441', '442', '443', '444', '500', '501', '504', '570']);
   const problems: string[] = [];
