@@ -26,6 +26,12 @@ const log = getLogger('quality');
 export const QUALITY_INTERVAL_MS = 2000;
 /** How soon to look after a slowlink. */
 const SLOWLINK_LOOK_MS = 300;
+/**
+ * How long after media starts the first reading is taken. That reading only opens the first
+ * window (nothing is reported from it), and a getStats taken at once would compete with the
+ * first frames for the page's WebRTC threads: the moment the join is timed by.
+ */
+const FIRST_LOOK_MS = 1000;
 
 type Direction = 'send' | 'receive';
 type RtpItem = RTCRtpSender | RTCRtpReceiver;
@@ -104,7 +110,7 @@ export class QualityMonitor {
   wake(): void {
     if (this.stopped) return;
     if (this.measuring) this.wokenWhileMeasuring = true;
-    else if (!this.timer) this.schedule(0);
+    else if (!this.timer) this.schedule(FIRST_LOOK_MS);
   }
 
   stop(): void {
