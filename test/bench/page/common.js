@@ -85,6 +85,38 @@
     if (what) signalling.entries.push({ t: now() - signalling.t0, dir: direction, what });
   }
 
+  /** Steps of the client itself (e.g. "joinRoom resolved"), in the same log. */
+  function mark(what) {
+    if (signalling.recording) signalling.entries.push({ t: now() - signalling.t0, dir: '·', what });
+  }
+
+  // The TextRoom's messages travel on a data channel (ours only): log them too, as `dc textroom ...`.
+  const channelsSeen = new WeakSet();
+  const describeData = (direction, raw) => {
+    try {
+      const m = JSON.parse(raw);
+      if (!m.textroom) return null;
+      if (direction === '>' && m.transaction) signalling.requests.set(m.transaction, m.textroom);
+      const answers = direction === '<' ? signalling.requests.get(m.transaction) : undefined;
+      return `dc textroom ${m.textroom}${answers ? ` (re ${answers})` : ''}`;
+    } catch {
+      return null;
+    }
+  };
+  const nativeDataSend = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function send(data) {
+    if (!channelsSeen.has(this)) {
+      channelsSeen.add(this);
+      this.addEventListener('message', (e) => {
+        const what = signalling.recording && describeData('<', e.data);
+        if (what) signalling.entries.push({ t: now() - signalling.t0, dir: '<', what });
+      });
+    }
+    const what = signalling.recording && describeData('>', data);
+    if (what) signalling.entries.push({ t: now() - signalling.t0, dir: '>', what });
+    return nativeDataSend.call(this, data);
+  };
+
   const nativeSend = WebSocket.prototype.send;
   WebSocket.prototype.send = function send(data) {
     if (!socketsSeen.has(this)) {
@@ -114,6 +146,7 @@
     watchVideo,
     firstFrame,
     markSubscribed: (feedId) => subscribed.set(feedId, now()),
+    mark,
 
     connect: (server, userId, options) => client().connect(server, userId, options ?? {}),
     createRoom: (roomId) => client().createRoom(roomId),

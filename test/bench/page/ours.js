@@ -9,6 +9,7 @@
   let sequential = false;
 
   async function show(feed) {
+    bench.mark(`subscribeVideo(${feed.id})`);
     const stream = await kt.subscribeVideo(feed.id, feed.type);
     if (!stream) return console.error('subscribeVideo failed for', feed.id);
     bench.markSubscribed(feed.id);
@@ -46,6 +47,7 @@
     },
     async join(id) {
       ok('joinRoom', await kt.joinRoom(id));
+      bench.mark('joinRoom resolved');
       roomId = id;
       return { joined: bench.now() };
     },
