@@ -1,17 +1,40 @@
 /**
- * The public facade: the Knowledgetalk API, argument checks and result codes, nothing else.
+ * The public facade: the Knowledgetalk API, nothing else. Arguments are checked by api/arguments.ts
+ * and outcomes turned into result codes by api/result.ts.
  * Every call resolves (never throws, never rejects); failures carry a code from SPEC §2.
  */
+import {
+  fail,
+  isPositive,
+  MAX_MESSAGE,
+  MAX_TEXT,
+  optionalBitrate,
+  optionalBoolean,
+  optionalCapacity,
+  optionalObject,
+  optionalResolution,
+  optionalRoomId,
+  optionalSecret,
+  optionalText,
+  requireBoolean,
+  requireFeedType,
+  requireJson,
+  requireStream,
+  requireText,
+  serversFrom,
+  SUBSTREAMS,
+} from './api/arguments';
+import { result, succeeded } from './api/result';
 import { Client } from './client';
-import { Code, KtError, toKtError, type ResponseCode } from './errors';
+import { Code } from './errors';
 import { connectJanus } from './gateway/janus-gateway';
 import { getLogger, loggerControl } from './logger';
 import { listDevices, watchDevices, type DeviceLists } from './media/devices';
+import { applyResolution } from './media/resolution';
 import { SpeakerOutput } from './media/speaker';
 import type { FeedStats } from './room/feed-stats';
 import type {
   ConnectionQuality,
-  FeedType,
   InitResult,
   JoinResult,
   KnowledgetalkOptions,
@@ -23,11 +46,6 @@ import type {
 import { optionalId, requireId } from './util/ids';
 
 const log = getLogger('api');
-
-const MAX_TEXT = 256;
-const MAX_CAPACITY = 1000;
-/** A chat or inform payload, as JSON: well under what a data channel message can carry. */
-const MAX_MESSAGE = 32 * 1024;
 
 export class Knowledgetalk extends EventTarget {
   /** Page-wide defaults, for apps that cannot pass options (`Knowledgetalk.defaults.server = ...`). */
@@ -406,145 +424,4 @@ export class Knowledgetalk extends EventTarget {
   getMembers(): Record<string, Member> | undefined {
     return this.client.members();
   }
-}
-
-/** Runs one API call and turns its outcome into a result object with a code. */
-async function result<T extends object>(op: string, fn: () => Promise<T>): Promise<T & Result> {
-  try {
-    return { code: Code.OK, ...(await fn()) };
-  } catch (err) {
-    const e = toKtError(err);
-    if (e.code === Code.UNKNOWN) log.error(`${op}:`, err);
-    else log.warn(`${op} -> ${e.code}: ${e.message}`);
-    const failure: Result = { code: e.code, reason: e.reason ?? e.message };
-    if (e.janusCode !== undefined) failure.janusCode = e.janusCode;
-    return failure as T & Result;
-  }
-}
-
-/** For the calls the original answers with a boolean: true when the call succeeded. */
-async function succeeded(op: string, fn: () => Promise<void>): Promise<boolean> {
-  const r = await result(op, async () => {
-    await fn();
-    return {};
-  });
-  return r.code === Code.OK;
-}
-
-function fail(code: ResponseCode, message: string): never {
-  throw new KtError(code, message);
-}
-
-function requireText(value: unknown, what: string, max = 4096): string {
-  if (value === undefined || value === null || value === '') fail(Code.MISSING_PARAMETER, `${what} is required`);
-  if (typeof value !== 'string' || value.length > max) fail(Code.INVALID_PARAMETER, `${what} must be a string of at most ${max}`);
-  return value;
-}
-
-/** A value that survives JSON (what inform carries), at most MAX_MESSAGE long once encoded. */
-function requireJson(value: unknown): unknown {
-  if (value === undefined) fail(Code.MISSING_PARAMETER, 'message is required');
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    json = undefined; // cycles, BigInt
-  }
-  if (json === undefined || json.length > MAX_MESSAGE) fail(Code.INVALID_PARAMETER, `message must be JSON of at most ${MAX_MESSAGE}`);
-  return JSON.parse(json);
-}
-
-/** A PIN or room secret: a non-empty string of at most MAX_TEXT. */
-function optionalSecret(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, `${what} must be a non-empty string`);
-  return value;
-}
-
-function optionalObject(value: unknown, what: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) fail(Code.INVALID_PARAMETER, `${what} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function optionalRoomId(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : requireId(value, 'roomId');
-}
-
-function optionalBoolean(value: unknown, what: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  return requireBoolean(value, what);
-}
-
-function optionalText(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, `${what} must be a string of at most ${MAX_TEXT}`);
-  return value;
-}
-
-function optionalCapacity(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CAPACITY) {
-    fail(Code.INVALID_PARAMETER, `capacity must be an integer from 1 to ${MAX_CAPACITY}`);
-  }
-  return value;
-}
-
-const SUBSTREAMS: Record<string, 0 | 1 | 2> = { l: 0, m: 1, h: 2 };
-
-/** What `publishVideo`'s `resolution` asks the camera for. */
-const RESOLUTIONS = { sd: { width: 640, height: 480 }, hd: { width: 1280, height: 720 }, fhd: { width: 1920, height: 1080 } };
-type Resolution = keyof typeof RESOLUTIONS;
-
-function optionalResolution(value: unknown): Resolution | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !Object.hasOwn(RESOLUTIONS, value)) fail(Code.INVALID_PARAMETER, "options.resolution must be 'sd', 'hd' or 'fhd'");
-  return value as Resolution;
-}
-
-async function applyResolution(stream: MediaStream, resolution: Resolution): Promise<void> {
-  const { width, height } = RESOLUTIONS[resolution];
-  for (const track of stream.getVideoTracks()) {
-    // Ideals: a camera that cannot give this size keeps sending what it can.
-    await track.applyConstraints({ ...track.getConstraints(), width: { ideal: width }, height: { ideal: height } }).catch((err) => {
-      log.warn(`the camera refused ${resolution}`, err);
-    });
-  }
-}
-
-function optionalBitrate(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 30_000 || value > 50_000_000) {
-    fail(Code.INVALID_PARAMETER, 'options.maxBitrate must be an integer from 30000 to 50000000 (bits/s)');
-  }
-  return value;
-}
-
-function requireBoolean(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') fail(Code.INVALID_PARAMETER, `${what} must be a boolean`);
-  return value;
-}
-
-function requireFeedType(value: unknown): FeedType {
-  if (value === undefined || value === null || value === '') fail(Code.MISSING_PARAMETER, 'type is required');
-  if (value !== 'cam' && value !== 'screen') fail(Code.INVALID_PARAMETER, "type must be 'cam' or 'screen'");
-  return value;
-}
-
-function requireStream(value: unknown): MediaStream {
-  if (value === undefined || value === null) fail(Code.MISSING_PARAMETER, 'stream is required');
-  if (typeof MediaStream === 'undefined' || !(value instanceof MediaStream)) fail(Code.INVALID_PARAMETER, 'stream must be a MediaStream');
-  return value;
-}
-
-function isPositive(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
-}
-
-function serversFrom(value: unknown): string[] {
-  const list = (Array.isArray(value) ? value : [value]).filter((s): s is string => typeof s === 'string' && s !== '');
-  if (list.length > 0) return list;
-  const loc = typeof location !== 'undefined' ? location : undefined;
-  const scheme = loc?.protocol === 'https:' ? 'wss' : 'ws';
-  return [`${scheme}://${loc?.hostname || '127.0.0.1'}:8188`];
 }

@@ -137,7 +137,12 @@ class Bench {
         const signalling = await member.call('signallingLog');
         // As in a call, the member then sends its own camera: the connections count includes it.
         await member.call('publish');
-        sample = { ...timed, pcs: await member.call('openPeerConnections'), signalling };
+        sample = {
+          ...timed,
+          pcs: await member.call('openPeerConnections'),
+          mediaPcs: await member.call('openMediaPeerConnections'),
+          signalling,
+        };
       } catch (e) {
         sample = failure(e);
       }
@@ -237,6 +242,9 @@ const NOTES = `How it was measured:
   (counted by test/support/harness.js, which wraps \`RTCPeerConnection\` before any page script) once it
   receives the N feeds and publishes its own camera ("2/3" would mean different counts across
   repetitions), and, in brackets, those still open after it left the room (kept by the instance).
+  4b: of those, the ones with audio/video m-lines. Ours has one more that carries no media: the
+  TextRoom data channel for chat, inform and whispers (opened at \`init\`, kept between rooms),
+  which the baseline does not have because it has no messaging.
 - Spacing: ours and baseline alternate (and alternate which goes first), after one warm-up repetition
   each that is not counted. Janus passes at most one keyframe request (PLI) per second to a publisher
   stream; a new subscriber waits for a keyframe, so every leave is followed by a ${PAUSE_MS / 1000} s pause before the

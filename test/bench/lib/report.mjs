@@ -74,6 +74,14 @@ export function resultsTable({ ttff, publish, bundle }) {
       ratio(median(counts(r.ours, 'pcs')), median(counts(r.baseline, 'pcs'))),
     ]);
   }
+  for (const [n, r] of Object.entries(ttff)) {
+    rows.push([
+      `4b. of which carry audio/video (publisher + subscriber side), N=${n}`,
+      countRange(counts(r.ours, 'mediaPcs')),
+      countRange(counts(r.baseline, 'mediaPcs')),
+      ratio(median(counts(r.ours, 'mediaPcs')), median(counts(r.baseline, 'mediaPcs'))),
+    ]);
+  }
   return markdownTable(rows);
 }
 

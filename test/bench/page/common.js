@@ -162,6 +162,8 @@
     },
     publish: async () => client().publish(await media()),
     openPeerConnections: () => window.harness.openPeerConnections(),
+    /** Open PeerConnections that carry audio or video (not the data-only message channel). */
+    openMediaPeerConnections: () => window.harness.openPeerConnectionKinds().filter((k) => k.media > 0).length,
 
     /**
      * From the join call to the first decoded frame of every feed in `feedIds`. The client
