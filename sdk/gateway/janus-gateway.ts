@@ -8,6 +8,7 @@ import mitt from 'mitt';
 import { Code, KtError, coreError, pluginError } from '../errors';
 import { getLogger, loggerControl, type LogLevel } from '../logger';
 import { withTimeout } from '../util/timeout';
+import { asDtlsServer } from './sdp';
 import type {
   ConnectOptions,
   GatewaySession,
@@ -401,6 +402,9 @@ class JanusPluginHandle implements PluginHandle {
         jsep: offer,
         // Audio/video m-lines not listed here are accepted receive-only; data is accepted if offered.
         tracks: [{ type: 'data' }],
+        customizeSdp: (jsep: Jsep) => {
+          jsep.sdp = asDtlsServer(jsep.sdp);
+        },
         success: (jsep: Jsep) => resolve(jsep),
         error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `createAnswer failed: ${String(cause)}`)),
       });

@@ -117,6 +117,18 @@
     return nativeDataSend.call(this, data);
   };
 
+  // PeerConnection states in the same log: where ICE and DTLS spend the join's time.
+  const TrackedPC = window.RTCPeerConnection;
+  let pcCount = 0;
+  window.RTCPeerConnection = class extends TrackedPC {
+    constructor(...args) {
+      super(...args);
+      const label = `pc${++pcCount}`;
+      this.addEventListener('iceconnectionstatechange', () => mark(`${label} ice ${this.iceConnectionState}`));
+      this.addEventListener('connectionstatechange', () => mark(`${label} ${this.connectionState}`));
+    }
+  };
+
   const nativeSend = WebSocket.prototype.send;
   WebSocket.prototype.send = function send(data) {
     if (!socketsSeen.has(this)) {
