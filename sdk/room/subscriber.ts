@@ -7,13 +7,6 @@
  * (Janus replies `updating` to an update sent while its offer is unanswered). Subscriptions asked
  * for while a negotiation is in flight are batched into the next `update`, so N concurrent
  * `subscribeVideo` calls cost at most two renegotiations.
- *
- * The first negotiation of the PeerConnection carries the first feed asked for only, and the others
- * asked for with it follow in one `update` as soon as that small offer is answered: ICE and DTLS
- * (most of a join's time) then run while the big offer is being answered, not after it. Measured
- * with `npm run bench`, N = 8 publishers (Janus 1.1.2 + Chromium, one host): the subscriber was up
- * 81 ms after the join call instead of 116 ms (answering one offer of 16 m-lines took ~40 ms), and
- * the time to every first frame went from 174–200 ms to 140 ms.
  */
 import { Code, KtError } from '../errors';
 import type { Jsep, PluginData, PluginHandle } from '../gateway/types';
@@ -74,6 +67,8 @@ export class Subscriber {
   private current?: PluginHandle;
   private joined = false;
   private closed = false;
+  /** The PeerConnection is up (ICE and DTLS done): Janus no longer asks for keyframes by itself. */
+  private mediaUp = false;
   private readonly queue = new AsyncQueue();
   /** feed+mid → our mid, for the streams Janus currently sends us (after an applied answer). */
   private mapping = new Map<string, string>();
@@ -290,6 +285,7 @@ export class Subscriber {
   private adopt(handle: PluginHandle): PluginHandle {
     this.current = handle;
     handle.events.on('message', (m) => this.onMessage(m));
+    handle.events.on('webrtcState', ({ up }) => (this.mediaUp = up));
     return handle;
   }
 
@@ -340,16 +336,8 @@ export class Subscriber {
 
   private async flush(): Promise<void> {
     this.flushScheduled = false;
-    let batch = this.pending.splice(0).filter((s) => !this.mapping.has(keyOf(s.feed, s.mid)));
+    const batch = this.pending.splice(0).filter((s) => !this.mapping.has(keyOf(s.feed, s.mid)));
     if (batch.length === 0 || this.closed) return;
-    if (!this.joined) {
-      // The first negotiation carries the first feed only: its offer is small, so the PeerConnection
-      // starts ICE and DTLS (tens of ms) at once, and the other feeds join it in one update while it
-      // connects, instead of everything waiting for one big answer first (see the class comment).
-      const first = batch[0].feed;
-      this.pending.unshift(...batch.filter((s) => s.feed !== first));
-      batch = batch.filter((s) => s.feed === first);
-    }
     const streams = batch.map((s) => ({ feed: s.feed, mid: s.mid }));
     batch.forEach((s) => this.requested.add(keyOf(s.feed, s.mid)));
     try {
@@ -383,8 +371,6 @@ export class Subscriber {
       const error = err instanceof KtError ? err : new KtError(Code.UNKNOWN, String(err));
       this.failKeys(batch.map((s) => keyOf(s.feed, s.mid)), error);
     }
-    // Feeds held back from the join go out next, once its offer is answered (queued before us).
-    if (this.pending.length > 0 && !this.closed) this.scheduleFlush();
   }
 
   private onMessage({ data, jsep }: { data: PluginData; jsep?: Jsep }): void {
@@ -403,6 +389,7 @@ export class Subscriber {
     if (!handle || this.closed) return;
     const answer = await handle.createAnswer(offer);
     await handle.send({ request: 'start' }, answer);
+    const before = this.mapping;
     this.mapping = mappingFrom(summary);
     this.mapping.forEach((_, k) => this.requested.delete(k));
     // Feeds that went away lose their tracks, so a reused m-line never shows in a stale stream.
@@ -413,6 +400,21 @@ export class Subscriber {
         w.resolve();
       }
     }
+    if (this.mediaUp) await this.askKeyframes(handle, videoMidsAddedTo(before, summary));
+  }
+
+  /**
+   * Janus asks the publishers for a keyframe for every stream of a subscription when its
+   * PeerConnection comes up, but not for streams an `update` adds once it is up: those would wait
+   * for the sender's next keyframe, or for the browser to ask (hundreds of ms). A `configure` with
+   * `send: true` makes Janus ask for them (it sends a PLI for every stream set to send).
+   */
+  private async askKeyframes(handle: PluginHandle, mids: string[]): Promise<void> {
+    if (mids.length === 0 || this.closed) return;
+    await requestWithEvent(handle, { request: 'configure', streams: mids.map((mid) => ({ mid, send: true })) }, {
+      accept: (d) => d.configured === 'ok',
+      timeoutMs: this.deps.timeoutMs,
+    }).catch((err) => log.debug('keyframe request failed', err));
   }
 
   private failKeys(keys: string[], err: KtError): void {
@@ -429,6 +431,15 @@ export class Subscriber {
     this.waiters.forEach((w) => w.reject(err));
     this.waiters.clear();
   }
+}
+
+/** Our mids of the video streams in an offer's summary that `before` did not have. */
+export function videoMidsAddedTo(before: Map<string, string>, summary: unknown): string[] {
+  if (!Array.isArray(summary)) return [];
+  return (summary as Record<string, unknown>[])
+    .filter((s) => s?.type === 'video' && s.active !== false && typeof s.mid === 'string')
+    .filter((s) => typeof s.feed_id === 'string' && typeof s.feed_mid === 'string' && !before.has(keyOf(s.feed_id, s.feed_mid)))
+    .map((s) => s.mid as string);
 }
 
 /** feed+mid → our mid, from the `streams` summary Janus sends with each offer. */

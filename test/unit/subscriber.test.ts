@@ -30,6 +30,10 @@ function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[]; swi
       handle.emit({ videoroom: 'event', started: 'ok' });
       return undefined;
     }
+    if (body.request === 'configure' && !('substream' in (body.streams as object[])[0])) {
+      handle.emit({ videoroom: 'event', configured: 'ok' });
+      return undefined;
+    }
     if (body.request === 'configure') {
       handle.emit({ videoroom: 'event', configured: 'ok' });
       // Janus switches layers at a keyframe: here, only after the `switchAfter`-th ask.
@@ -49,34 +53,23 @@ function subscriber(gateway: FakeGateway): Subscriber {
 
 const video = (mid: string) => [{ mid, kind: 'video' as const, feedType: 'cam' as const }];
 
-test('subscriptions in the same tick: the first feed in the join, the others in one update once it is answered', async () => {
+test('subscriptions in the same tick go out in one join', async () => {
   const gateway = new FakeGateway();
   janusLike(gateway);
   const sub = subscriber(gateway);
   const streams = await Promise.all(['a', 'b', 'c'].map((feed) => sub.subscribe(feed, 'cam', video('1'))));
-  expect(gateway.requests('join').map((r) => r.body.streams)).toEqual([[{ feed: 'a', mid: '1' }]]);
-  expect(gateway.requests('update').map((r) => r.body.subscribe)).toEqual([
-    [
-      { feed: 'b', mid: '1' },
-      { feed: 'c', mid: '1' },
-    ],
+  expect(gateway.requests('join')).toHaveLength(1);
+  expect(gateway.requests('join')[0].body.streams).toEqual([
+    { feed: 'a', mid: '1' },
+    { feed: 'b', mid: '1' },
+    { feed: 'c', mid: '1' },
   ]);
-  // The update went out after the join's offer was answered, and both offers were answered.
-  expect(gateway.sent.map((s) => s.body.request)).toEqual(['join', 'start', 'update', 'start']);
+  expect(gateway.requests('update')).toHaveLength(0);
+  expect(gateway.requests('start')).toHaveLength(1);
   // Each stream holds the track of its own feed.
   const ids = streams.map((s) => s.getTracks().map((t) => t.id));
   // The app gets clones of the receiving tracks, so stopping them cannot break a recycled m-line.
   expect(ids).toEqual([['track-0-clone'], ['track-1-clone'], ['track-2-clone']]);
-});
-
-test('a first feed the gateway refuses does not hold back the others', async () => {
-  const gateway = new FakeGateway();
-  janusLike(gateway, { missingFeeds: ['gone'] });
-  const sub = subscriber(gateway);
-  const [gone, b] = await Promise.allSettled(['gone', 'b'].map((feed) => sub.subscribe(feed, 'cam', video('1'))));
-  expect(gone).toMatchObject({ status: 'rejected', reason: { code: '422', janusCode: 428 } });
-  expect(b.status).toBe('fulfilled');
-  expect(gateway.requests('join').map((r) => r.body.streams)).toEqual([[{ feed: 'gone', mid: '1' }], [{ feed: 'b', mid: '1' }]]);
 });
 
 test('subscriptions asked for during a negotiation are batched into one update', async () => {
@@ -142,14 +135,13 @@ test('feeds announced together are requested with the first one the app awaits',
   await sub.subscribe('a', 'cam', video('1'), alongside);
   await sub.subscribe('b', 'cam', video('1'), [{ feed: 'c', streams: video('1') }]);
   await sub.subscribe('c', 'cam', video('1'));
-  // Asked for with 'a': the join carries 'a' (see the first test), one update the other two.
-  expect(gateway.requests('join').map((r) => r.body.streams)).toEqual([[{ feed: 'a', mid: '1' }]]);
-  expect(gateway.requests('update').map((r) => r.body.subscribe)).toEqual([
-    [
-      { feed: 'b', mid: '1' },
-      { feed: 'c', mid: '1' },
-    ],
+  expect(gateway.requests('join')).toHaveLength(1);
+  expect(gateway.requests('join')[0].body.streams).toEqual([
+    { feed: 'a', mid: '1' },
+    { feed: 'b', mid: '1' },
+    { feed: 'c', mid: '1' },
   ]);
+  expect(gateway.requests('update')).toHaveLength(0);
 });
 
 test('a stream already asked for is never asked for twice', async () => {
@@ -187,4 +179,16 @@ test('a layer change on a feed not received is refused', async () => {
   const sub = subscriber(gateway);
   await expect(sub.setSubstream('a', 'cam', ['1'], 2)).rejects.toMatchObject({ code: '400' });
   expect(gateway.requests('configure')).toHaveLength(0);
+});
+
+test('feeds added once media flows get a keyframe request; before that, Janus asks by itself', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const sub = subscriber(gateway);
+  await sub.subscribe('a', 'cam', video('1'));
+  expect(gateway.requests('configure')).toHaveLength(0); // Janus asks for 'a' when the PeerConnection comes up
+  gateway.handles[0].events.emit('webrtcState', { up: true });
+  await sub.subscribe('b', 'cam', video('1'));
+  // Only b's video, by our mid for it ('1': the second stream of the offer's summary).
+  expect(gateway.requests('configure').map((r) => r.body.streams)).toEqual([[{ mid: '1', send: true }]]);
 });
