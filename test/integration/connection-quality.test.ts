@@ -120,7 +120,11 @@ test('poor on a lossy link, measured by both sides, then back to good when it cl
   const impairedReceive = (await qualityEvents(receiver)).filter((e) => e.at >= impairedAt.receiver && receiving(e));
   const impairedSend = (await qualityEvents(sender)).filter((e) => e.at >= impairedAt.sender && sending(e));
   expect(Math.max(...impairedReceive.map((e) => e.lossRate))).toBeGreaterThan(0.1);
-  expect(Math.max(...impairedSend.map((e) => e.lossRate))).toBeGreaterThan(0.05);
+  // No threshold on the sending side's lossRate: an event carries the window that changed the
+  // quality, and for what we send that window can turn poor on the delay and jitter in the
+  // gateway's receiver reports while their loss figure is still low (seen once in ~10 runs: 0.03).
+  // That the sender is judged poor (above) and that Janus reports the slow link (below) stay asserted;
+  // the figures are logged at the end.
   expect(await receiver.call('getConnectionQuality', 'cq-sender')).toMatch(/^(poor|lost)$/);
   // Janus saw it too: slowlink for our uplink on the publisher handle, for our downlink on the subscriber's.
   await waitUntil('slowlink from the gateway', async () => (await slowlinksSince(sender, impairedAt.sender)).length > 0);
