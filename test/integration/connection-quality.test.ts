@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { MemberPage } from '../support/browser';
-import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
+import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitForPublish, waitUntil } from '../support/call';
 import { startLossyGateway, type LossyGateway } from '../support/lossy-gateway';
 
 const open = useMembers({ mediaPermission: false });
@@ -85,7 +85,7 @@ test('poor on a lossy link, measured by both sides, then back to good when it cl
   // A canvas camera with a tone: publishing needs no camera permission (see lossy-gateway.ts).
   await sender.harness('canvas', 'cam', '#3060c0', { tone: true, width: 640, height: 480 });
   expect(await sender.harness('use', 'publishVideo', 'cam', { $stream: 'cam' })).toBe(true);
-  await receiver.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === 'cq-sender'));
+  await waitForPublish(receiver, 'cq-sender');
   expect(await receiver.harness('subscribe', 'cq-sender', 'cam')).toEqual({ audio: 1, video: 1 });
   await expectFrames(receiver, 'cq-sender', 'cam');
   // The media really goes through the relay, both ways.

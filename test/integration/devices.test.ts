@@ -6,7 +6,7 @@
  * bare PeerConnection pair), so it would prove nothing about us.
  */
 import type { MemberPage } from '../support/browser';
-import { createAndJoin, disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
+import { createAndJoin, disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitForPublish, waitUntil } from '../support/call';
 
 const open = useMembers({ fakeDevices: 3 });
 
@@ -38,7 +38,7 @@ test('lists devices, switches camera and microphone mid-call without renegotiati
 
   await a.harness('gum', 'cam', { video: { deviceId: { exact: cam0.deviceId } }, audio: true });
   expect(await a.harness('use', 'publishVideo', 'cam', { $stream: 'cam' })).toBe(true);
-  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ida));
+  await waitForPublish(b, ida);
   expect(await b.harness('subscribe', ida)).toEqual({ audio: 1, video: 1 });
   await expectFrames(b, ida, 'cam');
   const sdpBefore = await a.harness('senderSdp');
@@ -79,7 +79,7 @@ test('the speaker follows every element playing what we receive, also ones start
   const [ida] = await initAll([a, b], ['spk-a', 'spk-b']);
   await createAndJoin([a, b], newRoomId('speaker'));
   expect(await a.harness('publish', 'cam', { video: true, audio: true })).toBe(true);
-  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ida));
+  await waitForPublish(b, ida);
   expect(await b.harness('subscribe', ida)).toEqual({ audio: 1, video: 1 });
   const { speakers } = await b.call('getDevices');
   const chosen = speakers.find((d: any) => d.deviceId !== 'default');

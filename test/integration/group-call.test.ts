@@ -3,7 +3,7 @@
  * decoded frames on every receiving side, and checked for leaks with the Admin API.
  */
 import type { MemberPage } from '../support/browser';
-import { disconnectAll, newRoomId, useMembers } from '../support/call';
+import { disconnectAll, newRoomId, useMembers, waitForPublish } from '../support/call';
 
 const openMembers = useMembers();
 
@@ -30,7 +30,7 @@ async function expectEveryoneSeesEveryone(members: MemberPage[], ids: string[]):
     members.map(async (m, i) => {
       for (const [j, other] of ids.entries()) {
         if (i === j) continue;
-        await m.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === other));
+        await waitForPublish(m, other);
         expect(await m.harness('subscribe', other, 'cam')).toEqual({ audio: 1, video: 1 });
       }
       for (const [j, other] of ids.entries()) {
@@ -162,7 +162,7 @@ test('getStats: the figures of a feed we receive and of the one we send', async 
   const members = await openMembers(2);
   const ids = await joinAndPublish(members, newRoomId());
   const [a, b] = members;
-  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ids[0]));
+  await waitForPublish(b, ids[0]);
   expect(await b.harness('subscribe', ids[0], 'cam')).toEqual({ audio: 1, video: 1 });
   await b.harness('frames', ids[0], 'cam', 10);
   const received = await b.call('getStats', ids[0], 'cam');

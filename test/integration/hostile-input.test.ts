@@ -6,7 +6,7 @@
  * internal error becomes), nothing may pollute Object.prototype, and afterwards the same instance
  * still joins a call that decodes frames.
  */
-import { disconnectAll, expectFrames, initAll, newRoomId, useMembers } from '../support/call';
+import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitForPublish } from '../support/call';
 
 const open = useMembers();
 
@@ -130,7 +130,7 @@ test('every public method shrugs off hostile arguments in random order, also dur
   await target.call('disconnect');
   expect((await target.call('init', 'cp', 'key', 'hostile-target')).code).toBe('200');
   expect((await target.call('joinRoom', roomId)).code).toBe('200');
-  await target.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === 'hostile-peer'));
+  await waitForPublish(target, 'hostile-peer');
   expect(await target.harness('subscribe', 'hostile-peer', 'cam')).toEqual({ audio: 1, video: 1 });
   await expectFrames(target, 'hostile-peer', 'cam');
   await disconnectAll([target, peer]);

@@ -3,7 +3,7 @@
  * receiving side gets: the size of the frames it decodes, and the level of the audio it receives.
  */
 import type { MemberPage } from '../support/browser';
-import { createAndJoin, disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
+import { createAndJoin, disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitForPublish, waitUntil } from '../support/call';
 
 const open = useMembers();
 
@@ -42,7 +42,7 @@ test('a simulcast camera in HD: the receiver chooses the layer, and the decoded 
   await a.harness('gum', 'cam', { video: true, audio: true }); // 640×480 until `resolution` asks for more
   expect(await a.harness('use', 'publishVideo', 'cam', { $stream: 'cam' }, { simulcast: true, resolution: 'hd' })).toBe(true);
   expect(await a.page.evaluate(() => (window as any).localStreams.cam.getVideoTracks()[0].getSettings().width)).toBe(1280);
-  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ida));
+  await waitForPublish(b, ida);
   expect(await b.harness('subscribe', ida)).toEqual({ audio: 1, video: 1 });
   await expectFrames(b, ida, 'cam');
 
@@ -71,7 +71,7 @@ test('setQuality on a camera sent without simulcast is refused with 400', async 
   const [ida] = await initAll([a, b], ['plain-a', 'plain-b']);
   await createAndJoin([a, b], newRoomId('plain'));
   expect(await a.harness('publish', 'cam', { video: true, audio: true })).toBe(true);
-  await b.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === ida));
+  await waitForPublish(b, ida);
   await b.harness('subscribe', ida);
   await expectFrames(b, ida, 'cam');
   expect(await b.call('setQuality', ida, 'cam', 'l')).toMatchObject({ code: '400' });
@@ -89,7 +89,7 @@ test('remote audio levels tell a loud member from a silent one', async () => {
   expect(await loud.harness('use', 'publishVideo', 'cam', { $stream: 'cam' })).toBe(true);
   expect(await silent.harness('use', 'publishVideo', 'cam', { $stream: 'cam' })).toBe(true);
   for (const id of [idLoud, idSilent]) {
-    await listener.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === id));
+    await waitForPublish(listener, id);
     expect(await listener.harness('subscribe', id)).toEqual({ audio: 1, video: 1 });
     expect(await listener.harness('listen', id)).toBe(true);
   }

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startGateway, type Gateway } from '../../gateway-config/start.cjs';
 import type { MemberPage } from '../support/browser';
-import { disconnectAll, expectFrames, initAll, newRoomId, useMembers } from '../support/call';
+import { disconnectAll, expectFrames, initAll, newRoomId, useMembers, waitForPublish } from '../support/call';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONVERT = path.join(ROOT, 'gateway-config', 'convert-recordings.sh');
@@ -73,8 +73,8 @@ test('the host records every feed of the room; the files convert to ~3 s of VP8 
   for (const m of [host, guest]) expect(await m.call('joinRoom', roomId)).toMatchObject({ code: '200', isRecording: false });
   for (const m of [host, guest]) expect(await m.harness('publish', 'cam', CAM)).toBe(true);
   // Media reaches the gateway from both before the recording starts.
-  await guest.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === hostId));
-  await host.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === guestId));
+  await waitForPublish(guest, hostId);
+  await waitForPublish(host, guestId);
   expect(await guest.harness('subscribe', hostId, 'cam')).toEqual({ audio: 1, video: 1 });
   expect(await host.harness('subscribe', guestId, 'cam')).toEqual({ audio: 1, video: 1 });
   await expectFrames(guest, hostId, 'cam');

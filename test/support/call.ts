@@ -56,6 +56,10 @@ export async function disconnectAll(members: MemberPage[], gateway?: AdminApi): 
   for (const m of members) expect(m.pageErrors).toEqual([]);
 }
 
+/** Resolves once `m` was told (presence `publish`) that `userId` publishes. */
+export const waitForPublish = (m: MemberPage, userId: string): Promise<any> =>
+  m.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === userId));
+
 /** Waits until a received stream decodes `n` frames; returns the frame report. */
 export async function expectFrames(m: MemberPage, userId: string, type: 'cam' | 'screen', n = 5): Promise<any> {
   const frames = await m.harness('frames', userId, type, n);
