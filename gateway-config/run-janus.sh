@@ -24,6 +24,14 @@
 #                       room has no rec_dir (the SDK never sets one, so
 #                       clients do not choose paths on the gateway).
 #                       Created if missing.  default <repo>/recordings
+#   JANUS_VIDEOROOM_ADMIN_KEY  VideoRoom admin_key: only requests carrying it
+#                       may create rooms (the guard, sdk/server/guard/);
+#                       also sets lock_rtp_forward = true, so rtp_forward
+#                       needs it too.              default unset (off)
+#   JANUS_TEXTROOM_ADMIN_KEY   TextRoom admin_key: only requests carrying it
+#                       may create text rooms.     default unset (off)
+#   JANUS_SESSION_TIMEOUT  session_timeout in seconds (a session without
+#                       any request for that long is destroyed)  default 60
 # When any of them is set, the .jcfg files are copied to a fresh temporary
 # folder and rewritten there, so the committed files always stay the
 # defaults. That folder is removed once Janus has exited.
@@ -72,12 +80,18 @@ admin_secret="${JANUS_ADMIN_SECRET:-}"
 debug_level="${JANUS_DEBUG_LEVEL:-}"
 token_secret="${JANUS_TOKEN_SECRET:-}"
 api_secret="${JANUS_API_SECRET:-}"
+videoroom_admin_key="${JANUS_VIDEOROOM_ADMIN_KEY:-}"
+textroom_admin_key="${JANUS_TEXTROOM_ADMIN_KEY:-}"
+session_timeout="${JANUS_SESSION_TIMEOUT:-}"
 
 [ -z "$ws_port" ] || check_port JANUS_WS_PORT "$ws_port"
 [ -z "$http_port" ] || check_port JANUS_HTTP_PORT "$http_port"
 [ -z "$admin_port" ] || check_port JANUS_ADMIN_PORT "$admin_port"
 if [ -n "$debug_level" ] && ! [[ "$debug_level" =~ ^[0-7]$ ]]; then
 	die "JANUS_DEBUG_LEVEL must be 0-7, got '$debug_level'"
+fi
+if [ -n "$session_timeout" ] && ! [[ "$session_timeout" =~ ^[1-9][0-9]{0,4}$ ]]; then
+	die "JANUS_SESSION_TIMEOUT must be a number of seconds (1-99999), got '$session_timeout'"
 fi
 check_secret() { # name value
 	# It ends up inside a "..." libconfig string and a sed replacement.
@@ -88,6 +102,8 @@ check_secret() { # name value
 [ -z "$admin_secret" ] || check_secret JANUS_ADMIN_SECRET "$admin_secret"
 [ -z "$token_secret" ] || check_secret JANUS_TOKEN_SECRET "$token_secret"
 [ -z "$api_secret" ] || check_secret JANUS_API_SECRET "$api_secret"
+[ -z "$videoroom_admin_key" ] || check_secret JANUS_VIDEOROOM_ADMIN_KEY "$videoroom_admin_key"
+[ -z "$textroom_admin_key" ] || check_secret JANUS_TEXTROOM_ADMIN_KEY "$textroom_admin_key"
 
 # --------------------------------------------------------------- recordings
 # shellcheck source=recordings-dir.sh
@@ -95,7 +111,7 @@ check_secret() { # name value
 recordings_dir="$(prepare_recordings_dir "$(dirname -- "$here")/recordings" "$here/janus.jcfg")" || exit 1
 
 conf="$here"
-if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret" ]; then
+if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret$videoroom_admin_key$textroom_admin_key$session_timeout" ]; then
 	conf="$(mktemp -d "${TMPDIR:-/tmp}/kt-janus-conf.XXXXXX")"
 	conf="$(cd -- "$conf" && pwd -P)" # absolute: Janus starts in the recordings folder
 	cp "$here"/*.jcfg "$conf"/
@@ -129,6 +145,13 @@ if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api
 		add_general janus.jcfg "token_auth = true"
 	fi
 	[ -z "$api_secret" ] || add_general janus.jcfg "api_secret = \"$api_secret\""
+	[ -z "$session_timeout" ] || rewrite janus.jcfg session_timeout "$session_timeout"
+	if [ -n "$videoroom_admin_key" ]; then
+		add_general janus.plugin.videoroom.jcfg "admin_key = \"$videoroom_admin_key\""
+		# Only meaningful with an admin_key: rtp_forward then needs the key as well.
+		add_general janus.plugin.videoroom.jcfg "lock_rtp_forward = true"
+	fi
+	[ -z "$textroom_admin_key" ] || add_general janus.plugin.textroom.jcfg "admin_key = \"$textroom_admin_key\""
 
 	# Remove the temporary folder once Janus (which will be this very pid
 	# after exec) has exited. Detached from our stdout/stderr so it never
