@@ -1,0 +1,82 @@
+/**
+ * The frames the guard answers with itself, shaped exactly as Janus's own so that janus.js (and the
+ * SDK's error mapping, sdk/janus/errors.ts) cannot tell them from the gateway's.
+ */
+
+/** Janus core error codes (janus/apierror.h) the guard uses. */
+export const CORE = {
+  UNAUTHORIZED: 403,
+  UNAUTHORIZED_PLUGIN: 405,
+  UNKNOWN: 490,
+  MISSING_REQUEST: 452,
+  UNKNOWN_REQUEST: 453,
+  INVALID_JSON: 454,
+  INVALID_JSON_OBJECT: 455,
+  MISSING_MANDATORY_ELEMENT: 456,
+  SESSION_NOT_FOUND: 458,
+  HANDLE_NOT_FOUND: 459,
+  PLUGIN_NOT_FOUND: 460,
+  INVALID_ELEMENT_TYPE: 467,
+} as const;
+
+/**
+ * Janus's wording for 403: janus.js reports a refused `create` with the bare reason, and the SDK
+ * recognises this exact text as '401'.
+ */
+export const UNAUTHORIZED_REASON = 'Unauthorized request (wrong or missing secret/token)';
+
+/** VideoRoom error codes (janus_videoroom.c) the guard uses. */
+export const VR = {
+  INVALID_REQUEST: 423,
+  JOIN_FIRST: 424,
+  ALREADY_JOINED: 425,
+  NO_SUCH_ROOM: 426,
+  ROOM_EXISTS: 427,
+  NO_SUCH_FEED: 428,
+  MISSING_ELEMENT: 429,
+  INVALID_ELEMENT: 430,
+  /** Janus: "maximum number of publishers reached"; from the guard: the room is at capacity. */
+  PUBLISHERS_FULL: 432,
+  UNAUTHORIZED: 433,
+  ID_EXISTS: 436,
+} as const;
+
+/** TextRoom error codes (janus_textroom.c). */
+export const TR = {
+  INVALID_REQUEST: 415,
+  NO_SUCH_ROOM: 417,
+  UNAUTHORIZED: 419,
+} as const;
+
+/**
+ * A refusal of a plugin request. `kt` is the Knowledgetalk code where the Janus code alone is
+ * ambiguous (432 is '444' from the guard, '440' for a second screen sharer): the SDK reads it first.
+ */
+export interface PluginError {
+  code: number;
+  reason: string;
+  kt?: string;
+}
+
+export function coreError(transaction: unknown, code: number, reason: string, sessionId?: number): Record<string, unknown> {
+  return {
+    janus: 'error',
+    ...(sessionId === undefined ? {} : { session_id: sessionId }),
+    ...(typeof transaction === 'string' ? { transaction } : {}),
+    error: { code, reason },
+  };
+}
+
+/** The `plugindata.data` of a plugin error, as VideoRoom / TextRoom send it. */
+export function pluginErrorData(plugin: 'videoroom' | 'textroom', err: PluginError): Record<string, unknown> {
+  return {
+    [plugin]: 'event',
+    error_code: err.code,
+    error: err.reason,
+    ...(err.kt === undefined ? {} : { kt_code: err.kt }),
+  };
+}
+
+export function pluginName(plugin: 'videoroom' | 'textroom'): string {
+  return `janus.plugin.${plugin}`;
+}

@@ -1,0 +1,125 @@
+/**
+ * Frames from Janus on a client's link: the guard updates its view (sessions, handles, members,
+ * the screen turn) from what Janus confirms, then passes the frame on with the client's own
+ * transaction id. Membership changes only on Janus's word (`joined`, `leaving`, `kicked`,
+ * `destroyed`, `detached`, `timeout`), so the registry never counts a member Janus does not have.
+ */
+import type { ClientConnection, Pending } from './connection';
+import type { GuardSession } from './core';
+import type { HandleState, Json } from './policy';
+import { handleKey } from './rooms';
+
+export function observe(conn: ClientConnection, frame: Json): void {
+  const tx = frame.transaction;
+  const pending = typeof tx === 'string' ? conn.pending.get(tx) : undefined;
+  if (pending) {
+    const final = frame.janus !== 'ack' || !pending.async;
+    if (final) conn.pending.delete(tx as string);
+    frame.transaction = pending.clientTx;
+    if (pending.janus === 'create') return created(conn, tx as string, frame);
+    if (frame.janus === 'success' || frame.janus === 'ack') onSuccess(conn, pending, frame);
+  }
+  const session = typeof frame.session_id === 'number' ? [...conn.sessions].find((s) => s.id === frame.session_id) : undefined;
+  if (!session) {
+    // Only answers to session-less requests (create, claim, errors) reach a client without one.
+    if (pending) conn.push(frame);
+    return;
+  }
+  const handle = typeof frame.sender === 'number' ? session.handles.get(frame.sender) : undefined;
+  if (frame.janus === 'event' && handle) onEvent(conn, session, handle, frame, pending);
+  else if (frame.janus === 'detached' && handle) {
+    conn.core.depart(session, handle);
+    session.handles.delete(handle.id);
+  } else if (frame.janus === 'hangup' && handle?.role === 'publisher' && handle.room) {
+    conn.core.rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+  } else if (frame.janus === 'timeout') {
+    conn.core.endSession(session, 'timed out in Janus');
+    conn.sessions.delete(session);
+  }
+  session.conn?.push(frame);
+}
+
+function created(conn: ClientConnection, upTx: string, frame: Json): void {
+  const make = conn.creating.get(upTx);
+  conn.creating.delete(upTx);
+  const id = (frame.data as { id?: unknown } | undefined)?.id;
+  if (frame.janus === 'success' && make && typeof id === 'number') {
+    const { identity, token } = make();
+    const session: GuardSession = { id, identity, token, handles: new Map(), conn, home: conn };
+    conn.core.sessions.set(id, session);
+    conn.sessions.add(session);
+  }
+  conn.push(frame);
+}
+
+function onSuccess(conn: ClientConnection, pending: Pending, frame: Json): void {
+  const session = pending.session;
+  if (!session) return;
+  const data = frame.data as { id?: unknown } | undefined;
+  switch (pending.janus) {
+    case 'claim':
+      if (frame.janus === 'success') conn.adopt(session);
+      return;
+    case 'attach':
+      if (typeof data?.id === 'number' && pending.plugin) {
+        session.handles.set(data.id, { id: data.id, plugin: pending.plugin as HandleState['plugin'], role: 'none', room: null, joined: false, privateId: null, labels: new Map() });
+      }
+      return;
+    case 'detach': {
+      const handle = session.handles.get(pending.handleId!);
+      if (handle) conn.core.depart(session, handle);
+      session.handles.delete(pending.handleId!);
+      return;
+    }
+    case 'destroy':
+      conn.core.endSession(session, 'destroyed by its client');
+      conn.sessions.delete(session);
+      return;
+  }
+}
+
+function onEvent(conn: ClientConnection, session: GuardSession, handle: HandleState, frame: Json, pending: Pending | undefined): void {
+  const plugindata = frame.plugindata as { data?: Json } | undefined;
+  const data = plugindata?.data;
+  if (!data) return;
+  const rooms = conn.core.rooms;
+  const key = handleKey(session.id, handle.id);
+  if (pending?.join && typeof data.error_code === 'number') {
+    // Janus refused the join (wrong PIN, id taken...): the seat and the handle are free again.
+    if (pending.join === 'publisher' && handle.room) rooms.cancel(handle.room, key);
+    handle.role = 'none';
+    handle.room = null;
+    return;
+  }
+  if (pending?.screen !== undefined && typeof data.error_code === 'number' && handle.room) {
+    if (pending.screen) rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+    return;
+  }
+  if (pending?.join === 'publisher' && data.videoroom === 'joined' && handle.room) {
+    const room = rooms.get(handle.room);
+    const userId = session.identity.userId!;
+    handle.joined = true;
+    handle.privateId = typeof data.private_id === 'number' ? data.private_id : null;
+    const userType = rooms.isHost(session.identity, handle.room) ? 'host' : 'guest';
+    rooms.admit(handle.room, key, { userId, name: session.identity.name ?? userId, userType, sessionId: session.id, handleId: handle.id });
+    // What the SDK needs and Janus has no field for: who I am and the room's metadata.
+    if (room) data.kt = { self: { id: userId, name: session.identity.name ?? userId, userType }, room: conn.core.view(room) };
+    return;
+  }
+  if (pending?.join === 'subscriber' && data.videoroom === 'attached') {
+    handle.joined = true;
+    return;
+  }
+  if (data.videoroom === 'destroyed' || (data.videoroom === 'event' && data.leaving === 'ok')) {
+    // I left, was kicked, or the room went: not a member any more.
+    conn.core.depart(session, handle);
+    return;
+  }
+  if (data.videoroom === 'event' && data.left === 'ok' && handle.role === 'subscriber') {
+    conn.core.depart(session, handle);
+    return;
+  }
+  if (data.videoroom === 'event' && data.unpublished === 'ok' && handle.room) {
+    rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+  }
+}

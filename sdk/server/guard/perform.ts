@@ -1,0 +1,56 @@
+/**
+ * The decisions the guard carries out itself instead of relaying: the room authority's requests
+ * (create, destroy, kick, record, text room), the answers it gives from its own state (list, room
+ * view, identity) and guard messages. Each ends in exactly one synchronous answer to the client,
+ * shaped as the plugin's own (`success` with `plugindata`), errors included.
+ */
+import type { ClientConnection } from './connection';
+import type { GuardSession } from './core';
+import type { Decision, HandleState, Json } from './policy';
+import { RefusedError } from './authority';
+import { pluginErrorData } from './errors';
+
+export async function perform(conn: ClientConnection, session: GuardSession, handle: HandleState, decision: Decision, answer: (data: Json) => void): Promise<void> {
+  const { rooms, authority } = conn.core;
+  const plugin = handle.plugin;
+  try {
+    switch (decision.kind) {
+      case 'reply':
+        return answer(decision.data);
+      case 'create': {
+        const room = await authority.create(session.identity, decision.spec);
+        return answer({ videoroom: 'created', room: room.id, permanent: false, kt: conn.core.view(room) });
+      }
+      case 'destroy':
+        await authority.destroy(decision.room);
+        return answer({ videoroom: 'destroyed', room: decision.room, permanent: false });
+      case 'kick':
+        await authority.kick(decision.room, decision.userId);
+        return answer({ videoroom: 'success' });
+      case 'record':
+        await authority.record(decision.room, decision.record);
+        return answer({ videoroom: 'success', record: decision.record });
+      case 'list':
+        return answer({ videoroom: 'success', list: rooms.visibleTo(session.identity).map((r) => conn.core.listEntry(r)) });
+      case 'room': {
+        const room = rooms.get(decision.room)!;
+        return answer({ videoroom: 'kt_room', room: room.id, kt: conn.core.view(room) });
+      }
+      case 'message': {
+        const room = rooms.get(decision.room)!;
+        const sent = conn.core.deliver(room, session.identity, decision.to, decision.body);
+        return answer({ videoroom: 'kt_message', room: room.id, sent });
+      }
+      case 'textCreate':
+        await authority.ensureTextRoom(decision.room);
+        return answer({ textroom: 'success', room: decision.room, permanent: false });
+      default:
+        throw new Error(`not a local decision: ${decision.kind}`);
+    }
+  } catch (err) {
+    if (err instanceof RefusedError) return answer(pluginErrorData(plugin, err.refusal));
+    const e = err as { pluginCode?: number; reason?: unknown };
+    conn.core.opts.log(`${decision.kind} failed: ${String(err)}`);
+    answer(pluginErrorData(plugin, { code: e.pluginCode ?? 499, reason: typeof e.reason === 'string' ? e.reason : 'gateway error', kt: '570' }));
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The room registry: what the guard knows about every room, held at the server so that no page has
+ * to keep it (a host who reloads stays host; capacity is counted here, not in a browser).
+ *
+ * Pure state, no I/O: the server (server.ts) asks it before it forwards a join, tells it what Janus
+ * answered, and performs the Janus side (authority.ts) of what it returns (e.g. "destroy this room,
+ * its last member left"). Rooms created through the guard only exist here and in Janus; a room
+ * Janus knows and the guard does not (created before the guard started) cannot be entered.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Identity, Role } from './identity';
+
+export interface RoomMeta {
+  title: string;
+  /** Most members at once; null = no limit besides the guard's maxMembers. */
+  capacity: number | null;
+  /** The creator's user id: it has the host powers (kick, destroy, record). */
+  host: string;
+  /** Destroy the room when its last member leaves (whoever that is, also a timed-out session). */
+  destroy: boolean;
+  talkingNoty: boolean;
+  /** Made by Knowledgetalk createRoom (1:1), served by the same SFU. */
+  p2p: boolean;
+  recording: boolean;
+  createdAt: number;
+  /** Whether joining needs a PIN (the PIN itself is never shown). */
+  pinRequired: boolean;
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  userType: Role;
+  sessionId: number;
+  handleId: number;
+}
+
+export interface Room {
+  id: string;
+  meta: RoomMeta;
+  /** Janus's room secret: known to the guard only, never sent to a client. */
+  secret: string;
+  pin: string | null;
+  members: Map<string, Member>;
+  /** Joins forwarded to Janus and not answered yet, by handle key: they count against capacity. */
+  pending: Map<string, string>;
+  /** The user id sharing a screen, if any (one sharer per room). */
+  sharer: string | null;
+  /** Whether the guard made the room's text room (TextRoom mode 'restricted'). */
+  textRoom: boolean;
+}
+
+export type JoinRefusal = 'no_such_room' | 'not_allowed' | 'full' | 'already_in';
+
+export interface Limits {
+  /** Rooms alive at once, all users together. */
+  maxRooms: number;
+  /** Rooms alive at once that one user created. */
+  maxRoomsPerUser: number;
+  /** Members of a room without a capacity. */
+  maxMembers: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxRooms: 1000, maxRoomsPerUser: 20, maxMembers: 100 };
+
+export const handleKey = (sessionId: number, handleId: number): string => `${sessionId}:${handleId}`;
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(readonly limits: Limits = DEFAULT_LIMITS) {}
+
+  get(roomId: string): Room | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Why `creator` may not create one more room, or null. */
+  createRefusal(roomId: string, creator: string): string | null {
+    if (this.rooms.has(roomId)) return 'exists';
+    if (this.rooms.size >= this.limits.maxRooms) return 'too many rooms on this gateway';
+    let mine = 0;
+    for (const room of this.rooms.values()) if (room.meta.host === creator) mine++;
+    if (mine >= this.limits.maxRoomsPerUser) return `too many rooms created by ${creator}`;
+    return null;
+  }
+
+  /** Records a room Janus has just created (call only after createRefusal returned null). */
+  add(roomId: string, meta: RoomMeta, secret: string, pin: string | null): Room {
+    const room: Room = { id: roomId, meta, secret, pin, members: new Map(), pending: new Map(), sharer: null, textRoom: false };
+    this.rooms.set(roomId, room);
+    return room;
+  }
+
+  remove(roomId: string): Room | undefined {
+    const room = this.rooms.get(roomId);
+    this.rooms.delete(roomId);
+    return room;
+  }
+
+  /** Whether this identity may join the room (PINs are Janus's to check). */
+  mayEnter(identity: Identity, roomId: string): boolean {
+    const room = this.rooms.get(roomId);
+    if (!room) return false;
+    if (!identity.signed) return true;
+    return identity.rooms.includes(roomId) || (identity.userId !== null && room.meta.host === identity.userId);
+  }
+
+  /**
+   * Whether it may see the room's members and details without being in it: as for mayEnter, except
+   * that a PIN room shows itself to its members and host only (the PIN is what keeps it closed).
+   */
+  mayInspect(identity: Identity, roomId: string): boolean {
+    const room = this.rooms.get(roomId);
+    if (!room || !this.mayEnter(identity, roomId)) return false;
+    if (!room.pin) return true;
+    return identity.userId !== null && (room.members.has(identity.userId) || this.isHost(identity, roomId));
+  }
+
+  /**
+   * Host powers: the creator of the room, or a signed host whose token names the room. By
+   * identity, not by a secret in the page, so they survive a reload.
+   */
+  isHost(identity: Identity, roomId: string): boolean {
+    const room = this.rooms.get(roomId);
+    if (!room || identity.userId === null) return false;
+    if (room.meta.host === identity.userId) return true;
+    return identity.signed && identity.role === 'host' && identity.rooms.includes(roomId);
+  }
+
+  /** Rooms a `list` shows this identity: the ones it is named in, created or is a member of. */
+  visibleTo(identity: Identity): Room[] {
+    return this.all().filter((room) => {
+      const id = identity.userId;
+      if (id !== null && (room.meta.host === id || room.members.has(id))) return true;
+      return identity.signed && identity.rooms.includes(room.id);
+    });
+  }
+
+  /** Counts a join that is about to be forwarded; null when it may go ahead. */
+  reserve(identity: Identity, roomId: string, key: string): JoinRefusal | null {
+    const room = this.rooms.get(roomId);
+    if (!room) return 'no_such_room';
+    if (!this.mayEnter(identity, roomId)) return 'not_allowed';
+    const userId = identity.userId!;
+    if (room.members.has(userId) || [...room.pending.values()].includes(userId)) return 'already_in';
+    const limit = room.meta.capacity ?? this.limits.maxMembers;
+    if (room.members.size + room.pending.size >= limit) return 'full';
+    room.pending.set(key, userId);
+    return null;
+  }
+
+  /** Janus refused the join: the seat is free again. */
+  cancel(roomId: string, key: string): void {
+    this.rooms.get(roomId)?.pending.delete(key);
+  }
+
+  /** Janus confirmed the join (`joined`). */
+  admit(roomId: string, key: string, member: Member): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.pending.delete(key);
+    room.members.set(member.userId, member);
+  }
+
+  /**
+   * A member is gone (left, kicked, its handle or session ended, Janus timed it out). Idempotent.
+   * Returns the room when this emptied a `destroy` room: the caller destroys it in Janus.
+   */
+  depart(roomId: string, sessionId: number, handleId: number): Room | null {
+    const room = this.rooms.get(roomId);
+    if (!room) return null;
+    room.pending.delete(handleKey(sessionId, handleId));
+    for (const [userId, m] of room.members) {
+      if (m.sessionId !== sessionId || m.handleId !== handleId) continue;
+      room.members.delete(userId);
+      if (room.sharer === userId) room.sharer = null;
+    }
+    return room.meta.destroy && room.members.size === 0 && room.pending.size === 0 ? room : null;
+  }
+
+  /** Every room a session was in or joining: departs from each; returns the rooms left empty. */
+  departSession(sessionId: number): Room[] {
+    const emptied: Room[] = [];
+    for (const room of this.all()) {
+      const handles = new Set<number>();
+      for (const m of room.members.values()) if (m.sessionId === sessionId) handles.add(m.handleId);
+      for (const key of room.pending.keys()) if (key.startsWith(`${sessionId}:`)) handles.add(Number(key.split(':')[1]));
+      for (const handleId of handles) {
+        const gone = this.depart(room.id, sessionId, handleId);
+        if (gone && !emptied.includes(gone)) emptied.push(gone);
+      }
+    }
+    return emptied;
+  }
+
+  /** The one-sharer rule: may `userId` share a screen in the room now? Takes the turn if so. */
+  takeScreen(roomId: string, userId: string): boolean {
+    const room = this.rooms.get(roomId);
+    if (!room) return false;
+    if (room.sharer !== null && room.sharer !== userId) return false;
+    room.sharer = userId;
+    return true;
+  }
+
+  releaseScreen(roomId: string, userId: string): void {
+    const room = this.rooms.get(roomId);
+    if (room && room.sharer === userId) room.sharer = null;
+  }
+
+  /** Which member of the room a user id is, if any. */
+  member(roomId: string, userId: string): Member | undefined {
+    return this.rooms.get(roomId)?.members.get(userId);
+  }
+
+  clear(): void {
+    this.rooms.clear();
+  }
+}
+
+export function generateSecret(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,0 +1,148 @@
+/**
+ * The guard's WebSocket server: speaks the Janus API (`janus-protocol` subprotocol) to browsers and
+ * relays, per browser, over its own WebSocket to a Janus that listens on loopback for it alone.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { ClientConnection } from './connection';
+import { GuardCore } from './core';
+import { RoomAuthority } from './authority';
+import { AdminSession, JanusLink } from './janus-link';
+import { DEFAULT_LIMITS, RoomRegistry, type Limits } from './rooms';
+import { DEFAULT_RATE, type RateOptions } from './rate-limit';
+import type { Profile } from './identity';
+
+/** Largest client frame, in bytes. A larger one closes that client's socket (1009). */
+export const MAX_FRAME_BYTES = 256 * 1024;
+
+export interface GuardOptions {
+  /** Janus's WebSocket, e.g. ws://127.0.0.1:8188 (loopback: only the guard should reach it). */
+  janusUrl: string;
+  /** janus.plugin.videoroom's admin_key (JANUS_VIDEOROOM_ADMIN_KEY): rooms are created by the guard only. */
+  adminKey: string;
+  /** janus.plugin.textroom's admin_key. Set: clients may use TextRoom (setup/ack), its rooms made by the guard. Unset: TextRoom is off. */
+  textAdminKey?: string;
+  /** 'development' (default): tokens optional. 'secure': a signed token is required. */
+  profile?: Profile;
+  /** HS256 secret of the tokens (KT_TOKEN_SECRET). Required in the secure profile. */
+  tokenSecret?: string;
+  /** Janus `api_secret`, if the gateway has one. */
+  janusApiSecret?: string;
+  /** Where to listen. Default 127.0.0.1, port 0 (a free one). */
+  host?: string;
+  port?: number;
+  /** How long a session whose browser dropped waits for a `claim`. Default 20000 (Janus's reclaim_session_timeout). */
+  reclaimMs?: number;
+  limits?: Partial<Limits>;
+  rate?: Partial<RateOptions>;
+  /** Where refusals and room events are logged. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface Guard {
+  /** ws://host:port of the guard: what the SDK's `server` option points at. */
+  url: string;
+  port: number;
+  /** The room registry (read it; for tests and operators). */
+  rooms: RoomRegistry;
+  /** Open client connections and live sessions. */
+  stats(): { connections: number; sessions: number; rooms: number };
+  stop(): Promise<void>;
+}
+
+export async function startGuard(options: GuardOptions): Promise<Guard> {
+  const profile = options.profile ?? 'development';
+  if (profile === 'secure' && !(options.tokenSecret && options.tokenSecret.length >= 16)) {
+    throw new Error('the secure profile needs a token secret of at least 16 characters');
+  }
+  if (!options.adminKey) throw new Error('adminKey is required: without it any client could create rooms in Janus');
+  const log = options.log ?? (() => {});
+  const rooms = new RoomRegistry({ ...DEFAULT_LIMITS, ...options.limits });
+  const rate = { ...DEFAULT_RATE, ...options.rate };
+
+  let admin = await startAdmin(options);
+  const authority = () => new RoomAuthority(admin, rooms, { adminKey: options.adminKey, textAdminKey: options.textAdminKey, log });
+  const core = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
+
+  const wss = new WebSocketServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false),
+  });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  wss.on('error', (err) => log(`server error: ${String(err)}`));
+  const connections = new Set<ClientConnection>();
+  wss.on('connection', (ws: WebSocket) => {
+    if (ws.protocol !== 'janus-protocol') return ws.close(1002, 'janus-protocol subprotocol required');
+    const conn = new ClientConnection(ws, core, {
+      janusUrl: options.janusUrl,
+      janusApiSecret: options.janusApiSecret,
+      identity: { profile, tokenSecret: options.tokenSecret },
+      textRoom: options.textAdminKey !== undefined,
+      rate,
+      maxSessions: 4,
+      maxHandles: 16,
+      maxPending: 256,
+    });
+    connections.add(conn);
+    ws.on('close', () => connections.delete(conn));
+  });
+
+  // Janus restarted (or the guard lost it): every room and session in it is gone, so is our view.
+  let stopping = false;
+  const watch = () => {
+    admin.link.onClose = () => {
+      if (stopping) return;
+      log('lost the admin session: Janus restarted? dropping all rooms and clients');
+      rooms.clear();
+      for (const client of wss.clients) client.close(1011, 'gateway restarted');
+      void reconnect();
+    };
+  };
+  const reconnect = async () => {
+    for (let attempt = 0; !stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      try {
+        admin = await startAdmin(options);
+        core.authority = authority();
+        watch();
+        log('admin session back');
+        return;
+      } catch {
+        /* keep trying */
+      }
+    }
+  };
+  watch();
+
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    rooms,
+    stats: () => ({ connections: connections.size, sessions: core.sessions.size, rooms: rooms.all().length }),
+    stop: async () => {
+      stopping = true;
+      for (const client of wss.clients) client.terminate();
+      for (const conn of connections) conn.up.close();
+      admin.stop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+async function startAdmin(options: GuardOptions): Promise<AdminSession> {
+  const admin = new AdminSession(new JanusLink({ url: options.janusUrl, apiSecret: options.janusApiSecret }));
+  try {
+    await admin.start(options.textAdminKey !== undefined ? ['videoroom', 'textroom'] : ['videoroom']);
+  } catch (err) {
+    admin.stop();
+    throw err;
+  }
+  return admin;
+}
