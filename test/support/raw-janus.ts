@@ -13,8 +13,8 @@ export class RawJanus {
   private n = 0;
   readonly closed: Promise<{ code: number }>;
 
-  private constructor(url: string, protocol: string | undefined) {
-    this.ws = new WebSocket(url, protocol === undefined ? [] : [protocol], { perMessageDeflate: false });
+  private constructor(url: string, protocol: string | null) {
+    this.ws = new WebSocket(url, protocol === null ? [] : [protocol], { perMessageDeflate: false });
     this.ws.on('message', (data) => {
       let frame: Frame;
       try {
@@ -33,7 +33,8 @@ export class RawJanus {
     this.closed = new Promise((resolve) => this.ws.on('close', (code) => resolve({ code })));
   }
 
-  static async open(url: string, protocol: string | undefined = 'janus-protocol'): Promise<RawJanus> {
+  /** `protocol` null: no subprotocol at all. */
+  static async open(url: string, protocol: string | null = 'janus-protocol'): Promise<RawJanus> {
     const c = new RawJanus(url, protocol);
     await new Promise<void>((resolve, reject) => {
       c.ws.once('open', () => resolve());

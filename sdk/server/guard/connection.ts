@@ -142,6 +142,9 @@ export class ClientConnection implements SessionOwner {
     const session = typeof m.session_id === 'number' ? this.core.sessions.get(m.session_id) : undefined;
     if (!session) return this.push(coreError(tx, CORE.SESSION_NOT_FOUND, `No such session ${String(m.session_id)}`));
     if (m.token !== session.token) return this.push(coreError(tx, CORE.UNAUTHORIZED, UNAUTHORIZED_REASON));
+    // A development token is often one literal key shared by every page of an app: it may only
+    // take back a session whose page is gone, never one that is still connected.
+    if (!session.identity.signed && session.conn !== null) return this.push(coreError(tx, CORE.UNAUTHORIZED, UNAUTHORIZED_REASON));
     this.relay({ janus: 'claim', session_id: session.id }, { clientTx: tx, janus: 'claim', session, at: Date.now() });
   }
 

@@ -67,6 +67,9 @@ export function isAsync(plugin: 'videoroom' | 'textroom', request: unknown): boo
   return typeof request === 'string' && ASYNC[plugin].has(request);
 }
 
+/** The VideoRoom requests the guard knows (everything else is refused before anything is read). */
+const VIDEO_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
+
 /** Largest body of a guard message (chat, inform) in bytes of JSON. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
@@ -99,6 +102,7 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
   const id = session.identity;
   const request = body.request as string;
   const room = body.room;
+  if (!VIDEO_REQUESTS.has(request)) return denied(`'${request}'`);
   if (jsep && !['configure', 'start'].includes(request)) return refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422');
   const needRoom = (): Decision | null => (isValidId(room) && rooms.get(room) ? null : refuse(VR.NO_SUCH_ROOM, `No such room (${String(room)})`, '441'));
   switch (request) {

@@ -1,0 +1,132 @@
+/** The guard's policy (sdk/server/guard/policy.ts, create-spec.ts): default deny, rewriting, who may do what. */
+import { decide, sendingMids, type HandleState, type SessionState } from '../../sdk/server/guard/policy';
+import { metaFromCreate } from '../../sdk/server/guard/create-spec';
+import { RoomRegistry, type RoomMeta } from '../../sdk/server/guard/rooms';
+import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
+
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'alice', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
+const handle = (over: Partial<HandleState> = {}): HandleState => ({ id: 10, plugin: 'videoroom', role: 'none', room: null, joined: false, privateId: null, labels: new Map(), ...over });
+function sessionOf(identity: Identity, ...handles: HandleState[]): SessionState {
+  return { id: 1, identity, handles: new Map(handles.map((h) => [h.id, h])) };
+}
+const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({ userId, name: userId.toUpperCase(), signed: true, rooms: [], canCreate: false, role: 'guest', expiresAt: Infinity, ...over });
+
+let rooms: RoomRegistry;
+beforeEach(() => {
+  rooms = new RoomRegistry();
+  rooms.add('r', meta(), 'secret', null);
+  rooms.add('pinned', meta({ pinRequired: true }), 'secret', '1234');
+});
+
+const kind = (d: ReturnType<typeof decide>) => (d.kind === 'refuse' ? `refuse:${d.error.kt}` : d.kind);
+
+test('the publisher join is rewritten to the identity, whatever id and display the client sent', () => {
+  const s = sessionOf(signed('bob', { rooms: ['r'] }));
+  const d = decide(s, handle(), { request: 'join', ptype: 'publisher', room: 'r', id: 'alice', display: 'kt1:{"name":"Alice"}', pin: 'x' }, undefined, rooms);
+  expect(d).toEqual({ kind: 'forward', join: 'publisher', body: { request: 'join', ptype: 'publisher', room: 'r', id: 'bob', display: 'BOB', pin: 'x' } });
+});
+
+test('forbidden requests and fields are refused, never stripped and forwarded', () => {
+  const joined = handle({ role: 'publisher', room: 'r', joined: true, privateId: 7 });
+  const s = sessionOf(signed('alice', { rooms: ['r'], canCreate: true }), joined);
+  const offer = { type: 'offer', sdp: 'v=0\r\n' };
+  const cases: Array<[Record<string, unknown>, unknown?]> = [
+    [{ request: 'rtp_forward', room: 'r', publisher_id: 'alice', host: '10.0.0.1' }],
+    [{ request: 'publish_remotely', room: 'r' }],
+    [{ request: 'add_remote_publisher', room: 'r' }],
+    [{ request: 'edit', room: 'r' }],
+    [{ request: 'moderate', room: 'r' }],
+    [{ request: 'exists', room: 'r' }],
+    [{ request: 'joinandconfigure', ptype: 'publisher', room: 'r' }],
+    [{ request: 'publish' }, offer],
+    [{ request: 'switch', streams: [] }],
+    [{ request: 'configure', record: true }, offer],
+    [{ request: 'configure', filename: '/etc/passwd' }, offer],
+    [{ request: 'configure', bitrate: 1 }],
+    [{ request: 'create', room: 'x', permanent: true }],
+    [{ request: 'create', room: 'x', rec_dir: '/tmp' }],
+    [{ request: 'create', room: 'x', admin_key: 'k' }],
+    [{ request: 'create', room: 'x', lock_record: false }],
+    [{ request: 'create', room: 'x', kt: { host: 'mallory' } }],
+    [{ request: 'destroy', room: 'r', permanent: true }],
+    [{ request: 'list', admin_key: 'k' }],
+  ];
+  for (const [body, jsep] of cases) expect([body.request, kind(decide(s, joined, body, jsep, rooms))]).toEqual([body.request, 'refuse:413']);
+});
+
+test('host-only requests go to the authority for the host and are refused for others', () => {
+  const host = sessionOf(signed('alice'));
+  const guest = sessionOf(signed('bob', { rooms: ['r'] }));
+  for (const body of [{ request: 'kick', room: 'r', id: 'bob' }, { request: 'destroy', room: 'r', secret: 'wrong' }, { request: 'enable_recording', room: 'r', record: true }]) {
+    expect(kind(decide(host, handle(), body, undefined, rooms))).toMatch(/^(kick|destroy|record)$/);
+    expect(kind(decide(guest, handle(), body, undefined, rooms))).toBe('refuse:413');
+  }
+});
+
+test('a subscriber joins only rooms its session is in, with its own private_id', () => {
+  const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 4242 });
+  const s = sessionOf(signed('bob', { rooms: ['r', 'pinned'] }), pub);
+  const d = decide(s, handle(), { request: 'join', ptype: 'subscriber', room: 'r', private_id: 1, streams: [{ feed: 'alice', mid: '1' }] }, undefined, rooms);
+  expect(d).toEqual({ kind: 'forward', join: 'subscriber', body: { request: 'join', ptype: 'subscriber', room: 'r', private_id: 4242, streams: [{ feed: 'alice', mid: '1' }] } });
+  expect(kind(decide(s, handle(), { request: 'join', ptype: 'subscriber', room: 'pinned', streams: [{ feed: 'x' }] }, undefined, rooms))).toBe('refuse:413');
+  expect(kind(decide(s, handle(), { request: 'join', ptype: 'subscriber', room: 'r', streams: [{ feed: 'x', crossrefid: 'y' }] }, undefined, rooms))).toBe('refuse:422');
+});
+
+test('list / listparticipants / kt_room follow visibility; kt_message needs membership and a member target', () => {
+  const outsider = sessionOf(signed('m', { rooms: ['other'] }));
+  expect(kind(decide(outsider, handle(), { request: 'listparticipants', room: 'r' }, undefined, rooms))).toBe('refuse:413');
+  expect(kind(decide(outsider, handle(), { request: 'kt_room', room: 'r' }, undefined, rooms))).toBe('refuse:413');
+  expect(kind(decide(outsider, handle(), { request: 'kt_message', room: 'r', body: 'hi' }, undefined, rooms))).toBe('refuse:413');
+  const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
+  const memberSession = sessionOf(signed('bob', { rooms: ['r'] }), pub);
+  rooms.admit('r', '1:11', { userId: 'bob', name: 'B', userType: 'guest', sessionId: 1, handleId: 11 });
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: { t: 1 } }, undefined, rooms))).toBe('message');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 'ghost', body: 1 }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: 'x'.repeat(20000) }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'listparticipants', room: 'r' }, undefined, rooms))).toBe('forward');
+  expect(kind(decide(memberSession, pub, { request: 'list' }, undefined, rooms))).toBe('list');
+});
+
+test('one screen sharer: a screen stream another member already shares is refused with 440', () => {
+  rooms.get('r')!.sharer = 'alice';
+  const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
+  const s = sessionOf(signed('bob', { rooms: ['r'] }), pub);
+  const sdp = (dir: string) => `v=0\r\nm=audio 9 UDP 111\r\na=mid:0\r\na=sendonly\r\nm=video 9 UDP 96\r\na=mid:1\r\na=${dir}\r\n`;
+  const descriptions = [{ mid: '1', description: 'screen' }];
+  expect(kind(decide(s, pub, { request: 'configure', descriptions }, { type: 'offer', sdp: sdp('sendonly') }, rooms))).toBe('refuse:440');
+  expect(decide(s, pub, { request: 'configure', descriptions }, { type: 'offer', sdp: sdp('inactive') }, rooms)).toMatchObject({ kind: 'forward', screen: false });
+});
+
+test('sendingMids reads direction and rejected m-lines', () => {
+  const sdp = 'v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=sendrecv\r\nm=video 0 X 96\r\na=mid:1\r\na=sendonly\r\nm=video 9 X 96\r\na=mid:2\r\na=recvonly\r\nm=video 9 X 96\r\na=mid:3\r\n';
+  expect([...sendingMids(sdp)]).toEqual(['0', '3']);
+});
+
+test('TextRoom: setup/ack only, create asks the guard, post and every other request refused', () => {
+  const s = sessionOf(signed('bob', { rooms: ['r'] }));
+  const t = handle({ plugin: 'textroom' });
+  expect(kind(decide(s, t, { request: 'setup' }, undefined, rooms))).toBe('forward');
+  expect(kind(decide(s, t, { request: 'ack' }, { type: 'answer', sdp: 'v=0' }, rooms))).toBe('forward');
+  expect(kind(decide(s, t, { request: 'create', room: 'r', is_private: true }, undefined, rooms))).toBe('textCreate');
+  expect(kind(decide(s, t, { request: 'create', room: 'r', post: 'http://127.0.0.1/' }, undefined, rooms))).toBe('refuse:413');
+  expect(kind(decide(s, t, { request: 'create', room: 'pinned' }, undefined, rooms))).toBe('refuse:413');
+  for (const request of ['list', 'listparticipants', 'kick', 'announcement', 'allowed', 'edit', 'join', 'message']) {
+    expect(kind(decide(s, t, { request, room: 'r' }, undefined, rooms))).toBe('refuse:413');
+  }
+});
+
+test('development: kt_whoami and the legacy create bind the id once', () => {
+  const s = sessionOf(unboundIdentity());
+  expect(decide(s, handle(), { request: 'create', room: 'new', description: 'kt1:{"host":"alice","capacity":2}' }, undefined, rooms)).toMatchObject({ kind: 'create', spec: { capacity: 2 } });
+  expect(s.identity.userId).toBe('alice');
+  expect(decide(s, handle(), { request: 'kt_whoami', id: 'bob' }, undefined, rooms)).toMatchObject({ kind: 'reply', data: { id: 'alice' } });
+});
+
+test('create spec: kt object, legacy description, plain description, limits', () => {
+  expect(metaFromCreate({ request: 'create', room: 'a', kt: { title: 'T', capacity: 3, destroy: false, talkingNoty: true } })).toMatchObject({ room: 'a', title: 'T', capacity: 3, destroy: false, talkingNoty: true });
+  expect(metaFromCreate({ request: 'create', description: 'Plain title' })).toMatchObject({ room: null, title: 'Plain title', capacity: null, destroy: true });
+  expect(metaFromCreate({ request: 'create', kt: { capacity: 0 } })).toMatchObject({ kt: '422' });
+  expect(metaFromCreate({ request: 'create', kt: { capacity: 1001 } })).toMatchObject({ kt: '422' });
+  expect(metaFromCreate({ request: 'create', room: 'bad id' })).toMatchObject({ kt: '422' });
+  expect(metaFromCreate({ request: 'create', audio_level_average: 500 })).toMatchObject({ kt: '422' });
+});

@@ -1,0 +1,104 @@
+/** The room registry (sdk/server/guard/rooms.ts): capacity, host powers, visibility, destroy-on-empty, one sharer. */
+import { RoomRegistry, handleKey, type RoomMeta } from '../../sdk/server/guard/rooms';
+import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
+
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'h', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
+const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({ userId, name: userId, signed: true, rooms: [], canCreate: false, role: 'guest', expiresAt: Infinity, ...over });
+const dev = (userId: string): Identity => ({ ...unboundIdentity(), userId });
+
+function join(reg: RoomRegistry, who: Identity, room: string, session: number, handle = 1) {
+  const why = reg.reserve(who, room, handleKey(session, handle));
+  if (why === null) reg.admit(room, handleKey(session, handle), { userId: who.userId!, name: who.name ?? '', userType: 'guest', sessionId: session, handleId: handle });
+  return why;
+}
+
+test('capacity counts members and joins in flight; a refused join frees its seat', () => {
+  const reg = new RoomRegistry();
+  reg.add('r', meta({ capacity: 2 }), 's', null);
+  expect(join(reg, dev('a'), 'r', 1)).toBeNull();
+  expect(reg.reserve(dev('b'), 'r', handleKey(2, 1))).toBeNull(); // in flight
+  expect(reg.reserve(dev('c'), 'r', handleKey(3, 1))).toBe('full');
+  reg.cancel('r', handleKey(2, 1));
+  expect(reg.reserve(dev('c'), 'r', handleKey(3, 1))).toBeNull();
+  expect(reg.reserve(dev('d'), 'r', handleKey(4, 1))).toBe('full');
+});
+
+test('the same user twice is refused; unknown rooms and rooms outside the token too', () => {
+  const reg = new RoomRegistry();
+  reg.add('r', meta(), 's', null);
+  expect(join(reg, dev('a'), 'r', 1)).toBeNull();
+  expect(reg.reserve(dev('a'), 'r', handleKey(2, 1))).toBe('already_in');
+  expect(reg.reserve(dev('a'), 'nope', handleKey(2, 1))).toBe('no_such_room');
+  expect(reg.reserve(signed('m', { rooms: ['other'] }), 'r', handleKey(3, 1))).toBe('not_allowed');
+  expect(reg.reserve(signed('g', { rooms: ['r'] }), 'r', handleKey(3, 1))).toBeNull();
+});
+
+test('host powers go by identity: the creator, or a signed host named in the room', () => {
+  const reg = new RoomRegistry();
+  reg.add('r', meta({ host: 'alice' }), 's', null);
+  expect(reg.isHost(dev('alice'), 'r')).toBe(true);
+  expect(reg.isHost(signed('alice'), 'r')).toBe(true);
+  expect(reg.isHost(signed('bob', { role: 'host', rooms: ['r'] }), 'r')).toBe(true);
+  expect(reg.isHost(signed('bob', { role: 'host', rooms: ['x'] }), 'r')).toBe(false);
+  expect(reg.isHost(signed('bob', { role: 'guest', rooms: ['r'] }), 'r')).toBe(false);
+  expect(reg.isHost(unboundIdentity(), 'r')).toBe(false);
+  // The creator enters its own room although its token names no rooms.
+  expect(reg.mayEnter(signed('alice'), 'r')).toBe(true);
+});
+
+test('visibility: list shows own, member and named rooms only; PIN rooms hide from non-members', () => {
+  const reg = new RoomRegistry();
+  reg.add('mine', meta({ host: 'a' }), 's', null);
+  reg.add('named', meta({ host: 'x' }), 's', null);
+  reg.add('secret', meta({ host: 'x', pinRequired: true }), 's', '1234');
+  reg.add('other', meta({ host: 'x' }), 's', null);
+  const a = signed('a', { rooms: ['named', 'secret'] });
+  expect(reg.visibleTo(a).map((r) => r.id).sort()).toEqual(['mine', 'named', 'secret']);
+  expect(reg.mayInspect(a, 'named')).toBe(true);
+  expect(reg.mayInspect(a, 'secret')).toBe(false);
+  expect(reg.mayInspect(a, 'other')).toBe(false);
+  expect(join(reg, a, 'secret', 7)).toBeNull();
+  expect(reg.mayInspect(a, 'secret')).toBe(true);
+  expect(reg.visibleTo(dev('zed'))).toEqual([]);
+});
+
+test('destroy-on-empty: whoever departs last (or a whole session) empties a destroy room; other rooms stay', () => {
+  const reg = new RoomRegistry();
+  reg.add('d', meta({ destroy: true }), 's', null);
+  reg.add('k', meta({ destroy: false }), 's', null);
+  join(reg, dev('host'), 'd', 1);
+  join(reg, dev('guest'), 'd', 2);
+  join(reg, dev('guest'), 'k', 2, 5);
+  expect(reg.depart('d', 1, 1)).toBeNull();
+  expect(reg.departSession(2).map((r) => r.id)).toEqual(['d']);
+  expect(reg.get('k')!.members.size).toBe(0);
+  expect(reg.depart('d', 1, 1)).toBe(reg.get('d')); // idempotent: still empty
+  // A join in flight keeps the room alive.
+  reg.reserve(dev('late'), 'd', handleKey(9, 1));
+  expect(reg.depart('d', 1, 1)).toBeNull();
+});
+
+test('one screen sharer per room; the turn is freed by release or departure', () => {
+  const reg = new RoomRegistry();
+  reg.add('r', meta(), 's', null);
+  join(reg, dev('a'), 'r', 1);
+  join(reg, dev('b'), 'r', 2);
+  expect(reg.takeScreen('r', 'a')).toBe(true);
+  expect(reg.takeScreen('r', 'a')).toBe(true);
+  expect(reg.takeScreen('r', 'b')).toBe(false);
+  reg.releaseScreen('r', 'b'); // not b's to release
+  expect(reg.takeScreen('r', 'b')).toBe(false);
+  reg.depart('r', 1, 1);
+  expect(reg.takeScreen('r', 'b')).toBe(true);
+});
+
+test('room limits: per user and per gateway', () => {
+  const reg = new RoomRegistry({ maxRooms: 3, maxRoomsPerUser: 2, maxMembers: 10 });
+  reg.add('a1', meta({ host: 'a' }), 's', null);
+  reg.add('a2', meta({ host: 'a' }), 's', null);
+  expect(reg.createRefusal('a3', 'a')).toMatch(/too many rooms created by a/);
+  expect(reg.createRefusal('a1', 'b')).toBe('exists');
+  expect(reg.createRefusal('b1', 'b')).toBeNull();
+  reg.add('b1', meta({ host: 'b' }), 's', null);
+  expect(reg.createRefusal('b2', 'b')).toMatch(/too many rooms on this gateway/);
+});
