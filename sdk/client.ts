@@ -1,21 +1,27 @@
 /**
- * The SDK's state machine behind the Knowledgetalk facade: one gateway session per instance, one
- * room at a time. Methods throw KtError; the facade turns that into result codes.
+ * The SDK's state behind the Knowledgetalk facade: one gateway connection per instance, one room
+ * at a time. Methods throw KtError; the facade turns that into result codes.
+ *
+ * Everything that belongs to one connection lives in one `Connection` object, replaced as a whole:
+ * a call that was in flight when the connection went (disconnect, a rebuild) notices that the
+ * connection it started on is no longer the instance's and backs out. The connection state and
+ * its changes are kept by connection/state.ts; what happens after a dropped connection is decided
+ * by connection/reconnect.ts.
  */
 import mitt from 'mitt';
-import { asSecretError, Code, KtError } from './errors';
-import { VIDEOROOM, type ConnectGateway, type GatewaySession, type PluginHandle } from './gateway/types';
+import { closeConnection, openConnection, type Connection } from './connection/connection';
+import { reclaimSession } from './connection/reconnect';
+import { ConnectionStateMachine } from './connection/state';
+import { Code, KtError } from './errors';
+import type { ConnectGateway } from './janus/types';
 import { getLogger } from './logger';
-import type { FeedStats } from './room/feed-stats';
-import { Messenger, type Envelope } from './room/messenger';
-import { captureTrack } from './media/devices';
-import type { PublishOptions } from './room/publisher';
-import { Room, type Self } from './room/room';
-import { decodeDisplay, decodeRoomMeta, encodeRoomMeta } from './room/wire-format';
-import type { ConnectionQuality, ConnectionQualityDetail, FeedType, JoinResult, Member, PresenceDetail } from './types';
+import type { CreateRoomParams } from './room/directory';
+import type { Self } from './room/enter';
+import { Room, type RoomSnapshot } from './room/room';
+import type { ConnectionState, InstanceEvents, JoinResult, Member } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId, generateSecret } from './util/ids';
-import { byUserId, listOf } from './util/list-of';
+import { sleep } from './util/wait';
 
 const log = getLogger('client');
 
@@ -28,61 +34,31 @@ export interface ClientOptions {
   connect: ConnectGateway;
 }
 
-export type ClientEvents = {
-  presence: PresenceDetail;
-  /** The gateway connection is gone; the instance is back to "not initialised". */
-  disconnected: { reason: string };
-  /** The connection dropped; the SDK is reclaiming its session (media keeps flowing meanwhile). */
-  reconnecting: { reason: string };
-  /** The session is back; missed joins and leaves were announced. */
-  reconnected: undefined;
-  /** Progress of init and joinRoom, 0-100 (as Connect Live's `connecting`). */
-  connecting: { progress: number; step: string };
-  /** joinRoom is done: we are in the room with these members (ourselves included). */
-  connected: { roomId: string; members: Record<string, Member> };
-  /** A feed we send or receive changed connection quality. */
-  connectionQuality: ConnectionQualityDetail;
-};
+/** The Client's events are the instance's (types.ts). */
+export type ClientEvents = InstanceEvents;
 
-export interface CreateRoomParams {
-  roomId: string;
-  title: string;
-  capacity: number | null;
-  destroy: boolean;
-  talkingNoty: boolean;
-  /** createRoom: the original's 1:1 room, on the same SFU. */
-  p2p: boolean;
-  /** Needed to join (wrong or missing: '401'). */
-  pin?: string;
-  /** Needed, at the gateway, to kick and destroy; generated when absent. Only the creator holds it. */
-  secret?: string;
-}
-
-export interface UserInfoChange {
-  name?: string;
-  video?: boolean;
-  audio?: boolean;
-}
+export type { CreateRoomParams };
 
 export class Client {
   readonly events = mitt<ClientEvents>();
-  private session?: GatewaySession;
-  private control?: PluginHandle;
-  private messenger?: Messenger;
-  private room?: Room;
+  private readonly state = new ConnectionStateMachine();
+  private connection?: Connection;
+  /** Who we are, from init to disconnect: it outlives a connection rebuilt after a gateway restart. */
   private self?: Self;
   /** Room-changing calls run one at a time, so a leave cannot overtake the join it undoes. */
   private readonly ops = new AsyncQueue();
   /** The token init was given: a session re-created after a gateway restart needs it again. */
   private token = '';
-  /** What each room this instance created was created with, to create it again after a gateway restart. */
+  /** The rooms this instance created, with their secrets: what makes us their host at the gateway, and what re-creates them after a gateway restart. */
   private readonly created = new Map<string, CreateRoomParams>();
-  /** Bumped by disconnect(), so calls that were in flight notice and back out. */
-  private epoch = 0;
-  /** The secrets of the rooms this instance created: what makes us their host at the gateway. */
-  private readonly hostSecrets = new Map<string, string>();
 
-  constructor(private readonly options: ClientOptions) {}
+  constructor(private readonly options: ClientOptions) {
+    this.state.events.on('change', (detail) => this.events.emit('connectionStateChanged', detail));
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state.state;
+  }
 
   get userId(): string | undefined {
     return this.self?.userId;
@@ -93,364 +69,205 @@ export class Client {
   }
 
   get roomId(): string | undefined {
-    return this.room?.id;
+    return this.connection?.room?.id;
   }
 
   init(userId: string | undefined, name: string, device: string, token: string): Promise<string> {
     return this.ops.run(async () => {
-      if (this.session) throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
-      const epoch = this.epoch;
+      if (this.state.state !== 'disconnected') throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
+      this.state.set('connecting');
+      // disconnect() meanwhile moves the state on: then this init backs out.
+      const stillConnecting = () => this.state.state === 'connecting';
       this.events.emit('connecting', { progress: 0, step: 'connecting to the gateway' });
-      const { session, control } = await this.connectSession(token, this.options.timeoutMs);
+      let connection: Connection;
+      try {
+        connection = await this.connect(token, { userId: userId ?? generateId('U'), name, device, video: true, audio: true }, this.options.timeoutMs);
+      } catch (err) {
+        if (stillConnecting()) this.state.set('disconnected', String(err));
+        throw err;
+      }
       this.events.emit('connecting', { progress: 30, step: 'connected to the gateway' });
-      if (epoch !== this.epoch) {
-        await session.destroy();
+      if (!stillConnecting()) {
+        await connection.session.destroy();
         throw new KtError(Code.BAD_REQUEST, 'disconnected while connecting');
       }
       this.token = token;
-      this.adopt(session, control, { userId: userId ?? generateId('U'), name, device, video: true, audio: true });
-      log.info('connected, session', session.id, 'user', this.self!.userId);
-      return this.self!.userId;
+      this.connection = connection;
+      this.self = connection.self;
+      this.state.set('connected');
+      log.info('connected, session', connection.session.id, 'user', connection.self.userId);
+      return connection.self.userId;
     });
   }
 
-  /** A gateway session with its control handle. */
-  private async connectSession(token: string, timeoutMs: number): Promise<{ session: GatewaySession; control: PluginHandle }> {
-    const { servers, iceServers, reconnectMs } = this.options;
-    const session = await this.options.connect({ servers, token, iceServers, timeoutMs, reconnectMs });
-    try {
-      return { session, control: await session.attach(VIDEOROOM) };
-    } catch (err) {
-      await session.destroy();
-      throw err;
-    }
-  }
-
-  /** Makes a connected session the instance's: its message channel and its events. */
-  private adopt(session: GatewaySession, control: PluginHandle, self: Self): void {
-    this.session = session;
-    this.control = control;
-    this.self = self;
-    // Set up in the background: joinRoom waits for it only if it is not ready by then.
-    this.messenger = new Messenger({
-      attach: (plugin) => session.attach(plugin),
-      userId: self.userId,
-      timeoutMs: this.options.timeoutMs,
+  private connect(token: string, self: Self, timeoutMs: number): Promise<Connection> {
+    const { servers, iceServers, connect, timeoutMs: requestTimeoutMs } = this.options;
+    return openConnection(self, {
+      connect,
+      servers,
+      token,
+      iceServers,
+      timeoutMs,
+      requestTimeoutMs,
+      log,
+      on: {
+        dropped: (connection, { reason }) => void this.onDropped(connection, reason),
+        refused: (connection, { reason }) => this.onLost(connection, reason),
+      },
     });
-    session.events.on('lost', ({ reason, restarted }) => this.onLost(session, reason, restarted === true));
-    session.events.on('reconnecting', (e) => this.session === session && this.events.emit('reconnecting', e));
-    session.events.on('reconnected', () => void this.onReconnected(session));
   }
 
-  createVideoRoom(params: CreateRoomParams): Promise<string> {
+  createVideoRoom(params: Omit<CreateRoomParams, 'secret'> & { secret?: string }): Promise<string> {
     return this.ops.run(async () => {
-      await this.createRoomNow(params);
-      return params.roomId;
+      const { directory, self } = this.connected();
+      const room = { ...params, secret: params.secret ?? generateSecret() };
+      await directory.create(room, self.userId);
+      this.created.set(room.roomId, room);
+      return room.roomId;
     });
-  }
-
-  private async createRoomNow(params: CreateRoomParams): Promise<void> {
-    const { control, messenger, self } = this.connected();
-    const secret = params.secret ?? generateSecret();
-    const access = { secret, ...(params.pin === undefined ? {} : { pin: params.pin }) };
-    await control.send({
-      request: 'create',
-      room: params.roomId,
-      ...access,
-      description: encodeRoomMeta({
-        title: params.title,
-        host: self.userId,
-        capacity: params.capacity,
-        destroy: params.destroy,
-        p2p: params.p2p,
-        talkingNoty: params.talkingNoty,
-        createdAt: Date.now(),
-      }),
-      // Janus limits publishers (default 3), not members; members are counted at join.
-      publishers: params.capacity ?? 1000,
-      notify_joining: true,
-      is_private: false,
-      permanent: false,
-      // Recording (and a publisher's own `record`/`filename`, a path on the gateway) can then only
-      // be changed with the room secret: by the host, room-wide (room/recording.ts).
-      lock_record: true,
-      audiolevel_event: params.talkingNoty,
-      // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
-      audio_active_packets: 50,
-    });
-    this.hostSecrets.set(params.roomId, secret);
-    this.created.set(params.roomId, { ...params, secret });
-    // The text room gets the same PIN and secret; if this fails, the first joiner creates it.
-    await messenger.createRoom(params.roomId, access).catch((err) => log.warn('text room not created', err));
   }
 
   joinRoom(roomId: string, pin?: string): Promise<JoinResult> {
     return this.ops.run(async () => {
-      this.connected();
-      if (this.room) {
-        if (this.room.id === roomId) throw new KtError(Code.ALREADY_IN_ROOM, `already in ${roomId}`);
-        throw new KtError(Code.BAD_REQUEST, `already in room ${this.room.id}: leave it first`);
+      const connection = this.connected();
+      if (connection.room) {
+        if (connection.room.id === roomId) throw new KtError(Code.ALREADY_IN_ROOM, `already in ${roomId}`);
+        throw new KtError(Code.BAD_REQUEST, `already in room ${connection.room.id}: leave it first`);
       }
-      const epoch = this.epoch;
-      const room = await this.enter(roomId, pin);
-      if (epoch !== this.epoch) {
+      const room = await this.enter(connection, roomId, pin);
+      if (this.connection !== connection) {
         await room.leave().catch(() => {});
         throw new KtError(Code.BAD_REQUEST, 'disconnected while joining');
       }
-      this.room = room;
+      connection.room = room;
       this.events.emit('connecting', { progress: 100, step: 'in the room' });
       this.events.emit('connected', { roomId, members: room.membersWithSelf() });
       // After the caller's `await joinRoom()` continues, announce who already publishes.
       setTimeout(() => {
-        if (this.room === room) room.initialFeeds.forEach((p) => this.events.emit('presence', p));
+        if (connection.room === room) room.initialFeeds.forEach((p) => this.events.emit('presence', p));
       }, 0);
-      return {
-        code: Code.OK,
-        roomId,
-        title: room.meta.title,
-        talkingNoty: room.meta.talkingNoty,
-        isRecording: room.isRecording,
-        createdAt: room.meta.createdAt,
-        host: room.meta.host,
-        members: room.membersWithSelf(),
-      };
+      const { title, talkingNoty, createdAt, host } = room.meta;
+      return { code: Code.OK, roomId, title, talkingNoty, isRecording: room.isRecording, createdAt, host, members: room.membersWithSelf() };
     });
   }
 
-  private enter(roomId: string, pin: string | undefined): Promise<Room> {
-    const { session, control, messenger, self } = this.connected();
+  private enter(connection: Connection, roomId: string, pin: string | undefined): Promise<Room> {
+    const { session, control, messenger, self } = connection;
     return Room.join({
       session,
       control,
       messenger,
       roomId,
       pin,
-      secret: this.hostSecrets.get(roomId),
+      secret: this.created.get(roomId)?.secret,
       self,
       timeoutMs: this.options.timeoutMs,
+      log: getLogger('room', { room: roomId, user: self.userId }),
       onPresence: (detail) => this.events.emit('presence', detail),
       onProgress: (progress, step) => this.events.emit('connecting', { progress, step }),
       onQuality: (detail) => this.events.emit('connectionQuality', detail),
-      onRemoved: (r) => {
-        if (this.room === r) this.room = undefined;
+      onRemoved: () => {
+        if (connection.room?.id === roomId) connection.room = undefined;
       },
     });
   }
 
   leaveRoom(roomId: string): Promise<void> {
     return this.ops.run(async () => {
-      this.connected();
-      const room = this.room;
+      const connection = this.connected();
+      const room = connection.room;
       if (!room || room.id !== roomId) throw new KtError(Code.BAD_REQUEST, `not in room ${roomId}`);
-      this.room = undefined;
+      connection.room = undefined;
       await room.leave();
     });
   }
 
-  publish(type: FeedType, stream: MediaStream, options?: PublishOptions): Promise<void> {
-    return this.ops.run(async () => this.inRoom().publish(type, stream, options));
+  /** The room we are in, if any (for reads: streams, members, levels). */
+  get room(): Room | undefined {
+    return this.connection?.room;
   }
 
-  /** Captures the chosen camera or microphone and sends it in place of the published one. */
-  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    return this.ops.run(async () => {
-      const room = this.inRoom();
-      const current = room.streamOf(this.userId!)?.getTracks().find((t) => t.kind === kind);
-      if (!current) throw new KtError(Code.BAD_REQUEST, `not publishing a ${kind === 'video' ? 'camera' : 'microphone'}`);
-      const track = await captureTrack(kind, deviceId, current);
-      await room.switchDevice(track).catch((err) => {
-        track.stop();
-        throw err;
-      });
-    });
+  /** A call on our room, after the room-changing calls before it (a publish waits for the join). */
+  queued<T>(call: (room: Room) => Promise<T>): Promise<T> {
+    return this.ops.run(async () => call(this.inRoom()));
   }
 
-  /** Not on the ops queue: a quality change must not wait behind a publish. */
-  setQuality(userId: string, type: FeedType, substream: 0 | 1 | 2): Promise<void> {
-    return this.inRoom().setQuality(userId, type, substream);
-  }
-
-  unpublish(type: FeedType): Promise<void> {
-    return this.ops.run(async () => this.inRoom().unpublish(type));
-  }
-
-  isPublishing(type: FeedType): boolean {
-    return this.room?.isPublishing(type) ?? false;
-  }
-
-  replaceCamera(stream: MediaStream): Promise<void> {
-    return this.ops.run(async () => this.inRoom().replaceCamera(stream));
-  }
-
-  publishP2P(userId: string, type: FeedType, stream: MediaStream): Promise<void> {
-    return this.ops.run(async () => this.inRoom().publishP2P(userId, type, stream));
-  }
-
-  /** Not on the ops queue: subscriptions batch among themselves and must not wait behind a publish. */
-  subscribe(userId: string, type: FeedType): Promise<MediaStream> {
-    return this.inRoom().subscribe(userId, type);
-  }
-
-  unsubscribe(userId: string, type: FeedType): Promise<void> {
-    return this.inRoom().unsubscribe(userId, type);
-  }
-
-  /** To the room (`to` absent) or to one member; `roomId`, when given, must be ours. */
-  send(body: Envelope, roomId: string | undefined, to: string | undefined): Promise<void> {
-    const room = this.inRoom();
-    if (roomId !== undefined && roomId !== room.id) throw new KtError(Code.BAD_REQUEST, `not in room ${roomId}`);
-    return room.send(body, to);
+  /**
+   * A call on our room at once: subscriptions batch among themselves, and a quality change or a
+   * message must not wait behind a publish.
+   */
+  now<T>(call: (room: Room) => T): T {
+    return call(this.inRoom());
   }
 
   /** Changes our name and camera/microphone switches; in a room, the others' view of us too. */
-  editUserInfo(change: UserInfoChange, broadcast: boolean): Promise<void> {
+  editUserInfo(change: Partial<Pick<Self, 'name' | 'video' | 'audio'>>, broadcast: boolean): Promise<void> {
     return this.ops.run(async () => {
-      const { self } = this.connected();
+      const { self, room } = this.connected();
       Object.assign(self, change);
-      await this.room?.announceUserInfo(broadcast);
+      await room?.announceUserInfo(broadcast);
     });
-  }
-
-  members(): Record<string, Member> | undefined {
-    return this.room?.membersWithSelf();
   }
 
   /** Members of our room, or of another room as the gateway lists them. */
-  async memberList(roomId: string): Promise<Record<string, Member>> {
-    const { control } = this.connected();
-    if (this.room?.id === roomId) return this.room.membersWithSelf();
-    const [participants, meta] = await Promise.all([
-      control.send({ request: 'listparticipants', room: roomId }),
-      this.roomMeta(roomId),
-    ]);
-    const members = listOf(participants, 'participants').flatMap((p): Member[] => {
-      if (typeof p.id !== 'string') return [];
-      const { name, device, video, audio } = decodeDisplay(p.display);
-      const publishing = p.publisher === true;
-      const userType = p.id === meta.host ? 'host' : 'guest';
-      return [{ id: p.id, userId: p.id, name, userType, device, video: video && publishing, audio: audio && publishing, publishing }];
-    });
-    return byUserId(members);
-  }
-
-  kickOut(userId: string): Promise<void> {
-    return this.ops.run(async () => {
-      const room = this.inRoom();
-      if (!room.isHost) throw new KtError(Code.NOT_PERMITTED, 'only the host may kick members out');
-      await room.kick(userId);
-    });
-  }
-
-  /** The host's ('413' for anyone else): the gateway records every member's feed, or stops. */
-  setRecording(on: boolean): Promise<void> {
-    return this.ops.run(async () => {
-      const room = this.inRoom();
-      if (!room.isHost) throw new KtError(Code.NOT_PERMITTED, 'only the host may start or stop recording');
-      await room.setRecording(on);
-    });
+  memberList(roomId: string): Promise<Record<string, Member>> {
+    const { room, directory } = this.connected();
+    return room?.id === roomId ? Promise.resolve(room.membersWithSelf()) : directory.members(roomId);
   }
 
   destroyRoom(roomId: string): Promise<void> {
     return this.ops.run(async () => {
-      const { control, messenger, self } = this.connected();
-      const room = this.room?.id === roomId ? this.room : undefined;
-      const host = room ? room.meta.host : (await this.roomMeta(roomId)).host;
+      const connection = this.connected();
+      const { directory, self } = connection;
+      const room = connection.room?.id === roomId ? connection.room : undefined;
+      const host = room ? room.meta.host : (await directory.meta(roomId)).host;
       if (host !== self.userId) throw new KtError(Code.NOT_PERMITTED, 'only the host may destroy the room');
       if (room) {
         await room.destroy();
-        this.room = undefined;
+        connection.room = undefined;
       } else {
-        const secret = this.hostSecrets.get(roomId);
-        await control.send({ request: 'destroy', room: roomId, ...(secret ? { secret } : {}) }).catch(asSecretError);
-        await messenger.destroyRoom(roomId, secret);
+        await directory.destroy(roomId, this.created.get(roomId)?.secret);
       }
-      this.hostSecrets.delete(roomId);
+      this.created.delete(roomId);
     });
   }
 
-  stats(userId: string, type: FeedType): Promise<FeedStats> {
-    return this.inRoom().stats(userId, type);
-  }
-
-  /** A feed's last connection quality; our own id (the default) for what we send. */
-  connectionQuality(userId: string | undefined, type: FeedType): ConnectionQuality | undefined {
-    const id = userId ?? this.userId;
-    return id === undefined ? undefined : this.room?.connectionQuality(id, type);
-  }
-
-  streamOf(id: string): MediaStream | undefined {
-    return this.room?.streamOf(id);
-  }
-
-  allStreams(): Record<string, MediaStream> {
-    return this.room?.allStreams() ?? {};
-  }
-
-  receivedStreams(): MediaStream[] {
-    return this.room?.receivedStreams() ?? [];
-  }
-
-  audioLevels(): Record<string, number> {
-    return this.inRoom().audioLevels();
-  }
-
-  peerConnections(): RTCPeerConnection[] {
-    return this.room?.peerConnections() ?? [];
-  }
-
   /** Leaves everything and frees the session; safe to call at any time, any number of times. */
-  async disconnect(): Promise<void> {
-    this.epoch++;
-    const { room, session, messenger } = this;
-    this.room = undefined;
-    this.session = undefined;
-    this.control = undefined;
-    this.messenger = undefined;
+  async disconnect(reason = 'disconnect() was called'): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
     this.self = undefined;
+    this.state.set('disconnected', reason);
     // Host rights end with the connection: a later init, maybe as someone else, starts without them.
-    this.hostSecrets.clear();
     this.created.clear();
-    if (room) await room.leave().catch((err) => log.warn('leave during disconnect failed', err));
-    await messenger?.close();
-    if (session) await session.destroy();
+    await closeConnection(connection, {}, log);
   }
 
-  /** Events of the outage were not delivered: bring the member table up to date, then say so. */
-  private async onReconnected(session: GatewaySession): Promise<void> {
-    if (this.session !== session) return;
-    await this.room?.resync().catch((err) => log.warn('resync after reconnecting failed', err));
-    if (this.session === session) this.events.emit('reconnected', undefined);
-  }
-
-  /**
-   * Enters a room again after a gateway restart. Its creator makes it again if it is gone; anyone
-   * else waits for the creator to (everyone comes back in their own time), until `deadline`.
-   */
-  private async reenter(roomId: string, pin: string | undefined, deadline: number): Promise<Room> {
-    const params = this.created.get(roomId);
-    for (;;) {
-      try {
-        return await this.enter(roomId, pin);
-      } catch (err) {
-        if (!(err instanceof KtError) || err.code !== Code.NO_SUCH_ROOM) throw err;
-        if (params) {
-          await this.createRoomNow(params);
-          continue;
-        }
-        if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+  /** The connection dropped: reclaim the session, or rebuild it after a gateway restart, or give up. */
+  private async onDropped(connection: Connection, reason: string): Promise<void> {
+    if (this.connection !== connection || this.state.state !== 'connected') return;
+    this.state.set('reconnecting', reason);
+    this.events.emit('reconnecting', { reason });
+    const { reconnectMs, timeoutMs } = this.options;
+    const outcome = reconnectMs > 0 ? await reclaimSession(connection.session, { reconnectMs, timeoutMs, stop: () => this.connection !== connection }) : 'lost';
+    if (this.connection !== connection) return;
+    if (outcome === 'reclaimed') {
+      // Events of the outage were not delivered: bring the member table up to date, then say so.
+      await connection.room?.resync().catch((err) => log.warn('resync after reconnecting failed', err));
+      if (this.connection !== connection) return;
+      this.state.set('connected');
+      this.events.emit('reconnected', undefined);
+    } else if (outcome === 'restarted') {
+      await this.rebuild(connection);
+    } else {
+      this.onLost(connection, reason);
     }
   }
 
-  private onLost(session: GatewaySession, reason: string, restarted: boolean): void {
-    if (this.session !== session) return;
-    if (restarted && this.options.reconnectMs > 0) {
-      void this.recover(session);
-      return;
-    }
+  private onLost(connection: Connection, reason: string): void {
+    if (this.connection !== connection) return;
     log.error('gateway connection lost:', reason);
-    void this.disconnect();
+    void this.disconnect(reason);
     this.events.emit('disconnected', { reason });
   }
 
@@ -461,54 +278,67 @@ export class Client {
    * tracks go into the MediaStreams the app already holds, so its video elements resume by
    * themselves. Members who come back are announced with the usual presence.
    */
-  private async recover(old: GatewaySession): Promise<void> {
-    const epoch = ++this.epoch;
-    const { self, token, room, messenger } = this;
-    const snapshot = room?.snapshot();
-    this.room = undefined;
-    this.session = undefined;
-    await room?.abandon();
-    await messenger?.close();
-    await old.destroy();
+  private async rebuild(old: Connection): Promise<void> {
+    const snapshot = old.room?.snapshot();
+    this.connection = undefined;
+    await closeConnection(old, { leave: false }, log);
+    const { reconnectMs } = this.options;
+    let fresh: Connection | undefined;
+    // Only disconnect() moves the state away from 'reconnecting' meanwhile: then we stop.
+    const cancelled = () => this.state.state !== 'reconnecting';
     try {
-      const { session, control } = await this.connectSession(token, this.options.reconnectMs);
-      if (epoch !== this.epoch) return void (await session.destroy());
-      this.adopt(session, control, self!);
-      if (!snapshot) return void this.events.emit('reconnected', undefined);
-      const rejoined = await this.reenter(snapshot.roomId, snapshot.pin, Date.now() + this.options.reconnectMs);
-      if (epoch !== this.epoch) return void (await rejoined.leave());
-      this.room = rejoined;
-      for (const { userId, type, stream } of snapshot.received) rejoined.receiveInto(userId, type, stream, this.options.reconnectMs);
-      for (const [type, stream, options] of snapshot.sent) await rejoined.publish(type, stream, options);
-      rejoined.initialFeeds.forEach((p) => this.events.emit('presence', p));
-      log.info('rebuilt after a gateway restart, room', snapshot.roomId);
+      fresh = await this.connect(this.token, old.self, reconnectMs);
+      if (cancelled()) return void (await fresh.session.destroy());
+      this.connection = fresh;
+      if (snapshot) await this.reenter(fresh, snapshot, Date.now() + reconnectMs);
+      if (cancelled()) return;
+      log.info('rebuilt after a gateway restart', snapshot ? `room ${snapshot.roomId}` : '');
+      this.state.set('connected');
       this.events.emit('reconnected', undefined);
     } catch (err) {
-      if (epoch !== this.epoch) return;
+      if (cancelled()) return;
       log.error('could not rebuild after a gateway restart', err);
-      void this.disconnect();
-      this.events.emit('disconnected', { reason: `the gateway restarted and the session could not be rebuilt: ${String(err)}` });
+      const reason = `the gateway restarted and the session could not be rebuilt: ${String(err)}`;
+      this.connection = fresh;
+      void this.disconnect(reason);
+      this.events.emit('disconnected', { reason });
     }
   }
 
-  private connected(): { session: GatewaySession; control: PluginHandle; messenger: Messenger; self: Self } {
-    if (!this.session || !this.control || !this.messenger || !this.self) {
-      throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
+  /**
+   * Enters the room again, sends what we sent and receives what we received. Its creator makes the
+   * room again if it is gone; anyone else waits for the creator to (everyone comes back in their
+   * own time), until `deadline`.
+   */
+  private async reenter(connection: Connection, snapshot: RoomSnapshot, deadline: number): Promise<void> {
+    const params = this.created.get(snapshot.roomId);
+    let room: Room | undefined;
+    while (!room) {
+      try {
+        room = await this.enter(connection, snapshot.roomId, snapshot.pin);
+      } catch (err) {
+        if (!(err instanceof KtError) || err.code !== Code.NO_SUCH_ROOM) throw err;
+        if (params) await connection.directory.create(params, connection.self.userId);
+        else if (Date.now() > deadline) throw err;
+        else await sleep(500);
+      }
     }
-    return { session: this.session, control: this.control, messenger: this.messenger, self: this.self };
+    if (this.connection !== connection) return void (await room.leave());
+    connection.room = room;
+    const { reconnectMs } = this.options;
+    for (const { userId, type, stream } of snapshot.received) room.remote.receiveInto(userId, type, stream, reconnectMs);
+    for (const [type, stream, options] of snapshot.sent) await room.publish(type, stream, options);
+    room.initialFeeds.forEach((p) => this.events.emit('presence', p));
   }
 
-  /** A room's metadata from the gateway's list; '441' when there is no such room. */
-  private async roomMeta(roomId: string) {
-    const { control } = this.connected();
-    const listed = listOf(await control.send({ request: 'list' }), 'list').find((r) => r.room === roomId);
-    if (!listed) throw new KtError(Code.NO_SUCH_ROOM, `no room ${roomId}`);
-    return decodeRoomMeta(listed.description);
+  private connected(): Connection {
+    if (!this.connection) throw new KtError(Code.BAD_REQUEST, 'not initialised: call init() first');
+    return this.connection;
   }
 
   private inRoom(): Room {
-    this.connected();
-    if (!this.room) throw new KtError(Code.BAD_REQUEST, 'not in a room: call joinRoom() first');
-    return this.room;
+    const { room } = this.connected();
+    if (!room) throw new KtError(Code.BAD_REQUEST, 'not in a room: call joinRoom() first');
+    return room;
   }
 }

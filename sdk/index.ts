@@ -5,4 +5,3 @@ export { Code, type ResponseCode } from './errors';
 export type { LogLevel } from './logger';
 export type * from './types';
 export default Knowledgetalk;
-export type { FeedStats, KindStats } from './room/feed-stats';

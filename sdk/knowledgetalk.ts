@@ -1,13 +1,12 @@
 /**
- * The public facade: the Knowledgetalk API, nothing else. Arguments are checked by api/arguments.ts
- * and outcomes turned into result codes by api/result.ts.
+ * The public facade: the Knowledgetalk API, nothing else (what we add beyond it is in
+ * api/extensions.ts, which this class extends). Arguments are checked by api/arguments.ts and
+ * outcomes turned into result codes by api/result.ts.
  * Every call resolves (never throws, never rejects); failures carry a code from SPEC §2.
  */
+import { KnowledgetalkExtensions } from './api/extensions';
 import {
-  fail,
-  isPositive,
   MAX_MESSAGE,
-  MAX_TEXT,
   optionalBitrate,
   optionalBoolean,
   optionalCapacity,
@@ -21,66 +20,25 @@ import {
   requireJson,
   requireStream,
   requireText,
-  serversFrom,
-  SUBSTREAMS,
+  userInfoChange,
 } from './api/arguments';
 import { result, succeeded } from './api/result';
-import { Client } from './client';
 import { Code } from './errors';
-import { connectJanus } from './gateway/janus-gateway';
 import { getLogger, loggerControl } from './logger';
-import { listDevices, watchDevices, type DeviceLists } from './media/devices';
+import { watchDevices } from './media/devices';
 import { applyResolution } from './media/resolution';
-import { SpeakerOutput } from './media/speaker';
-import type { FeedStats } from './room/feed-stats';
-import type {
-  ConnectionQuality,
-  InitResult,
-  JoinResult,
-  KnowledgetalkOptions,
-  Member,
-  MembersResult,
-  Result,
-  RoomResult,
-} from './types';
+import type { InitResult, JoinResult, MembersResult, Result, RoomResult } from './types';
 import { optionalId, requireId } from './util/ids';
 
 const log = getLogger('api');
 
-export class Knowledgetalk extends EventTarget {
-  /** Page-wide defaults, for apps that cannot pass options (`Knowledgetalk.defaults.server = ...`). */
-  static defaults: { server?: string | string[] } = {};
+export class Knowledgetalk extends KnowledgetalkExtensions {
   /** `Knowledgetalk.logger.setLevel('trace'|'debug'|'info'|'error'|'off')`. */
   static readonly logger = loggerControl;
   static readonly codes = Code;
 
-  private readonly client: Client;
-  /** The speaker chosen with setSpeaker, applied to the elements playing what we receive. */
-  private readonly speaker: SpeakerOutput;
   /** Set while initialised: the `devicechange` listener's removal. */
   private stopWatchingDevices?: () => void;
-
-  constructor(options: KnowledgetalkOptions = {}) {
-    super();
-    const opts = options && typeof options === 'object' ? options : {};
-    if (opts.logLevel !== undefined && !loggerControl.setLevel(opts.logLevel)) log.error('ignored logLevel', opts.logLevel);
-    this.client = new Client({
-      servers: serversFrom(opts.server ?? Knowledgetalk.defaults.server),
-      iceServers: Array.isArray(opts.iceServers) ? opts.iceServers : undefined,
-      timeoutMs: isPositive(opts.requestTimeoutMs) ? opts.requestTimeoutMs : 10_000,
-      // Under the gateway's reclaim_session_timeout (20 s in gateway-config/janus.jcfg).
-      reconnectMs: typeof opts.reconnectMs === 'number' && opts.reconnectMs >= 0 ? opts.reconnectMs : 15_000,
-      connect: connectJanus,
-    });
-    this.speaker = new SpeakerOutput(() => this.client.receivedStreams());
-    this.client.events.on('presence', (detail) => this.dispatchEvent(new CustomEvent('presence', { detail })));
-    this.client.events.on('disconnected', (detail) => this.dispatchEvent(new CustomEvent('disconnected', { detail })));
-    this.client.events.on('reconnecting', (detail) => this.dispatchEvent(new CustomEvent('reconnecting', { detail })));
-    this.client.events.on('reconnected', () => this.dispatchEvent(new CustomEvent('reconnected', { detail: {} })));
-    this.client.events.on('connecting', (detail) => this.dispatchEvent(new CustomEvent('connecting', { detail })));
-    this.client.events.on('connected', (detail) => this.dispatchEvent(new CustomEvent('connected', { detail })));
-    this.client.events.on('connectionQuality', (detail) => this.dispatchEvent(new CustomEvent('connectionQuality', { detail })));
-  }
 
   init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {
     return result('init', async () => {
@@ -178,14 +136,15 @@ export class Knowledgetalk extends EventTarget {
         maxBitrate: optionalBitrate(opts.maxBitrate),
       };
       if (resolution) await applyResolution(media, resolution);
-      await this.client.publish(feedType, media, publishOptions);
+      await this.client.queued((room) => room.publish(feedType, media, publishOptions));
     });
   }
 
   async subscribeVideo(userId?: unknown, type: unknown = 'cam'): Promise<MediaStream | false> {
     let stream: MediaStream | undefined;
     await result('subscribeVideo', async () => {
-      stream = await this.client.subscribe(requireId(userId, 'userId'), requireFeedType(type));
+      const [id, feedType] = [requireId(userId, 'userId'), requireFeedType(type)];
+      stream = await this.client.now((room) => room.subscribe(id, feedType));
       return {};
     });
     return stream ?? false;
@@ -194,7 +153,8 @@ export class Knowledgetalk extends EventTarget {
   /** Stops receiving a member's feed; the stream subscribeVideo returned for it ends. */
   removePeer(userId?: unknown, type: unknown = 'cam'): Promise<boolean> {
     return succeeded('removePeer', async () => {
-      await this.client.unsubscribe(requireId(userId, 'userId'), requireFeedType(type));
+      const [id, feedType] = [requireId(userId, 'userId'), requireFeedType(type)];
+      await this.client.now((room) => room.unsubscribe(id, feedType));
     });
   }
 
@@ -202,28 +162,31 @@ export class Knowledgetalk extends EventTarget {
   removeLocalPeer(peerId?: unknown, type: unknown = 'cam'): Promise<boolean> {
     return succeeded('removeLocalPeer', async () => {
       if (peerId !== undefined && peerId !== null) requireId(peerId, 'peerId');
-      await this.client.unpublish(requireFeedType(type));
+      const feedType = requireFeedType(type);
+      await this.client.queued((room) => room.unpublish(feedType));
     });
   }
 
   /** Sends another camera/microphone in place of the published one, without renegotiation. */
   changeLocalStream(stream?: unknown): Promise<boolean> {
     return succeeded('changeLocalStream', async () => {
-      await this.client.replaceCamera(requireStream(stream));
+      const media = requireStream(stream);
+      await this.client.queued((room) => room.replaceCamera(media));
     });
   }
 
   /** Shares a screen next to the camera; one sharer per room ('440' while someone else shares). */
   screenStart(stream?: unknown): Promise<Result> {
     return result('screenStart', async () => {
-      await this.client.publish('screen', requireStream(stream));
+      const media = requireStream(stream);
+      await this.client.queued((room) => room.publish('screen', media));
       return {};
     });
   }
 
   shareStop(): Promise<Result> {
     return result('shareStop', async () => {
-      await this.client.unpublish('screen');
+      await this.client.queued((room) => room.unpublish('screen'));
       return {};
     });
   }
@@ -231,7 +194,8 @@ export class Knowledgetalk extends EventTarget {
   /** The original's 1:1 send: that member receives it and gets presence `subscribed`. */
   publishP2P(userId?: unknown, type?: unknown, stream?: unknown): Promise<boolean> {
     return succeeded('publishP2P', async () => {
-      await this.client.publishP2P(requireId(userId, 'userId'), requireFeedType(type), requireStream(stream));
+      const [id, feedType, media] = [requireId(userId, 'userId'), requireFeedType(type), requireStream(stream)];
+      await this.client.queued((room) => room.publishP2P(id, feedType, media));
     });
   }
 
@@ -245,7 +209,7 @@ export class Knowledgetalk extends EventTarget {
       const room = optionalRoomId(roomId);
       const to = room === undefined && userId !== undefined && userId !== null ? requireId(userId, 'userId') : undefined;
       if (room !== undefined && userId !== undefined && userId !== null) requireId(userId, 'userId');
-      await this.client.send({ k: 'chat', m: text }, room, to);
+      await this.client.now((r) => r.send({ k: 'chat', m: text }, to, room));
       return {};
     });
   }
@@ -255,7 +219,8 @@ export class Knowledgetalk extends EventTarget {
     return result('inform', async () => {
       const payload = requireJson(message);
       const to = target === undefined || target === null ? undefined : requireId(target, 'target');
-      await this.client.send({ k: 'inform', m: payload }, optionalRoomId(roomId), to);
+      const room = optionalRoomId(roomId);
+      await this.client.now((r) => r.send({ k: 'inform', m: payload }, to, room));
       return {};
     });
   }
@@ -266,16 +231,7 @@ export class Knowledgetalk extends EventTarget {
    */
   editUserInfo(name?: unknown, video?: unknown, audio?: unknown, broadcast: unknown = false): Promise<Result> {
     return result('editUserInfo', async () => {
-      const change = {
-        name: optionalText(name, 'name'),
-        video: optionalBoolean(video, 'video'),
-        audio: optionalBoolean(audio, 'audio'),
-      };
-      if (change.name === undefined && change.video === undefined && change.audio === undefined) {
-        fail(Code.MISSING_PARAMETER, 'one of name, video or audio is required');
-      }
-      const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
-      await this.client.editUserInfo(defined, optionalBoolean(broadcast, 'broadcast') ?? false);
+      await this.client.editUserInfo(userInfoChange(name, video, audio), optionalBoolean(broadcast, 'broadcast') ?? false);
       return {};
     });
   }
@@ -295,117 +251,20 @@ export class Knowledgetalk extends EventTarget {
   /** The host's: puts a member out of the room; it gets presence `kickOut` ('413' for anyone else). */
   kickOut(userId?: unknown): Promise<Result> {
     return result('kickOut', async () => {
-      await this.client.kickOut(requireId(userId, 'userId'));
-      return {};
-    });
-  }
-
-  /**
-   * The host's (extension; '413' for anyone else): the gateway records every member's feed, those
-   * who publish later included, to its recordings folder (see the README, "Recording"). Everyone
-   * in the room gets presence `recording`.
-   */
-  startRecording(): Promise<Result> {
-    return result('startRecording', async () => {
-      await this.client.setRecording(true);
-      return {};
-    });
-  }
-
-  /** The host's (extension): ends the room's recording; the files on the gateway are complete. */
-  stopRecording(): Promise<Result> {
-    return result('stopRecording', async () => {
-      await this.client.setRecording(false);
-      return {};
-    });
-  }
-
-  /**
-   * Quality figures of a feed (extension): bitrate, packet loss, jitter, frame rate and size per
-   * kind, and the round-trip time; our own id gives what we send. Takes about half a second: rates
-   * are measured over that window.
-   */
-  getStats(userId?: unknown, type: unknown = 'cam'): Promise<Result & { stats?: FeedStats }> {
-    return result('getStats', async () => ({ stats: await this.client.stats(requireId(userId, 'userId'), requireFeedType(type)) }));
-  }
-
-  /**
-   * Which simulcast layer of a member's video we receive (extension): 'l' (1/4 size), 'm' (1/2) or
-   * 'h' (full). '400' when that member does not publish in simulcast.
-   */
-  setQuality(userId?: unknown, type: unknown = 'cam', quality?: unknown): Promise<Result> {
-    return result('setQuality', async () => {
       const id = requireId(userId, 'userId');
-      const feedType = requireFeedType(type);
-      if (quality === undefined || quality === null) fail(Code.MISSING_PARAMETER, 'quality is required');
-      const substream = SUBSTREAMS[quality as string];
-      if (typeof quality !== 'string' || substream === undefined) fail(Code.INVALID_PARAMETER, "quality must be 'l', 'm' or 'h'");
-      await this.client.setQuality(id, feedType, substream);
+      await this.client.queued((room) => room.kick(id));
       return {};
     });
-  }
-
-  /**
-   * How loud each member we receive is right now (extension): `levels[userId]` from 0 (silence) to
-   * 1 (0 dBov), linear, as the sender measured it, for the members whose audio the page plays.
-   * For an active-speaker view, poll it.
-   */
-  getRemoteAudioLevels(): Promise<Result & { levels?: Record<string, number> }> {
-    return result('getRemoteAudioLevels', async () => ({ levels: this.client.audioLevels() }));
-  }
-
-  /** The cameras, microphones and speakers (extension); labels need camera/mic permission first. */
-  getDevices(): Promise<Result & Partial<DeviceLists>> {
-    return result('getDevices', async () => listDevices());
-  }
-
-  /** Sends another camera in place of the published one, without renegotiation; the old one stops. */
-  switchCamera(deviceId?: unknown): Promise<Result> {
-    return result('switchCamera', async () => {
-      await this.client.switchDevice('video', requireText(deviceId, 'deviceId', MAX_TEXT));
-      return {};
-    });
-  }
-
-  /** Sends another microphone in place of the published one, without renegotiation; the old one stops. */
-  switchMicrophone(deviceId?: unknown): Promise<Result> {
-    return result('switchMicrophone', async () => {
-      await this.client.switchDevice('audio', requireText(deviceId, 'deviceId', MAX_TEXT));
-      return {};
-    });
-  }
-
-  /**
-   * Plays everything we receive on this speaker (extension): every media element of the page
-   * showing a stream the SDK returned, now and later. `elements`: how many were switched.
-   * '501' where the browser cannot choose (no `setSinkId`).
-   */
-  setSpeaker(deviceId?: unknown): Promise<Result & { elements?: number }> {
-    return result('setSpeaker', async () => {
-      if (typeof deviceId !== 'string' || deviceId.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, "deviceId must be a speaker's id ('' for the default)");
-      return { elements: await this.speaker.choose(deviceId) };
-    });
-  }
-
-  /**
-   * The connection quality of a feed (extension), as the last `connectionQuality` event said:
-   * 'excellent' | 'good' | 'poor' | 'lost', or undefined before the first measurement (or for
-   * anything that is not a feed we send or receive). No userId, or ours: what we send.
-   */
-  getConnectionQuality(userId?: unknown, type: unknown = 'cam'): ConnectionQuality | undefined {
-    if (userId !== undefined && userId !== null && typeof userId !== 'string') return undefined;
-    if (type !== 'cam' && type !== 'screen') return undefined;
-    return this.client.connectionQuality(userId ?? undefined, type);
   }
 
   /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */
   getStream(id?: unknown): MediaStream | undefined {
-    return typeof id === 'string' ? this.client.streamOf(id) : undefined;
+    return typeof id === 'string' ? this.client.room?.streamOf(id) : undefined;
   }
 
   /** Every stream we send or receive, by userId (and 'screen'). */
   getAllStreams(): Record<string, MediaStream> {
-    return this.client.allStreams();
+    return this.client.room?.allStreams() ?? {};
   }
 
   getUserId(): string | undefined {
@@ -418,10 +277,5 @@ export class Knowledgetalk extends EventTarget {
 
   getName(): string | undefined {
     return this.client.name;
-  }
-
-  /** Members of the current room, ourselves included (as in joinRoom's result). */
-  getMembers(): Record<string, Member> | undefined {
-    return this.client.members();
   }
 }

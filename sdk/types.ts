@@ -76,7 +76,7 @@ export type PresenceDetail = PresenceBase &
 
 export type PresenceType = PresenceDetail['type'];
 
-/** How good a feed's connection is (extension; the scale and its thresholds: room/connection-quality.ts). */
+/** How good a feed's connection is (extension; the scale and its thresholds: quality/score.ts). */
 export type ConnectionQuality = 'excellent' | 'good' | 'poor' | 'lost';
 
 /** The `connectionQuality` instance event: a feed's quality changed. */
@@ -96,6 +96,67 @@ export interface ConnectionQualityDetail {
   slowlink: boolean;
 }
 
+/** How a feed's video is sent (publishVideo's `options`, extension). */
+export interface PublishOptions {
+  /** Three layers (full, 1/2 and 1/4 size) that receivers choose from with setQuality. */
+  simulcast?: boolean;
+  /** Cap in bits/s of the video (of its full-size layer when simulcasting). */
+  maxBitrate?: number;
+}
+
+/** One kind (audio or video) of a feed's getStats figures. */
+export interface KindStats {
+  /** bits per second over the window */
+  bitrate: number;
+  packetsLost: number;
+  /** share of the window's packets lost, 0..1 (receiving side) */
+  lossRate: number;
+  jitter?: number;
+  /** video only */
+  fps?: number;
+  width?: number;
+  height?: number;
+}
+
+/** getStats's figures of a feed (extension). */
+export interface FeedStats {
+  userId: string;
+  type: FeedType;
+  direction: 'send' | 'receive';
+  audio?: KindStats;
+  video?: KindStats;
+  /** round-trip time to the gateway, seconds (from the ICE candidate pair) */
+  rtt?: number;
+}
+
+export interface DeviceInfo {
+  deviceId: string;
+  label: string;
+  groupId: string;
+}
+
+/** getDevices's lists (extension); labels are empty until the page had camera/mic permission. */
+export interface DeviceLists {
+  cameras: DeviceInfo[];
+  microphones: DeviceInfo[];
+  speakers: DeviceInfo[];
+}
+
+/**
+ * The instance's connection to the gateway (extension; `getConnectionState()` and the
+ * `connectionStateChanged` event): 'disconnected' before init and after disconnect or a lost
+ * connection, 'connecting' during init, 'connected', and 'reconnecting' while a dropped connection
+ * is reclaimed or the session rebuilt after a gateway restart.
+ */
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+export interface ConnectionStateDetail {
+  state: ConnectionState;
+  previous: ConnectionState;
+  /** Why, when it was not the app's own call (a dropped connection, a refused token...). */
+  reason?: string;
+}
+
 export interface KnowledgetalkOptions {
   /** Janus URL(s): ws://, wss://, http(s)://…/janus, or an array tried in order. */
   server?: string | string[];
@@ -109,3 +170,25 @@ export interface KnowledgetalkOptions {
    */
   reconnectMs?: number;
 }
+
+/**
+ * The instance's events (each dispatched as a `CustomEvent` of that name, `detail` the payload;
+ * `reconnected` has an empty detail).
+ */
+export type InstanceEvents = {
+  presence: PresenceDetail;
+  /** The connection state changed (connection/state.ts). */
+  connectionStateChanged: ConnectionStateDetail;
+  /** The gateway connection is gone; the instance is back to "not initialised". */
+  disconnected: { reason: string };
+  /** The connection dropped; the SDK is reclaiming its session (media keeps flowing meanwhile). */
+  reconnecting: { reason: string };
+  /** The session is back; missed joins and leaves were announced. */
+  reconnected: undefined;
+  /** Progress of init and joinRoom, 0-100 (as Connect Live's `connecting`). */
+  connecting: { progress: number; step: string };
+  /** joinRoom is done: we are in the room with these members (ourselves included). */
+  connected: { roomId: string; members: Record<string, Member> };
+  /** A feed we send or receive changed connection quality. */
+  connectionQuality: ConnectionQualityDetail;
+};

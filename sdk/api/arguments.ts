@@ -13,7 +13,7 @@ const MAX_CAPACITY = 1000;
 export const MAX_MESSAGE = 32 * 1024;
 
 /** setQuality's names for Janus's simulcast substreams. */
-export const SUBSTREAMS: Record<string, 0 | 1 | 2> = { l: 0, m: 1, h: 2 };
+const SUBSTREAMS: Record<string, 0 | 1 | 2> = { l: 0, m: 1, h: 2 };
 
 export function fail(code: ResponseCode, message: string): never {
   throw new KtError(code, message);
@@ -115,4 +115,20 @@ export function optionalResolution(value: unknown): Resolution | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !Object.hasOwn(RESOLUTIONS, value)) fail(Code.INVALID_PARAMETER, "options.resolution must be 'sd', 'hd' or 'fhd'");
   return value as Resolution;
+}
+
+/** setQuality's `quality`: 'l' | 'm' | 'h' as Janus's substream. */
+export function requireQuality(value: unknown): 0 | 1 | 2 {
+  if (value === undefined || value === null) fail(Code.MISSING_PARAMETER, 'quality is required');
+  const substream = typeof value === 'string' && Object.hasOwn(SUBSTREAMS, value) ? SUBSTREAMS[value] : undefined;
+  if (substream === undefined) fail(Code.INVALID_PARAMETER, "quality must be 'l', 'm' or 'h'");
+  return substream;
+}
+
+/** editUserInfo's changes: at least one of them, only those given. */
+export function userInfoChange(name: unknown, video: unknown, audio: unknown): { name?: string; video?: boolean; audio?: boolean } {
+  const change = { name: optionalText(name, 'name'), video: optionalBoolean(video, 'video'), audio: optionalBoolean(audio, 'audio') };
+  const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+  if (Object.keys(defined).length === 0) fail(Code.MISSING_PARAMETER, 'one of name, video or audio is required');
+  return defined;
 }

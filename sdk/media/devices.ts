@@ -3,18 +3,7 @@
  * changes. Nothing here talks to the gateway; the room sends what this captures.
  */
 import { Code, KtError } from '../errors';
-
-export interface DeviceInfo {
-  deviceId: string;
-  label: string;
-  groupId: string;
-}
-
-export interface DeviceLists {
-  cameras: DeviceInfo[];
-  microphones: DeviceInfo[];
-  speakers: DeviceInfo[];
-}
+import type { DeviceLists } from '../types';
 
 function mediaDevices(): MediaDevices {
   const devices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;

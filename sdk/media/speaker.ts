@@ -24,11 +24,6 @@ export class SpeakerOutput {
   /** `received`: the streams we currently receive (what "our" elements play). */
   constructor(private readonly received: () => MediaStream[]) {}
 
-  /** The chosen speaker ('' = the system default), or undefined when none was chosen. */
-  get current(): string | undefined {
-    return this.deviceId;
-  }
-
   /** Switches every element playing a received stream; resolves with how many were switched. */
   async choose(deviceId: string): Promise<number> {
     if (!canChooseSpeaker()) throw new KtError(Code.NOT_SUPPORTED, 'this browser cannot choose the speaker (no setSinkId)');

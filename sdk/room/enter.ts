@@ -5,21 +5,51 @@
  *    publisher and subscriber handles, so the first subscription starts with its handle ready.
  * 2. One round trip: the VideoRoom join and, on the instance's open data channel, the text room's.
  */
-import { asPinError, Code, KtError } from '../errors';
-import { VIDEOROOM, type PluginData, type PluginHandle } from '../gateway/types';
-import { getLogger } from '../logger';
-import { listOf } from '../util/list-of';
-import type { MessengerEvents } from './messenger';
-import { recordFlagOf } from './recording';
-import { requestWithEvent } from './request';
-import type { JoinParams } from './room';
+import { Code, KtError } from '../errors';
+import type { GatewaySession, PluginData } from '../janus/types';
+import { attachVideoRoom, type VideoRoomHandle } from '../janus/videoroom';
+import type { Logger } from '../logger';
+import type { Messenger, MessengerEvents } from '../messaging/messenger';
+import type { ConnectionQualityDetail, PresenceDetail } from '../types';
+import { isRecorded } from './recording';
 import { decodeRoomMeta, encodeDisplay, type RoomMeta } from './wire-format';
 
-const log = getLogger('room');
+/** Who we are; the Client owns it and editUserInfo changes it. */
+export interface Self {
+  userId: string;
+  name: string;
+  device: string;
+  /** Camera / microphone switches: published camera tracks are enabled accordingly. */
+  video: boolean;
+  audio: boolean;
+}
+
+export interface JoinParams {
+  session: GatewaySession;
+  /** A handle for synchronous room requests (list, listparticipants, destroy, kick). */
+  control: VideoRoomHandle;
+  /** The instance's message channel (chat, inform, user info, 1:1 notices). */
+  messenger: Messenger;
+  roomId: string;
+  /** The room's PIN, when it has one. */
+  pin?: string;
+  /** The room's secret, when we created it (host actions and destroying need it). */
+  secret?: string;
+  self: Self;
+  timeoutMs: number;
+  log: Logger;
+  onPresence: (detail: PresenceDetail) => void;
+  /** Join progress, 0-100, at each step of the join (Connect Live's `connecting`). */
+  onProgress?: (progress: number, step: string) => void;
+  /** A feed's connection quality changed (see quality/monitor.ts). */
+  onQuality?: (detail: ConnectionQualityDetail) => void;
+  /** The gateway removed us from the room (destroyed, kicked). */
+  onRemoved: () => void;
+}
 
 export interface EnteredRoom {
-  handle: PluginHandle;
-  subscriberHandle: PluginHandle;
+  publisher: VideoRoomHandle;
+  subscriber: VideoRoomHandle;
   /** Janus's `joined` event. */
   joined: PluginData;
   meta: RoomMeta;
@@ -36,23 +66,22 @@ export interface EnteredRoom {
 export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
   const { session, control, roomId, self, timeoutMs } = params;
   params.onProgress?.(40, 'checking the room');
-  const [participants, rooms, attached, subAttached] = await Promise.allSettled([
-    control.send({ request: 'listparticipants', room: roomId }),
-    control.send({ request: 'list' }),
-    session.attach(VIDEOROOM),
-    session.attach(VIDEOROOM),
+  const [participants, listed, attached, subAttached] = await Promise.allSettled([
+    control.listParticipants(roomId),
+    control.find(roomId),
+    attachVideoRoom(session, timeoutMs),
+    attachVideoRoom(session, timeoutMs),
   ]);
-  const handle = attached.status === 'fulfilled' ? attached.value : undefined;
-  const subscriberHandle = subAttached.status === 'fulfilled' ? subAttached.value : undefined;
+  const publisher = attached.status === 'fulfilled' ? attached.value : undefined;
+  const subscriber = subAttached.status === 'fulfilled' ? subAttached.value : undefined;
   try {
     if (participants.status === 'rejected') throw participants.reason;
-    if (rooms.status === 'rejected') throw rooms.reason;
-    if (!handle) throw (attached as PromiseRejectedResult).reason;
-    if (!subscriberHandle) throw (subAttached as PromiseRejectedResult).reason;
-    const ids = listOf(participants.value, 'participants').map((p) => p.id);
+    if (listed.status === 'rejected') throw listed.reason;
+    if (!publisher) throw (attached as PromiseRejectedResult).reason;
+    if (!subscriber) throw (subAttached as PromiseRejectedResult).reason;
+    const ids = participants.value.map((p) => p.id);
     if (ids.includes(self.userId)) throw new KtError(Code.ALREADY_IN_ROOM, `${self.userId} is already in ${roomId}`);
-    const listed = listOf(rooms.value, 'list').find((r) => r.room === roomId);
-    const capacity = decodeRoomMeta(listed?.description).capacity;
+    const { capacity } = decodeRoomMeta(listed.value?.description);
     if (capacity !== null && ids.length >= capacity) throw new KtError(Code.ROOM_FULL, `${roomId} is full`);
 
     const early: PluginData[] = [];
@@ -61,39 +90,35 @@ export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
       if (joinedSeen) early.push(data);
       else joinedSeen = data.videoroom === 'joined';
     };
-    handle.events.on('message', keepEarly);
+    publisher.events.on('message', keepEarly);
     const earlyMessages: MessengerEvents['message'][] = [];
     const keepMessage = (m: MessengerEvents['message']) => m.roomId === roomId && earlyMessages.push(m);
     params.messenger.events.on('message', keepMessage);
-    const join = { request: 'join', ptype: 'publisher', room: roomId, id: self.userId, display: encodeDisplay(self) };
     params.onProgress?.(70, 'joining');
     const [videoJoin, textJoin] = await Promise.allSettled([
-      requestWithEvent(handle, params.pin === undefined ? join : { ...join, pin: params.pin }, {
-        accept: (d) => d.videoroom === 'joined',
-        timeoutMs,
-      }).catch(asPinError),
+      publisher.serial((requests) => requests.joinAsPublisher({ room: roomId, id: self.userId, display: encodeDisplay(self), pin: params.pin })),
       params.messenger.join(roomId, self.name, params.pin),
     ]);
-    handle.events.off('message', keepEarly);
+    publisher.events.off('message', keepEarly);
     params.messenger.events.off('message', keepMessage);
     if (videoJoin.status === 'rejected') {
       if (textJoin.status === 'fulfilled') await params.messenger.leave(roomId);
       throw videoJoin.reason;
     }
-    if (textJoin.status === 'rejected') log.error('no message channel in this room (chat, inform, 1:1 unavailable)', textJoin.reason);
-    const joined = videoJoin.value.data;
+    if (textJoin.status === 'rejected') params.log.error('no message channel in this room (chat, inform, 1:1 unavailable)', textJoin.reason);
+    const joined = videoJoin.value;
     return {
-      handle,
-      subscriberHandle,
+      publisher,
+      subscriber,
       joined,
       meta: decodeRoomMeta(joined.description),
-      recording: recordFlagOf(rooms.value, roomId),
+      recording: isRecorded(listed.value),
       chatJoined: textJoin.status === 'fulfilled',
       early,
       earlyMessages,
     };
   } catch (err) {
-    await Promise.all([handle?.detach(), subscriberHandle?.detach()]);
+    await Promise.all([publisher?.detach(), subscriber?.detach()]);
     throw err;
   }
 }

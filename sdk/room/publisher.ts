@@ -13,13 +13,10 @@
  * the m-line under a new mid, Janus keeps the old one, and the PeerConnection cannot renegotiate.
  */
 import { Code, KtError } from '../errors';
-import type { Jsep, LocalTrackSpec, PluginHandle } from '../gateway/types';
-import { getLogger } from '../logger';
-import type { FeedType } from '../types';
-import type { AsyncQueue } from '../util/async-queue';
-import { requestWithEvent } from './request';
-
-const log = getLogger('publisher');
+import type { HandleMedia, Jsep, LocalTrackSpec } from '../janus/types';
+import type { VideoRoomHandle, VideoRoomRequests } from '../janus/videoroom';
+import type { Logger } from '../logger';
+import type { FeedType, PublishOptions } from '../types';
 
 interface Sender {
   kind: 'audio' | 'video';
@@ -32,26 +29,20 @@ interface PublishedFeed {
   options: PublishOptions;
 }
 
-/** How a feed's video is sent (publishVideo's options). */
-export interface PublishOptions {
-  /** Three layers (full, 1/2 and 1/4 size) that receivers choose from with setQuality. */
-  simulcast?: boolean;
-  /** Cap in bits/s of the video (of its full-size layer when simulcasting). */
-  maxBitrate?: number;
-}
-
 /** The full-size layer's cap when the app sets none: enough for 720p at 30 fps in VP8. */
 const DEFAULT_TOP_BITRATE = 1_200_000;
 
 export class Publisher {
   private readonly feeds = new Map<FeedType, PublishedFeed>();
+  private readonly handle: HandleMedia;
 
+  /** `videoRoom`: our publisher handle, in the room under our userId (its queue orders our requests). */
   constructor(
-    private readonly handle: PluginHandle,
-    /** Shared with everything else that sends async requests on this handle. */
-    private readonly queue: AsyncQueue,
-    private readonly timeoutMs: number,
-  ) {}
+    private readonly videoRoom: VideoRoomHandle,
+    private readonly log: Logger,
+  ) {
+    this.handle = videoRoom.media;
+  }
 
   isPublishing(type: FeedType): boolean {
     return this.feeds.has(type);
@@ -73,7 +64,7 @@ export class Publisher {
   }
 
   publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
-    return this.queue.run(async () => {
+    return this.videoRoom.serial(async (requests) => {
       if (this.feeds.has(type)) throw new KtError(Code.BAD_REQUEST, `already publishing ${type}`);
       const tracks = withEncodings(liveTracks(stream), options);
       const first = this.feeds.size === 0;
@@ -81,7 +72,7 @@ export class Publisher {
       try {
         const offer = first ? await this.handle.createOffer(tracks) : await this.handle.renegotiate({ add: tracks });
         added = this.sendersOf(tracks);
-        await this.configure(offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
+        await this.configure(requests, offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
         await this.handle.applyEncodings(tracks);
       } catch (err) {
         if (first) {
@@ -94,27 +85,24 @@ export class Publisher {
         throw err;
       }
       this.feeds.set(type, { stream, senders: added, options });
-      log.debug('published', type, added);
+      this.log.debug('published', type, added);
     });
   }
 
   /** Stops sending one feed; the last one ends the PeerConnection (Janus `unpublish`). */
   unpublish(type: FeedType): Promise<void> {
-    return this.queue.run(async () => {
+    return this.videoRoom.serial(async (requests) => {
       const feed = this.feeds.get(type);
       if (!feed) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
       if (this.feeds.size === 1) {
-        await requestWithEvent(this.handle, { request: 'unpublish' }, {
-          accept: (d) => d.unpublished === 'ok',
-          timeoutMs: this.timeoutMs,
-        }).catch((err) => log.warn('unpublish request failed (hanging up anyway)', err));
+        await requests.unpublish().catch((err) => this.log.warn('unpublish request failed (hanging up anyway)', err));
         this.handle.hangup();
       } else {
         const offer = await this.handle.renegotiate({ stop: feed.senders.map((s) => s.mid) });
-        await this.configure(offer, this.allSenders().filter((s) => s.type !== type));
+        await this.configure(requests, offer, this.allSenders().filter((s) => s.type !== type));
       }
       this.feeds.delete(type);
-      log.debug('unpublished', type);
+      this.log.debug('unpublished', type);
     });
   }
 
@@ -123,7 +111,7 @@ export class Publisher {
    * the kinds the feed already sends; a kind it did not send yet needs one renegotiation.
    */
   replace(type: FeedType, stream: MediaStream): Promise<void> {
-    return this.queue.run(async () => {
+    return this.videoRoom.serial(async (requests) => {
       const feed = this.feeds.get(type);
       if (!feed) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
       const tracks = liveTracks(stream);
@@ -137,7 +125,7 @@ export class Publisher {
       if (missing.length > 0) {
         const offer = await this.handle.renegotiate({ add: missing });
         const added = this.sendersOf(missing);
-        await this.configure(offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
+        await this.configure(requests, offer, [...this.allSenders(), ...added.map((s) => ({ ...s, type }))]);
         feed.senders.push(...added);
       }
       feed.stream = stream;
@@ -150,7 +138,7 @@ export class Publisher {
    * track it replaced, which the caller stops.
    */
   switchTrack(type: FeedType, track: MediaStreamTrack): Promise<MediaStreamTrack | undefined> {
-    return this.queue.run(async () => {
+    return this.videoRoom.serial(async () => {
       const feed = this.feeds.get(type);
       const sender = feed?.senders.find((s) => s.kind === track.kind);
       if (!feed || !sender) throw new KtError(Code.BAD_REQUEST, `not sending ${track.kind} in ${type}`);
@@ -164,21 +152,19 @@ export class Publisher {
 
   /** Changes what the room sees as our display (name and state); works before publishing too. */
   setDisplay(display: string): Promise<void> {
-    return this.queue.run(async () => {
-      await requestWithEvent(this.handle, { request: 'configure', display }, {
-        accept: (d) => d.configured === 'ok',
-        timeoutMs: this.timeoutMs,
-      });
+    return this.videoRoom.serial(async (requests) => {
+      await requests.configure({ display });
     });
   }
 
-  private async configure(offer: Jsep, senders: (Sender & { type: FeedType })[]): Promise<void> {
+  /** Leaves the room (the handle stays until the room detaches it). */
+  leave(): Promise<void> {
+    return this.videoRoom.serial((requests) => requests.leave());
+  }
+
+  private async configure(requests: VideoRoomRequests, offer: Jsep, senders: (Sender & { type: FeedType })[]): Promise<void> {
     const descriptions = senders.map((s) => ({ mid: s.mid, description: s.type }));
-    const { jsep } = await requestWithEvent(
-      this.handle,
-      { request: 'configure', descriptions },
-      { jsep: offer, accept: (d) => d.configured === 'ok', timeoutMs: this.timeoutMs },
-    );
+    const { jsep } = await requests.configure({ descriptions }, offer);
     if (!jsep) throw new KtError(Code.MEDIA_ERROR, 'the gateway did not answer our offer');
     await this.handle.applyAnswer(jsep);
   }

@@ -14,19 +14,20 @@
  * it as a cue to read the room's `record` flag from the gateway's room list, never as the truth
  * itself, so a modified client cannot make the others believe they are not (or are) recorded.
  */
-import { asSecretError } from '../errors';
-import type { PluginHandle } from '../gateway/types';
-import { listOf } from '../util/list-of';
+import type { ListedRoom, VideoRoomHandle } from '../janus/videoroom';
 
 export interface RecordingDeps {
   /** The instance's handle for synchronous VideoRoom requests (list, enable_recording). */
-  control: PluginHandle;
+  control: VideoRoomHandle;
   roomId: string;
   /** The room secret, when we are its host: Janus demands it to change recording. */
   secret?: string;
   /** The room's recording state changed (as the gateway has it). */
   onChange: (recording: boolean) => void;
 }
+
+/** Whether the gateway records a room, from its entry in the room list (absent: no). */
+export const isRecorded = (listed: ListedRoom | undefined): boolean => listed?.record === true;
 
 export class RoomRecording {
   constructor(
@@ -41,15 +42,13 @@ export class RoomRecording {
   /** Turns the room's recording on or off at the gateway ('413' without the room secret). */
   async set(record: boolean): Promise<void> {
     const { control, roomId, secret } = this.deps;
-    const answer = await control
-      .send({ request: 'enable_recording', room: roomId, record, ...(secret === undefined ? {} : { secret }) })
-      .catch(asSecretError);
-    this.update(answer?.record === record ? record : await isRoomRecording(control, roomId));
+    const answer = await control.enableRecording(roomId, record, secret);
+    this.update(answer === record ? record : isRecorded(await control.find(roomId)));
   }
 
   /** Reads the state from the gateway; announces it when it changed. */
   async refresh(): Promise<void> {
-    this.update(await isRoomRecording(this.deps.control, this.deps.roomId));
+    this.update(isRecorded(await this.deps.control.find(this.deps.roomId)));
   }
 
   private update(recording: boolean): void {
@@ -57,14 +56,4 @@ export class RoomRecording {
     this.recording = recording;
     this.deps.onChange(recording);
   }
-}
-
-/** Whether the gateway records a room: the `record` flag of its entry in the room list. */
-export async function isRoomRecording(control: PluginHandle, roomId: string): Promise<boolean> {
-  return recordFlagOf(await control.send({ request: 'list' }), roomId);
-}
-
-/** The `record` flag of a room in a VideoRoom `list` answer (false when it is not listed). */
-export function recordFlagOf(list: unknown, roomId: string): boolean {
-  return listOf(list, 'list').find((r) => r.room === roomId)?.record === true;
 }

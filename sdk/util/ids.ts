@@ -3,7 +3,7 @@ import { Code, KtError } from '../errors';
 /** Room and user ids: 1–64 letters, digits, '-' or '_' (SPEC §2). */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function isValidId(value: unknown): value is string {
+function isValidId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
 

@@ -4,8 +4,9 @@
  * It fakes the transport only; real media and real Janus are the integration tests' job.
  */
 import mitt from 'mitt';
-import { pluginError } from '../../sdk/errors';
+import { videoRoomError } from '../../sdk/janus/videoroom';
 import type {
+  ClaimOutcome,
   ConnectGateway,
   GatewaySession,
   HandleEvents,
@@ -13,7 +14,7 @@ import type {
   PluginData,
   PluginHandle,
   SessionEvents,
-} from '../../sdk/gateway/types';
+} from '../../sdk/janus/types';
 
 export interface Sent {
   handle: number;
@@ -43,7 +44,7 @@ export class FakeHandle implements PluginHandle {
   async send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
     const sent = { handle: this.id, body: body as Record<string, any>, jsep };
     this.gateway.sent.push(sent);
-    if (this.plugin === TEXTROOM) return this.textRoomSetup(body);
+    if (this.plugin === TEXTROOM && (body.request === 'setup' || body.request === 'ack')) return this.textRoomSetup(body);
     return this.gateway.reply(sent, this);
   }
 
@@ -63,7 +64,7 @@ export class FakeHandle implements PluginHandle {
   }
 
   fail(janusCode: number, reason: string): never {
-    throw pluginError(janusCode, reason);
+    throw videoRoomError(janusCode, reason);
   }
 
   async createOffer(): Promise<Jsep> {
@@ -137,16 +138,23 @@ export class FakeGateway {
     return this.handles.filter((h) => h.plugin === `janus.plugin.${plugin}`);
   }
 
+  /** What a claim of the session after `dropped` answers (connection/reconnect.ts). */
+  claimWith: ClaimOutcome = 'ok';
+  /** The last session connect() made, to push its events. */
+  session?: GatewaySession;
+
   connect: ConnectGateway = async () => {
     this.sessions++;
     const session: GatewaySession = {
-      id: 1,
+      id: this.sessions,
       events: mitt<SessionEvents>(),
       attach: (plugin: string) => this.attach(plugin),
+      claim: async () => this.claimWith,
       destroy: async () => {
         this.destroyed++;
       },
     };
+    this.session = session;
     return session;
   };
 

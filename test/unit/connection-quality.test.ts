@@ -1,6 +1,6 @@
 /**
- * The connection-quality rules (sdk/room/connection-quality.ts) and the stats arithmetic behind
- * them (sdk/room/quality-window.ts), without a browser.
+ * The connection-quality rules (sdk/quality/score.ts) and the stats arithmetic behind
+ * them (sdk/quality/window.ts), without a browser.
  */
 import {
   assessWindow,
@@ -11,9 +11,9 @@ import {
   smoothScore,
   type KindWindow,
   type QualityWindow,
-} from '../../sdk/room/connection-quality';
-import type { Reading } from '../../sdk/room/feed-stats';
-import { lossRateOf, statsOfFeed, windowBetween } from '../../sdk/room/quality-window';
+} from '../../sdk/quality/score';
+import type { Reading } from '../../sdk/quality/feed-stats';
+import { lossRateOf, statsOfFeed, windowBetween } from '../../sdk/quality/window';
 
 /** A kind over a window of `packets` with `lossRate` of them lost. */
 const kind = (packets: number, lossRate = 0, frames?: number): KindWindow => ({

@@ -1,4 +1,6 @@
-import { Code, coreError, KtError, pluginError, toKtError } from '../../sdk/errors';
+import { Code, KtError, toKtError } from '../../sdk/errors';
+import { coreError } from '../../sdk/janus/errors';
+import { videoRoomError as pluginError } from '../../sdk/janus/videoroom';
 
 describe('Janus error mapping', () => {
   test.each([

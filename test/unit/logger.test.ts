@@ -19,7 +19,7 @@ afterEach(() => {
 /** Which of trace/debug/info/warn/error reach the console at `level`. */
 function heardAt(level: LogLevel | undefined): string[] {
   if (level) expect(loggerControl.setLevel(level)).toBe(true);
-  const log = getLogger('unit');
+  const log = getLogger('api');
   log.trace('t');
   log.debug('d');
   log.info('i');
@@ -50,6 +50,17 @@ test('each subsystem prints under its own name', () => {
   expect(printed).toEqual([
     { method: 'info', args: ['[knowledgetalk:gateway]', 'up'] },
     { method: 'error', args: ['[knowledgetalk:subscriber]', 'down'] },
+  ]);
+});
+
+test('a logger with context prints it with every line', () => {
+  loggerControl.setLevel('info');
+  const room = getLogger('room', { room: 'R1', user: 'alice' });
+  room.info('joined');
+  room.with({ user: undefined, feed: 'cam' }).error('lost');
+  expect(printed).toEqual([
+    { method: 'info', args: ['[knowledgetalk:room room=R1 user=alice]', 'joined'] },
+    { method: 'error', args: ['[knowledgetalk:room room=R1 feed=cam]', 'lost'] },
   ]);
 });
 

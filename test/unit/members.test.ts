@@ -1,4 +1,5 @@
-import { MemberTable, resyncEvents, seedFromJoined, translateRoomEvent } from '../../sdk/room/members';
+import { MemberTable } from '../../sdk/room/members';
+import { resyncEvents, seedFromJoined, translateRoomEvent } from '../../sdk/room/presence';
 import { encodeDisplay } from '../../sdk/room/wire-format';
 
 const ROOM = 'r1';

@@ -3,8 +3,9 @@
  * whisper is retried while its target has not entered the text room yet, and only our own
  * envelopes become messages.
  */
-import { pluginError } from '../../sdk/errors';
-import { Messenger, parseEnvelope } from '../../sdk/room/messenger';
+import { videoRoomError as pluginError } from '../../sdk/janus/videoroom';
+import { parseEnvelope } from '../../sdk/messaging/envelope';
+import { Messenger } from '../../sdk/messaging/messenger';
 import { FakeGateway } from '../support/fake-gateway';
 
 function messenger(gateway: FakeGateway): Messenger {

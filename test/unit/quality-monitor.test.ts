@@ -3,9 +3,10 @@
  * receivers whose stats the test writes (the scoring itself: connection-quality.test.ts).
  */
 import mitt from 'mitt';
-import type { HandleEvents, PluginHandle } from '../../sdk/gateway/types';
-import { QualityMonitor } from '../../sdk/room/quality-monitor';
+import type { HandleEvents, PluginHandle } from '../../sdk/janus/types';
+import { QualityMonitor } from '../../sdk/quality/monitor';
 import type { ConnectionQualityDetail } from '../../sdk/types';
+import { waitFor } from '../support/wait';
 
 /** An RTP receiver of one kind (on m-line `mid`) whose counters grow by 50 packets per read, `link.lossRate` of them lost. */
 function fakeReceiver(kind: 'audio' | 'video', id: string, mid: string) {
@@ -57,7 +58,7 @@ function setup({ intervalMs = 40 } = {}) {
       },
     },
     subscriber: {
-      handedOut: () => feeds.map((f) => ({ ...f, stream: {} as MediaStream })),
+      handedOutFeeds: () => feeds.map((f) => ({ ...f, stream: {} as MediaStream })),
       receiversOf: () => [audio.receiver, video.receiver],
       peerConnection: () => subPc,
     },
@@ -81,13 +82,8 @@ function setup({ intervalMs = 40 } = {}) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(5);
-  }
-}
+/** The monitor runs on short test intervals: look often, and not for long. */
+const SOON = { timeoutMs: 3000, intervalMs: 5 };
 
 test('no timer until media starts; then a first report, then changes only', async () => {
   const t = setup();
@@ -95,14 +91,14 @@ test('no timer until media starts; then a first report, then changes only', asyn
   expect(t.ticks()).toBe(0);
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.subscriberHandle.events.emit('remoteTrack', { track: {} as MediaStreamTrack, mid: '0', on: true });
-  await until(() => t.events.length === 1, 'first report');
+  await waitFor('first report', () => t.events.length === 1, SOON);
   expect(t.events[0]).toEqual({ userId: 'alice', type: 'cam', direction: 'receive', quality: 'excellent', previous: 'unknown', lossRate: 0, slowlink: false });
   expect(t.monitor.current('alice', 'cam')).toBe('excellent');
   const ticks = t.ticks();
-  await until(() => t.ticks() > ticks + 3, 'more windows');
+  await waitFor('more windows', () => t.ticks() > ticks + 3, SOON);
   expect(t.events).toHaveLength(1); // same quality: no event
   t.link(0.3);
-  await until(() => t.events.length === 2, 'the drop');
+  await waitFor('the drop', () => t.events.length === 2, SOON);
   expect(t.events[1]).toMatchObject({ quality: 'poor', previous: 'excellent', lossRate: 0.3 });
   t.monitor.stop();
 });
@@ -111,7 +107,7 @@ test('the timer lapses when nothing is received any more, and wakes again', asyn
   const t = setup();
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.monitor.wake();
-  await until(() => t.events.length === 1, 'first report');
+  await waitFor('first report', () => t.events.length === 1, SOON);
   t.feeds.splice(0);
   await sleep(100);
   const ticks = t.ticks();
@@ -120,7 +116,7 @@ test('the timer lapses when nothing is received any more, and wakes again', asyn
   expect(t.monitor.current('alice', 'cam')).toBeUndefined();
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.subscriberHandle.events.emit('webrtcState', { up: true });
-  await until(() => t.events.length === 2, 'a new first report');
+  await waitFor('a new first report', () => t.events.length === 2, SOON);
   expect(t.events[1]).toMatchObject({ previous: 'unknown', quality: 'excellent' });
   t.monitor.stop();
 });
@@ -130,9 +126,9 @@ test("a slowlink marks its feed, is looked at before the next interval, and caps
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.monitor.wake();
   // The baseline reading; the first window ends a minute later, unless Janus says something.
-  await until(() => t.ticks() === 1, 'baseline');
+  await waitFor('baseline', () => t.ticks() === 1, SOON);
   t.subscriberHandle.events.emit('slowLink', { uplink: true, lost: 12, mid: '1' });
-  await until(() => t.events.length === 1, 'a report long before the interval');
+  await waitFor('a report long before the interval', () => t.events.length === 1, SOON);
   expect(t.events[0]).toMatchObject({ userId: 'alice', quality: 'good', slowlink: true });
   t.monitor.stop();
 });
@@ -141,7 +137,7 @@ test('stop() and leaving end everything: no timer, no listener, no event', async
   const t = setup();
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.monitor.wake();
-  await until(() => t.events.length === 1, 'first report');
+  await waitFor('first report', () => t.events.length === 1, SOON);
   t.leave();
   await sleep(100);
   const ticks = t.ticks();

@@ -3,10 +3,10 @@
  * sent to Janus, the room secret's refusal as '413', and a change announced once per change, read
  * from the gateway and not from the notice.
  */
-import { pluginError } from '../../sdk/errors';
-import type { PluginHandle } from '../../sdk/gateway/types';
-import { parseEnvelope } from '../../sdk/room/messenger';
-import { RoomRecording, recordFlagOf } from '../../sdk/room/recording';
+import type { PluginHandle } from '../../sdk/janus/types';
+import { VideoRoomHandle, videoRoomError as pluginError } from '../../sdk/janus/videoroom';
+import { parseEnvelope } from '../../sdk/messaging/envelope';
+import { RoomRecording, isRecorded } from '../../sdk/room/recording';
 
 /** A control handle whose room list says `recording`, and that refuses enable_recording without `secret`. */
 function fakeControl(secret: string | undefined) {
@@ -24,7 +24,7 @@ function fakeControl(secret: string | undefined) {
       throw pluginError(423, 'unexpected request');
     },
   } as unknown as PluginHandle;
-  return { handle, state };
+  return { handle: new VideoRoomHandle(handle, 1000), state };
 }
 
 test('the host turns recording on and off with the room secret; each change is announced once', async () => {
@@ -59,7 +59,7 @@ test('members read the state from the room list: a notice alone changes nothing'
   await rec.refresh();
   await rec.refresh();
   expect(changes).toEqual([true]);
-  expect(recordFlagOf({ list: [{ room: 'r1', record: 'yes' }] }, 'r1')).toBe(false);
-  expect(recordFlagOf(undefined, 'r1')).toBe(false);
+  expect(isRecorded({ room: 'r1', record: 'yes' })).toBe(false);
+  expect(isRecorded(undefined)).toBe(false);
   expect(parseEnvelope(JSON.stringify({ k: 'rec', recording: false }))).toEqual({ k: 'rec' });
 });

@@ -1,5 +1,5 @@
-/** Our answers take the DTLS server role (see sdk/gateway/sdp.ts for why). */
-import { asDtlsServer } from '../../sdk/gateway/sdp';
+/** Our answers take the DTLS server role (see sdk/janus/sdp.ts for why). */
+import { asDtlsServer } from '../../sdk/janus/sdp';
 
 test('every a=setup:active of an answer becomes passive; nothing else changes', () => {
   const answer = ['v=0', 'a=group:BUNDLE 0 1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=setup:active', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=setup:active', 'a=mid:1', ''];

@@ -4,7 +4,8 @@
  * answered in order; failures resolve the waiting calls.
  */
 import { KtError } from '../../sdk/errors';
-import { Subscriber } from '../../sdk/room/subscriber';
+import { VideoRoomHandle } from '../../sdk/janus/videoroom';
+import { Subscriber } from '../../sdk/room/subscriber/subscriber';
 import { FakeGateway, installFakeMediaStream, type FakeHandle, type Sent } from '../support/fake-gateway';
 
 beforeAll(installFakeMediaStream);
@@ -48,7 +49,7 @@ function janusLike(gateway: FakeGateway, options: { missingFeeds?: string[]; swi
 }
 
 function subscriber(gateway: FakeGateway): Subscriber {
-  return new Subscriber({ attach: gateway.attach, roomId: 'r', timeoutMs: 2000 });
+  return new Subscriber({ attach: async () => new VideoRoomHandle(await gateway.attach(), 2000), roomId: 'r', timeoutMs: 2000 });
 }
 
 const video = (mid: string) => [{ mid, kind: 'video' as const, feedType: 'cam' as const }];

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { startAppServer, type AppServer } from '../../gateway-config/app-server.cjs';
-import { coreError } from '../../sdk/errors';
+import { coreError } from '../../sdk/janus/errors';
 import { createToken, createTurnCredentials, DEFAULT_TOKEN_PLUGINS, DEFAULT_TOKEN_TTL_SECONDS, parseToken } from '../../sdk/server';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,6 +1,8 @@
 /**
- * What the SDK needs from a Janus gateway, in our own terms. `janus-gateway.ts` implements it on
- * janus.js; unit tests implement it with a scripted fake. Nothing above this layer knows janus.js.
+ * What the SDK needs from a Janus gateway, in our own terms. `janus-js.ts` (with session.ts and
+ * handle.ts) implements it on janus.js; unit tests implement it with a scripted fake
+ * (test/support/fake-gateway.ts). Nothing above this folder knows janus.js, and nothing above it
+ * writes a request body: videoroom.ts and textroom.ts are the only callers of `send`.
  */
 import type { Emitter } from 'mitt';
 
@@ -45,9 +47,10 @@ export interface PluginHandle {
   readonly id: number;
   readonly events: Emitter<HandleEvents>;
   /**
-   * Sends a plugin message. Resolves with the plugin's data for synchronous requests, or with
-   * `undefined` once Janus acknowledged an asynchronous one (its result arrives as a `message`).
-   * Rejects with a KtError carrying Janus's code.
+   * Sends a plugin message. Resolves with the plugin's data for synchronous requests (which may
+   * carry the plugin's `error_code`: the plugin's module reads it), or with `undefined` once Janus
+   * acknowledged an asynchronous one (its result arrives as a `message`). Rejects with a KtError
+   * for an error of the Janus core.
    */
   send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined>;
   /** Creates the first offer of a send-only PeerConnection carrying exactly these tracks. */
@@ -79,19 +82,25 @@ export interface PluginHandle {
   detach(): Promise<void>;
 }
 
+/** A handle as the layers above this folder hold it: everything but `send` (no request bodies up there). */
+export type HandleMedia = Omit<PluginHandle, 'send'>;
+
 export type SessionEvents = {
-  /** The connection to the gateway dropped; reclaiming the session on a new one is under way. */
-  reconnecting: { reason: string };
-  /** The session was reclaimed: its handles and PeerConnections carry on. */
-  reconnected: undefined;
-  /** The connection to the gateway is gone for good (not reclaimed in time, gateway down, token refused). */
-  lost: { reason: string; restarted?: boolean };
+  /** The connection to the gateway dropped; the session may still be claimed on a new one. */
+  dropped: { reason: string };
+  /** The gateway refused a request as unauthorized: the token expired, nothing more will work. */
+  refused: { reason: string };
 };
+
+/** One attempt to claim the session on a new connection (connection/reconnect.ts decides what follows). */
+export type ClaimOutcome = 'ok' | 'gone' | 'fail';
 
 export interface GatewaySession {
   readonly id: number;
   readonly events: Emitter<SessionEvents>;
   attach(plugin: string): Promise<PluginHandle>;
+  /** Claims the session again after `dropped`: 'gone' means the gateway answered but forgot it (restarted). */
+  claim(timeoutMs: number): Promise<ClaimOutcome>;
   /** Destroys the session and every handle; never rejects. */
   destroy(): Promise<void>;
 }
@@ -101,8 +110,6 @@ export interface ConnectOptions {
   token?: string;
   iceServers?: RTCIceServer[];
   timeoutMs: number;
-  /** How long to keep trying to reclaim the session after the connection dropped (0: do not). */
-  reconnectMs: number;
 }
 
 export type ConnectGateway = (options: ConnectOptions) => Promise<GatewaySession>;

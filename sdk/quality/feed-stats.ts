@@ -2,30 +2,7 @@
  * Per-feed quality figures from getStats (issue 8): what an app shows in a "connection quality"
  * badge. Rates need two readings, so a call reads the feed's RTP streams twice, `windowMs` apart.
  */
-import type { FeedType } from '../types';
-
-export interface KindStats {
-  /** bits per second over the window */
-  bitrate: number;
-  packetsLost: number;
-  /** share of the window's packets lost, 0..1 (receiving side) */
-  lossRate: number;
-  jitter?: number;
-  /** video only */
-  fps?: number;
-  width?: number;
-  height?: number;
-}
-
-export interface FeedStats {
-  userId: string;
-  type: FeedType;
-  direction: 'send' | 'receive';
-  audio?: KindStats;
-  video?: KindStats;
-  /** round-trip time to the gateway, seconds (from the ICE candidate pair) */
-  rtt?: number;
-}
+import type { FeedStats, FeedType, KindStats } from '../types';
 
 /** One getStats report, by stats id. */
 export type Reading = Map<string, RTCStats & Record<string, any>>;

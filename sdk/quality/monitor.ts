@@ -12,18 +12,17 @@
  * something is sent or received: the handles' events wake it when media starts, and it lets
  * itself lapse when no feed is left; leaving the room stops it for good.
  */
-import type { PluginHandle } from '../gateway/types';
+import type { HandleMedia } from '../janus/types';
 import { getLogger } from '../logger';
 import type { ConnectionQuality, ConnectionQualityDetail, FeedType } from '../types';
-import { assessWindow } from './connection-quality';
+import type { ReceivedFeeds } from './audio-levels';
 import { read, type Reading } from './feed-stats';
-import type { Publisher } from './publisher';
-import { lossRateOf, statsOfFeed, windowBetween } from './quality-window';
-import type { Subscriber } from './subscriber';
+import { assessWindow } from './score';
+import { lossRateOf, statsOfFeed, windowBetween } from './window';
 
 const log = getLogger('quality');
 
-export const QUALITY_INTERVAL_MS = 2000;
+const QUALITY_INTERVAL_MS = 2000;
 /** How soon to look after a slowlink. */
 const SLOWLINK_LOOK_MS = 300;
 /**
@@ -39,10 +38,12 @@ type RtpItem = RTCRtpSender | RTCRtpReceiver;
 export interface QualityMonitorDeps {
   selfId: string;
   /** Our publisher handle (what we send) and subscriber handle (what we receive). */
-  publisherHandle: PluginHandle;
-  subscriberHandle: PluginHandle;
-  publisher: Pick<Publisher, 'rtpSendersOf'>;
-  subscriber: Pick<Subscriber, 'handedOut' | 'receiversOf' | 'peerConnection'>;
+  publisherHandle: HandleMedia;
+  subscriberHandle: HandleMedia;
+  /** What we send: the RTP senders of each feed. */
+  publisher: { rtpSendersOf(type: FeedType): RTCRtpSender[] };
+  /** What we receive, and the PeerConnection it comes on. */
+  subscriber: ReceivedFeeds & { peerConnection(): RTCPeerConnection | undefined };
   /** False once the room is being left: nothing is measured or reported any more. */
   active: () => boolean;
   onChange: (detail: ConnectionQualityDetail) => void;
@@ -122,7 +123,7 @@ export class QualityMonitor {
   }
 
   /** Media starting on a handle (ICE+DTLS up, a remote track arriving) wakes the timer. */
-  private listen(handle: PluginHandle, direction: Direction): void {
+  private listen(handle: HandleMedia, direction: Direction): void {
     const onState = ({ up }: { up: boolean }) => up && this.wake();
     const onTrack = ({ on }: { on: boolean }) => on && this.wake();
     const onSlowLink = ({ mid }: { mid?: string }) => this.onSlowLink(direction, mid);
@@ -213,7 +214,7 @@ export class QualityMonitor {
       const senders = publisher.rtpSendersOf(type).filter((s) => s.track?.readyState === 'live');
       add('send', selfId, type, senders, publisherHandle.peerConnection());
     }
-    for (const { userId, type } of subscriber.handedOut()) {
+    for (const { userId, type } of subscriber.handedOutFeeds()) {
       add('receive', userId, type, subscriber.receiversOf(userId, type), subscriber.peerConnection());
     }
     return feeds;

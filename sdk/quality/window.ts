@@ -12,7 +12,7 @@
  * carries cannot. A kind with several RTP streams (simulcast layers) adds them up.
  */
 import type { Reading } from './feed-stats';
-import type { KindWindow, QualityWindow } from './connection-quality';
+import type { KindWindow, QualityWindow } from './score';
 
 type Direction = 'send' | 'receive';
 type Stat = RTCStats & Record<string, any>;

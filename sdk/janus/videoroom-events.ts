@@ -1,0 +1,61 @@
+/**
+ * What a VideoRoom event says, as named events (the one classifier of the plugin's events, as
+ * janode has). One Janus event can say several things; they come out in the order the room must
+ * apply them. Pure: unit-tested without a gateway.
+ */
+import type { PluginData } from './types';
+
+/** A publisher entry as Janus lists it in `joined` and `publishers` events. */
+export interface JanusPublisher {
+  id: unknown;
+  display?: unknown;
+  streams?: unknown;
+}
+
+export type RoomEvent =
+  /** The room is gone (its host destroyed it). */
+  | { name: 'destroyed' }
+  /** We were kicked out (our own `leaving: 'ok'` with reason `kicked`). */
+  | { name: 'kickedOut' }
+  | { name: 'talking'; id: string; talking: boolean }
+  /** A participant changed its display (its `configure` with `display`). */
+  | { name: 'display'; id: string; display: string }
+  /** Someone entered (rooms with notify_joining). */
+  | { name: 'joining'; id: unknown; display: unknown }
+  /** The publishers whose streams changed, with all their current streams. */
+  | { name: 'publishers'; publishers: JanusPublisher[] }
+  /** A publisher stopped (`'ok'`: we did). */
+  | { name: 'unpublished'; id: unknown }
+  /** A participant left or was kicked (`'ok'`: we did). */
+  | { name: 'left'; id: unknown }
+  /** Subscriber: Janus now relays this simulcast layer on our m-line `mid`. */
+  | { name: 'substream'; mid: string; substream: number };
+
+export function roomEventsOf(data: PluginData): RoomEvent[] {
+  if (data.videoroom === 'destroyed') return [{ name: 'destroyed' }];
+  if (data.videoroom === 'talking' || data.videoroom === 'stopped-talking') {
+    return typeof data.id === 'string' ? [{ name: 'talking', id: data.id, talking: data.videoroom === 'talking' }] : [];
+  }
+  if (data.videoroom === 'event' && data.leaving === 'ok' && data.reason === 'kicked') return [{ name: 'kickedOut' }];
+  const out: RoomEvent[] = [];
+  if (typeof data.substream === 'number' && typeof data.mid === 'string') out.push({ name: 'substream', mid: data.mid, substream: data.substream });
+  if (typeof data.id === 'string' && typeof data.display === 'string' && !data.publishers) {
+    out.push({ name: 'display', id: data.id, display: data.display });
+  }
+  const joining = data.joining as { id?: unknown; display?: unknown } | undefined;
+  if (joining && typeof joining === 'object') out.push({ name: 'joining', id: joining.id, display: joining.display });
+  if (Array.isArray(data.publishers)) out.push({ name: 'publishers', publishers: data.publishers as JanusPublisher[] });
+  if (data.unpublished !== undefined) out.push({ name: 'unpublished', id: data.unpublished });
+  for (const key of ['leaving', 'kicked'] as const) if (data[key] !== undefined) out.push({ name: 'left', id: data[key] });
+  return out;
+}
+
+/** What our `joined` event tells: who is there, who publishes, and our private id. */
+export function joinedOf(data: PluginData): { attendees: JanusPublisher[]; publishers: JanusPublisher[]; privateId?: number; description: unknown } {
+  return {
+    attendees: (Array.isArray(data.attendees) ? data.attendees : []) as JanusPublisher[],
+    publishers: (Array.isArray(data.publishers) ? data.publishers : []) as JanusPublisher[],
+    privateId: typeof data.private_id === 'number' ? data.private_id : undefined,
+    description: data.description,
+  };
+}
