@@ -55,6 +55,7 @@ export default [
     plugins: [dts()],
   },
   ...serverBuilds(),
+  ...guardBuilds(),
 ];
 
 /**
@@ -80,6 +81,33 @@ function serverBuilds() {
       input,
       output: { file: 'dist/server.d.ts', format: 'es' },
       external: nodeBuiltins,
+      plugins: [dts({ tsconfig })],
+    },
+  ];
+}
+
+/**
+ * Issue 14: the gateway guard (sdk/server/guard), a Node server, as dist/guard.cjs / .mjs / .d.ts.
+ * Its dependencies (ws, jose) stay imports; like the server helpers it never reaches the browser builds.
+ */
+function guardBuilds() {
+  const input = 'sdk/server/guard/index.ts';
+  const tsconfig = './sdk/server/tsconfig.json';
+  const external = [/^node:/, /^(ws|jose)(\/|$)/];
+  return [
+    {
+      input,
+      output: [
+        { file: 'dist/guard.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+        { file: 'dist/guard.mjs', format: 'es', sourcemap: true },
+      ],
+      external,
+      plugins: [typescript({ tsconfig, declaration: false, outDir: undefined })],
+    },
+    {
+      input,
+      output: { file: 'dist/guard.d.ts', format: 'es' },
+      external,
       plugins: [dts({ tsconfig })],
     },
   ];
