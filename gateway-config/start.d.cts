@@ -39,6 +39,14 @@ export interface StartGatewayOptions {
    * run-janus.sh). Created if missing. Default: `<repo>/recordings`.
    */
   recordingsDir?: string;
+  /**
+   * Extra environment variables for Janus (run-janus.sh), merged over process.env; a variable given
+   * as undefined is removed. For settings without an option here, e.g. JANUS_VIDEOROOM_ADMIN_KEY.
+   * The variables the options above set (JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT,
+   * JANUS_ADMIN_SECRET, JANUS_DEBUG_LEVEL, JANUS_TOKEN_SECRET, JANUS_API_SECRET,
+   * JANUS_RECORDINGS_DIR) are refused: startGateway rejects, naming them.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface GatewayPorts {
@@ -72,34 +80,6 @@ export interface Gateway {
 
 /** Start Janus from gateway-config/ and wait until its Admin API and WebSocket port answer. */
 export function startGateway(opts?: StartGatewayOptions): Promise<Gateway>;
-
-/** Any Admin API answer (success or error); fields depend on the request. */
-export interface AdminAnswer {
-  janus: string;
-  transaction?: string;
-  error?: { code: number; reason: string };
-  [key: string]: unknown;
-}
-
-/**
- * POST a request to the Admin API with a random `transaction` and the
- * `admin_secret`. `path` is appended as `/<session>` or `/<session>/<handle>`.
- */
-export function adminRequest(
-  adminUrl: string,
-  adminSecret: string,
-  body: Record<string, unknown> & { janus: string },
-  path?: string | number,
-): Promise<AdminAnswer>;
-
-/** Ids of all Janus sessions. */
-export function listSessions(adminUrl: string, adminSecret: string): Promise<number[]>;
-
-/** Ids of the handles of one session ([] if the session no longer exists). */
-export function listHandles(adminUrl: string, adminSecret: string, sessionId: number): Promise<number[]>;
-
-/** Number of handles summed over all sessions. */
-export function countHandles(adminUrl: string, adminSecret: string): Promise<number>;
 
 /** The committed defaults of the .jcfg files. */
 export const DEFAULTS: Readonly<{

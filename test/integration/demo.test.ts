@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, janusUrl } from '../support/browser';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { eventually } from '../support/wait';
 
 jest.setTimeout(240_000);
 
@@ -80,38 +81,18 @@ async function closedPort(): Promise<number> {
 
 // ------------------------------------------------------------------ waiting for the page
 
-/**
- * Polls `read` until `ok` accepts its value; fails with what it last saw. (playwright-core has no
- * web-first assertions; these are the few this file needs.)
- */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: T | undefined;
-  let error: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      error = undefined;
-      if (ok(last)) return last;
-    } catch (e) {
-      error = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`expected ${what}; last seen: ${error ? String(error) : JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How the page is polled (playwright-core has no web-first assertions; `soon` has the few this file needs). */
+const PAGE = { timeoutMs: WAIT, intervalMs: 100 };
 
 const matches = (want: string | RegExp) => (value: string | null) =>
   typeof want === 'string' ? value === want : want.test(value ?? '');
 
 const soon = {
-  text: (l: Locator, want: string | RegExp) => eventually(() => l.textContent(), matches(want), `text of ${l} to be ${want}`),
-  value: (l: Locator, want: string) => eventually(() => l.inputValue(), matches(want), `value of ${l} to be ${want}`),
-  attr: (l: Locator, name: string, want: string) => eventually(() => l.getAttribute(name), matches(want), `${name} of ${l} to be ${want}`),
-  count: (l: Locator, n: number) => eventually(() => l.count(), (c) => c === n, `${n} of ${l}`),
-  enabled: (l: Locator, want = true) => eventually(() => l.isEnabled(), (e) => e === want, `${l} to be ${want ? 'enabled' : 'disabled'}`),
+  text: (l: Locator, want: string | RegExp) => eventually(`text of ${l} to be ${want}`, () => l.textContent(), matches(want), PAGE),
+  value: (l: Locator, want: string) => eventually(`value of ${l} to be ${want}`, () => l.inputValue(), matches(want), PAGE),
+  attr: (l: Locator, name: string, want: string) => eventually(`${name} of ${l} to be ${want}`, () => l.getAttribute(name), matches(want), PAGE),
+  count: (l: Locator, n: number) => eventually(`${n} of ${l}`, () => l.count(), (c) => c === n, PAGE),
+  enabled: (l: Locator, want = true) => eventually(`${l} to be ${want ? 'enabled' : 'disabled'}`, () => l.isEnabled(), (e) => e === want, PAGE),
   visible: (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT }),
   hidden: (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT }),
 };
@@ -343,7 +324,7 @@ test('lobby: camera preview, device pickers, mic/camera toggles and the shareabl
 
   // Pickers list the fake devices, the ones in use selected.
   const options = (label: string) => page.getByLabel(label, { exact: true }).locator('option').allTextContents();
-  await eventually(() => options('Camera'), (o) => o.includes('fake_device_0'), 'the fake camera in the camera picker');
+  await eventually('the fake camera in the camera picker', () => options('Camera'), (o) => o.includes('fake_device_0'), PAGE);
   expect((await options('Microphone')).length).toBeGreaterThanOrEqual(2);
   expect((await options('Speaker')).length).toBeGreaterThanOrEqual(2);
   await soon.enabled(page.getByLabel('Speaker', { exact: true }));
@@ -435,13 +416,14 @@ test('two people join from the lobby, see each other, and a leaving member’s t
   await ana.button('Camera, microphone and speaker').click();
   await soon.visible(ana.page.locator('#settings-panel'));
   await eventually(
+    'the tile beside the panel, no horizontal scrolling',
     () => ana.page.evaluate(() => {
       const tile = document.querySelector('.tile')!.getBoundingClientRect();
       const panel = document.querySelector('#settings-panel')!.getBoundingClientRect();
       return { scroll: document.documentElement.scrollWidth - window.innerWidth, gap: panel.left - tile.right, left: tile.left };
     }),
     (r) => r.scroll === 0 && r.gap >= 0 && r.left >= 0,
-    'the tile beside the panel, no horizontal scrolling',
+    PAGE,
   );
 });
 
@@ -547,11 +529,11 @@ test('the active speaker is highlighted while talking', async () => {
   await ben.joinByLink('Ben', roomId);
   await ben.expectToSee(['Ana']);
   const anaOnBen = ben.remoteTile('Ana');
-  await eventually(() => anaOnBen.getAttribute('class'), (c) => /\bspeaking\b/.test(c ?? ''), 'Ana highlighted as speaking');
+  await eventually('Ana highlighted as speaking', () => anaOnBen.getAttribute('class'), (c) => /\bspeaking\b/.test(c ?? ''), PAGE);
   expect(await ben.page.locator('.tile.speaking').count()).toBe(1);
   // Muted: silence is sent and the highlight goes.
   await ana.button('Mute microphone').click();
-  await eventually(() => anaOnBen.getAttribute('class'), (c) => !/\bspeaking\b/.test(c ?? ''), 'the highlight gone after muting');
+  await eventually('the highlight gone after muting', () => anaOnBen.getAttribute('class'), (c) => !/\bspeaking\b/.test(c ?? ''), PAGE);
 });
 
 test('a screen share is shown large with the cameras in a strip, and goes away when stopped', async () => {

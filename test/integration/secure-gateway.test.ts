@@ -15,10 +15,13 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { chromium, type Browser, type WebSocket } from 'playwright-core';
-import { adminRequest, countHandles, listSessions, startGateway, LOCAL_SECURE_SECRETS, type Gateway } from '../../gateway-config/start.cjs';
+import { startGateway, LOCAL_SECURE_SECRETS, type Gateway } from '../../gateway-config/start.cjs';
 import { startAppServer, type AppServer } from '../../gateway-config/app-server.cjs';
 import { createToken, parseToken } from '../../sdk/server';
+import { adminRequest, listSessions, waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, launchBrowser, MemberPage } from '../support/browser';
+import { disconnectAll } from '../support/call';
+import { waitFor } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'test-output');
@@ -45,16 +48,6 @@ async function openMember(b: Browser, server: string): Promise<MemberPage> {
   const member = await MemberPage.open(b, { server });
   pages.push(member);
   return member;
-}
-
-/** Polls the Admin API until the gateway holds no session and no handle, or the time is up. */
-async function gatewayUsage(adminUrl: string, adminSecret: string, timeoutMs = 10_000): Promise<{ sessions: number; handles: number }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const usage = { sessions: (await listSessions(adminUrl, adminSecret)).length, handles: await countHandles(adminUrl, adminSecret) };
-    if ((usage.sessions === 0 && usage.handles === 0) || Date.now() > deadline) return usage;
-    await sleep(250);
-  }
 }
 
 let roomCounter = 0;
@@ -85,15 +78,6 @@ async function twoMemberCall(b: Browser, server: string, tokenFor: (userId: stri
     expect(frames.frames).toBeGreaterThanOrEqual(5);
   }
   return members;
-}
-
-async function disconnectAndExpectNothingLeft(members: MemberPage[], adminUrl: string, adminSecret: string): Promise<void> {
-  for (const m of members) await m.call('disconnect');
-  expect(await gatewayUsage(adminUrl, adminSecret)).toEqual({ sessions: 0, handles: 0 });
-  for (const m of members) {
-    expect(await m.openPeerConnections()).toBe(0);
-    expect(m.pageErrors).toEqual([]);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +143,7 @@ describe('a gateway in secure mode (token auth)', () => {
       expect(framesSent).toBe(sent);
       expect(sockets).toHaveLength(1);
       expect(sockets[0].isClosed()).toBe(true);
-      expect(await gatewayUsage(gw.adminUrl, gw.adminSecret)).toEqual({ sessions: 0, handles: 0 });
+      expect(await waitForNoSessions(undefined, gw)).toEqual({ sessions: 0, handles: 0 });
       expect(await member.call('getUserId')).toBeNull();
       expect(member.pageErrors).toEqual([]);
     });
@@ -184,7 +168,7 @@ describe('a gateway in secure mode (token auth)', () => {
       return answer.token;
     };
     const members = await twoMemberCall(browser, gw.wsUrl, tokenFor);
-    await disconnectAndExpectNothingLeft(members, gw.adminUrl, gw.adminSecret);
+    await disconnectAll(members, gw);
   }, 120_000);
 
   test('a token that expires mid-session: the next request gets 401 and the app disconnected at once; Janus drops the session later', async () => {
@@ -207,7 +191,7 @@ describe('a gateway in secure mode (token auth)', () => {
     // Janus now refuses even "destroy"; the session goes once its socket is closed and the
     // reclaim timeout (20 s, janus.jcfg) has passed.
     await member.call('disconnect');
-    expect(await gatewayUsage(gw.adminUrl, gw.adminSecret, 45_000)).toEqual({ sessions: 0, handles: 0 });
+    expect(await waitForNoSessions(45_000, gw)).toEqual({ sessions: 0, handles: 0 });
     expect(member.pageErrors).toEqual([]);
   }, 120_000);
 });
@@ -239,16 +223,6 @@ function startService(command: string, args: string[], env: NodeJS.ProcessEnv, l
     clearTimeout(timer);
   };
   return { exited: () => done, stop };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, alive: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!alive()) throw new Error(`${what}: the process exited`);
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms`);
-    await sleep(200);
-  }
 }
 
 /** The SHA-256 fingerprint of the certificate a TLS server presents. */
@@ -348,11 +322,11 @@ describe('the production profile (production/start-production.sh)', () => {
       adminUrl = `http://127.0.0.1:${ports.admin}/admin`;
       service = startService('bash', [START_PRODUCTION], { ...env, JANUS_WSS_PORT: String(ports.wss), JANUS_ADMIN_PORT: String(ports.admin) },
         path.join(OUT, 'janus-production.log'));
-      await waitFor('production gateway', async () => {
+      await waitFor('the production gateway', async () => {
         const info = await adminRequest(adminUrl, adminSecret, { janus: 'info' });
         const loaded = Object.keys((info.transports as object) ?? {});
         return loaded.includes('janus.transport.websockets') && (await servedFingerprint(ports.wss)) !== undefined;
-      }, () => !service.exited());
+      }, { timeoutMs: 20_000, giveUpIf: () => service.exited() && 'the process exited' });
       // The certificate is self-signed: this browser trusts it (a deployment uses a real one).
       tlsBrowser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -404,7 +378,7 @@ describe('the production profile (production/start-production.sh)', () => {
       expect(localPorts.length).toBeGreaterThanOrEqual(4); // 2 publishers + 2 subscribers
       for (const port of localPorts) expect(port >= RTP.min && port <= RTP.max).toBe(true);
 
-      await disconnectAndExpectNothingLeft(members, adminUrl, adminSecret);
+      await disconnectAll(members, { adminUrl, adminSecret });
     }, 120_000);
   });
 });
@@ -437,7 +411,7 @@ const hasCoturn = (() => {
       '-p', String(turnPort), '--no-tls', '--no-dtls', '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1',
       '--min-port', '43000', '--max-port', '43999', '--pidfile', path.join(dir, 'turnserver.pid'),
     ], process.env, path.join(OUT, 'coturn.log'));
-    await waitFor('coturn', () => tcpAccepts('127.0.0.1', turnPort), () => !service.exited());
+    await waitFor('coturn', () => tcpAccepts('127.0.0.1', turnPort), { timeoutMs: 20_000, giveUpIf: () => service.exited() && 'the process exited' });
     app = await startAppServer({ tokenSecret: 'unused-here', turn: { secret: turnSecret, urls: [`turn:127.0.0.1:${turnPort}`] } });
   });
 

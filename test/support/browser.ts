@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eventually } from './wait';
 
 const HARNESS = path.join(__dirname, 'harness.js');
 
@@ -94,13 +95,8 @@ export class MemberPage {
 
   /** Resolves with the first presence event matching; fails after `timeoutMs`. */
   async waitForPresence(match: (detail: any) => boolean, timeoutMs = 15000): Promise<any> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = (await this.presence()).find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`presence not seen within ${timeoutMs} ms; got ${JSON.stringify(await this.presence())}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const events = await eventually('a matching presence event', () => this.presence(), (seen) => seen.some(match), { timeoutMs, intervalMs: 100 });
+    return events.find(match);
   }
 
   openPeerConnections(): Promise<number> {

@@ -5,6 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { waitForNoSessions, type AdminApi } from './admin';
 import { launchBrowser, MemberPage, type LaunchOptions } from './browser';
+import { eventually, waitFor } from './wait';
 
 /** Registers the browser's lifecycle in the calling test file; returns a page opener. */
 export function useMembers(options: LaunchOptions = {}): (n: number) => Promise<MemberPage[]> {
@@ -69,21 +70,16 @@ export async function expectFrames(m: MemberPage, userId: string, type: 'cam' | 
 }
 
 /** Polls the centre pixel of a received stream until `test` holds (the source changed); fails after `timeoutMs`. */
-export async function waitForPixel(
+export function waitForPixel(
   m: MemberPage,
   userId: string,
   type: 'cam' | 'screen',
   test: (rgb: number[]) => boolean,
   timeoutMs = 15000,
 ): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: number[] | null = null;
-  while (Date.now() < deadline) {
-    last = await m.harness('pixel', userId, type);
-    if (last && test(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`pixel of ${userId}/${type} never matched; last ${JSON.stringify(last)}`);
+  const pixel = () => m.harness<number[] | null>('pixel', userId, type);
+  const matches = (rgb: number[] | null) => rgb !== null && test(rgb);
+  return eventually(`the pixel of ${userId}/${type} to match`, pixel, matches, { timeoutMs, intervalMs: 200 }) as Promise<number[]>;
 }
 
 /** The instance's connection events so far (disconnected, reconnecting, reconnected), by type. */
@@ -91,13 +87,8 @@ export const instanceEvents = (m: MemberPage): Promise<string[]> =>
   m.page.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));
 
 /** Polls `check` until it holds; fails after `timeoutMs`, saying `what` was awaited. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export const waitUntil = (what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> =>
+  waitFor(what, check, { timeoutMs, intervalMs: 200 });
 
 export const isRed = ([r, g, b]: number[]) => r > 180 && g < 80 && b < 80;
 export const isBlue = ([r, g, b]: number[]) => b > 180 && r < 80 && g < 80;
