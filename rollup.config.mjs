@@ -8,7 +8,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
-// The three dependencies (webrtc-adapter by its utils module, see sdk/gateway/janus-gateway.ts).
+// The three dependencies (webrtc-adapter by its utils module, see sdk/janus/janus-js.ts).
 const external = (id) => /^(janus-gateway|webrtc-adapter|mitt)(\/|$)/.test(id);
 
 /**

@@ -9,17 +9,16 @@ import {
   MAX_MESSAGE,
   optionalBitrate,
   optionalBoolean,
-  optionalCapacity,
   optionalObject,
   optionalResolution,
   optionalRoomId,
   optionalSecret,
   optionalText,
-  requireBoolean,
   requireFeedType,
   requireJson,
   requireStream,
   requireText,
+  roomParamsFrom,
   userInfoChange,
 } from './api/arguments';
 import { result, succeeded } from './api/result';
@@ -28,7 +27,7 @@ import { getLogger, loggerControl } from './logger';
 import { watchDevices } from './media/devices';
 import { applyResolution } from './media/resolution';
 import type { InitResult, JoinResult, MembersResult, Result, RoomResult } from './types';
-import { optionalId, requireId } from './util/ids';
+import { requireId } from './util/ids';
 
 const log = getLogger('api');
 
@@ -75,29 +74,16 @@ export class Knowledgetalk extends KnowledgetalkExtensions {
     talkingNoty: unknown = false,
     options?: unknown,
   ): Promise<RoomResult> {
-    return this.create('createVideoRoom', { roomId, title, capacity, destroy, talkingNoty, options, p2p: false });
+    return result('createVideoRoom', async () => ({
+      roomId: await this.client.createVideoRoom(roomParamsFrom({ roomId, title, capacity, destroy, talkingNoty, options, p2p: false })),
+    }));
   }
 
   /** The original's 1:1 ("P2P") room: here a two-member room on the same SFU. */
   createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true, options?: unknown): Promise<RoomResult> {
-    return this.create('createRoom', { roomId, title, capacity, destroy, talkingNoty: false, options, p2p: true });
-  }
-
-  private create(op: string, args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty' | 'options', unknown> & { p2p: boolean }) {
-    return result(op, async () => {
-      const options = optionalObject(args.options, 'options');
-      const params = {
-        roomId: optionalId(args.roomId, 'roomId', 'R'),
-        title: optionalText(args.title, 'title') ?? '',
-        capacity: optionalCapacity(args.capacity),
-        destroy: requireBoolean(args.destroy, 'destroy'),
-        talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
-        p2p: args.p2p,
-        pin: optionalSecret(options.pin, 'options.pin'),
-        secret: optionalSecret(options.secret, 'options.secret'),
-      };
-      return { roomId: await this.client.createVideoRoom(params) };
-    });
+    return result('createRoom', async () => ({
+      roomId: await this.client.createVideoRoom(roomParamsFrom({ roomId, title, capacity, destroy, talkingNoty: false, options, p2p: true })),
+    }));
   }
 
   /** `pin` (extension): the room's PIN, when it was created with one ('401' if wrong or missing). */

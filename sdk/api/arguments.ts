@@ -5,7 +5,7 @@
 import { Code, KtError, type ResponseCode } from '../errors';
 import { RESOLUTIONS, type Resolution } from '../media/resolution';
 import type { FeedType } from '../types';
-import { requireId } from '../util/ids';
+import { optionalId, requireId } from '../util/ids';
 
 export const MAX_TEXT = 256;
 const MAX_CAPACITY = 1000;
@@ -131,4 +131,19 @@ export function userInfoChange(name: unknown, video: unknown, audio: unknown): {
   const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
   if (Object.keys(defined).length === 0) fail(Code.MISSING_PARAMETER, 'one of name, video or audio is required');
   return defined;
+}
+
+/** createVideoRoom's and createRoom's arguments. `options` (extension): `pin`, `secret`. */
+export function roomParamsFrom(args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty' | 'options', unknown> & { p2p: boolean }) {
+  const options = optionalObject(args.options, 'options');
+  return {
+    roomId: optionalId(args.roomId, 'roomId', 'R'),
+    title: optionalText(args.title, 'title') ?? '',
+    capacity: optionalCapacity(args.capacity),
+    destroy: requireBoolean(args.destroy, 'destroy'),
+    talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
+    p2p: args.p2p,
+    pin: optionalSecret(options.pin, 'options.pin'),
+    secret: optionalSecret(options.secret, 'options.secret'),
+  };
 }

@@ -106,20 +106,12 @@ export class KnowledgetalkExtensions extends EventTarget {
 
   /** Sends another camera in place of the published one, without renegotiation; the old one stops. */
   switchCamera(deviceId?: unknown): Promise<Result> {
-    return this.switchDevice('switchCamera', 'video', deviceId);
+    return switchDevice(this.client, 'switchCamera', 'video', deviceId);
   }
 
   /** Sends another microphone in place of the published one, without renegotiation; the old one stops. */
   switchMicrophone(deviceId?: unknown): Promise<Result> {
-    return this.switchDevice('switchMicrophone', 'audio', deviceId);
-  }
-
-  private switchDevice(op: string, kind: 'audio' | 'video', deviceId: unknown): Promise<Result> {
-    return result(op, async () => {
-      const id = requireText(deviceId, 'deviceId', MAX_TEXT);
-      await this.client.queued((room) => room.switchDevice(kind, id));
-      return {};
-    });
+    return switchDevice(this.client, 'switchMicrophone', 'audio', deviceId);
   }
 
   /**
@@ -154,4 +146,12 @@ export class KnowledgetalkExtensions extends EventTarget {
   getMembers(): Record<string, Member> | undefined {
     return this.client.room?.membersWithSelf();
   }
+}
+
+function switchDevice(client: Client, op: string, kind: 'audio' | 'video', deviceId: unknown): Promise<Result> {
+  return result(op, async () => {
+    const id = requireText(deviceId, 'deviceId', MAX_TEXT);
+    await client.queued((room) => room.switchDevice(kind, id));
+    return {};
+  });
 }
