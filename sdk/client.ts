@@ -20,7 +20,7 @@ import type { Self } from './room/enter';
 import { Room, type RoomSnapshot } from './room/room';
 import type { ConnectionState, InstanceEvents, JoinResult, Member } from './types';
 import { AsyncQueue } from './util/async-queue';
-import { generateId, generateSecret } from './util/ids';
+import { generateId } from './util/ids';
 import { sleep } from './util/wait';
 
 const log = getLogger('client');
@@ -49,7 +49,7 @@ export class Client {
   private readonly ops = new AsyncQueue();
   /** The token init was given: a session re-created after a gateway restart needs it again. */
   private token = '';
-  /** The rooms this instance created, with their secrets: what makes us their host at the gateway, and what re-creates them after a gateway restart. */
+  /** The rooms this instance created: what it creates again after a gateway restart (and so stays their host). */
   private readonly created = new Map<string, CreateRoomParams>();
 
   constructor(private readonly options: ClientOptions) {
@@ -109,7 +109,6 @@ export class Client {
       iceServers,
       timeoutMs,
       requestTimeoutMs,
-      log,
       on: {
         dropped: (connection, { reason }) => void this.onDropped(connection, reason),
         refused: (connection, { reason }) => this.onLost(connection, reason),
@@ -117,13 +116,11 @@ export class Client {
     });
   }
 
-  createVideoRoom(params: Omit<CreateRoomParams, 'secret'> & { secret?: string }): Promise<string> {
+  createVideoRoom(params: CreateRoomParams): Promise<string> {
     return this.ops.run(async () => {
-      const { directory, self } = this.connected();
-      const room = { ...params, secret: params.secret ?? generateSecret() };
-      await directory.create(room, self.userId);
-      this.created.set(room.roomId, room);
-      return room.roomId;
+      await this.connected().directory.create(params);
+      this.created.set(params.roomId, params);
+      return params.roomId;
     });
   }
 
@@ -152,14 +149,12 @@ export class Client {
   }
 
   private enter(connection: Connection, roomId: string, pin: string | undefined): Promise<Room> {
-    const { session, control, messenger, self } = connection;
+    const { session, control, self } = connection;
     return Room.join({
       session,
       control,
-      messenger,
       roomId,
       pin,
-      secret: this.created.get(roomId)?.secret,
       self,
       timeoutMs: this.options.timeoutMs,
       log: getLogger('room', { room: roomId, user: self.userId }),
@@ -204,8 +199,8 @@ export class Client {
   editUserInfo(change: Partial<Pick<Self, 'name' | 'video' | 'audio'>>, broadcast: boolean): Promise<void> {
     return this.ops.run(async () => {
       const { self, room } = this.connected();
-      Object.assign(self, change);
-      await room?.announceUserInfo(broadcast);
+      if (room) await room.announceUserInfo(change, broadcast);
+      else Object.assign(self, change);
     });
   }
 
@@ -218,15 +213,14 @@ export class Client {
   destroyRoom(roomId: string): Promise<void> {
     return this.ops.run(async () => {
       const connection = this.connected();
-      const { directory, self } = connection;
       const room = connection.room?.id === roomId ? connection.room : undefined;
-      const host = room ? room.meta.host : (await directory.meta(roomId)).host;
-      if (host !== self.userId) throw new KtError(Code.NOT_PERMITTED, 'only the host may destroy the room');
+      // Outside the room, only the guard knows whether we are its host ('413' from it if not).
+      if (room && !room.isHost) throw new KtError(Code.NOT_PERMITTED, 'only the host may destroy the room');
       if (room) {
         await room.destroy();
         connection.room = undefined;
       } else {
-        await directory.destroy(roomId, this.created.get(roomId)?.secret);
+        await connection.directory.destroy(roomId);
       }
       this.created.delete(roomId);
     });
@@ -318,7 +312,7 @@ export class Client {
         room = await this.enter(connection, snapshot.roomId, snapshot.pin);
       } catch (err) {
         if (!(err instanceof KtError) || err.code !== Code.NO_SUCH_ROOM) throw err;
-        if (params) await connection.directory.create(params, connection.self.userId);
+        if (params) await connection.directory.create(params);
         else if (Date.now() > deadline) throw err;
         else await sleep(500);
       }

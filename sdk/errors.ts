@@ -1,6 +1,6 @@
 /**
  * Response codes of the Knowledgetalk API (SPEC §2). The Janus errors are mapped onto them where
- * they are known: janus/errors.ts (the core), janus/videoroom.ts and janus/textroom.ts (plugins).
+ * they are known: janus/errors.ts (the core) and janus/videoroom.ts (the plugin, and the guard's kt_code).
  *
  * Inside the SDK failures travel as `KtError` (thrown and caught between layers); the public facade
  * turns every one of them into a `{ code, janusCode?, reason? }` result, so nothing reaches the app

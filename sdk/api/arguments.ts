@@ -133,7 +133,7 @@ export function userInfoChange(name: unknown, video: unknown, audio: unknown): {
   return defined;
 }
 
-/** createVideoRoom's and createRoom's arguments. `options` (extension): `pin`, `secret`. */
+/** createVideoRoom's and createRoom's arguments. `options` (extension): `pin`. */
 export function roomParamsFrom(args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty' | 'options', unknown> & { p2p: boolean }) {
   const options = optionalObject(args.options, 'options');
   return {
@@ -144,6 +144,5 @@ export function roomParamsFrom(args: Record<'roomId' | 'title' | 'capacity' | 'd
     talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
     p2p: args.p2p,
     pin: optionalSecret(options.pin, 'options.pin'),
-    secret: optionalSecret(options.secret, 'options.secret'),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * A plugin handle on janus.js: plugin messages, and the handle's PeerConnection as janus.js
  * negotiates it (offers, answers, tracks, the data channel). What plugin messages mean is the
- * plugin modules' business (videoroom.ts, textroom.ts); this file only carries them.
+ * plugin module's business (videoroom.ts); this file only carries them.
  */
 import mitt from 'mitt';
 import { Code, KtError } from '../errors';
@@ -82,16 +82,6 @@ export class JanusPluginHandle implements PluginHandle {
     const transceiver = transceiverOf(this.peerConnection(), mid);
     if (!transceiver) throw new KtError(Code.MEDIA_ERROR, `no sender for mid ${mid}`);
     await transceiver.sender.replaceTrack(track);
-  }
-
-  sendData(text: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.handle.data({
-        text,
-        success: () => resolve(),
-        error: (cause: unknown) => reject(new KtError(Code.SERVER_ERROR, `data channel send failed: ${String(cause)}`)),
-      });
-    });
   }
 
   createAnswer(offer: Jsep): Promise<Jsep> {

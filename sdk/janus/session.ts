@@ -63,8 +63,6 @@ export class JanusSession implements GatewaySession {
         webrtcState: (up: boolean, reason?: string) => events.emit('webrtcState', { up, reason }),
         slowLink: (uplink: boolean, lost: number, mid?: string) => events.emit('slowLink', { uplink, lost, mid }),
         ondetached: () => events.emit('detached', undefined),
-        ondataopen: () => events.emit('dataOpen', undefined),
-        ondata: (text: unknown) => events.emit('data', { text: String(text) }),
       });
     });
   }

@@ -1,5 +1,5 @@
 /**
- * How a plugin request is answered, for the plugin modules (videoroom.ts, textroom.ts).
+ * How a plugin request is answered, for the plugin module (videoroom.ts).
  * - Synchronous requests are answered in Janus's response (janus.js matches it by transaction):
  *   any number may be in flight at once.
  * - Asynchronous requests are acknowledged, then answered by an event. janus.js does not hand us
@@ -51,7 +51,7 @@ export async function requestWithEvent(
   });
   // The answer may fail before we await it; that is handled below, not an unhandled rejection.
   answer.catch(() => {});
-  const what = `${String(body.request ?? body.textroom)} request`;
+  const what = `${String(body.request)} request`;
   try {
     const sync = await withTimeout(handle.send(body, options.jsep), timeoutMs, what);
     const error = sync && errorOf(sync);

@@ -2,7 +2,7 @@
  * What the SDK needs from a Janus gateway, in our own terms. `janus-js.ts` (with session.ts and
  * handle.ts) implements it on janus.js; unit tests implement it with a scripted fake
  * (test/support/fake-gateway.ts). Nothing above this folder knows janus.js, and nothing above it
- * writes a request body: videoroom.ts and textroom.ts are the only callers of `send`.
+ * writes a request body: videoroom.ts is the only caller of `send`.
  */
 import type { Emitter } from 'mitt';
 
@@ -12,9 +12,8 @@ export interface Jsep {
   [extra: string]: unknown;
 }
 
-/** The Janus plugins the SDK uses. */
+/** The Janus plugin the SDK uses (behind the guard; messages are the guard's, not TextRoom's). */
 export const VIDEOROOM = 'janus.plugin.videoroom';
-export const TEXTROOM = 'janus.plugin.textroom';
 
 /** The `data` of a plugin response or event (`plugindata.data`). */
 export type PluginData = Record<string, unknown>;
@@ -30,10 +29,6 @@ export type HandleEvents = {
   slowLink: { uplink: boolean; lost: number; mid?: string };
   /** The handle no longer exists on the gateway. */
   detached: undefined;
-  /** The handle's data channel opened (TextRoom). */
-  dataOpen: undefined;
-  /** A text message arrived on the handle's data channel. */
-  data: { text: string };
 };
 
 export interface LocalTrackSpec {
@@ -74,8 +69,6 @@ export interface PluginHandle {
   remoteTrack(mid: string): MediaStreamTrack | undefined;
   /** The handle's PeerConnection, if one was created (for stats and tests). */
   peerConnection(): RTCPeerConnection | undefined;
-  /** Sends text on the handle's data channel (once `dataOpen` fired). */
-  sendData(text: string): Promise<void>;
   /** Closes the PeerConnection but keeps the handle. */
   hangup(): void;
   /** Detaches from the plugin; never rejects. */

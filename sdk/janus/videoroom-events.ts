@@ -3,13 +3,15 @@
  * janode has). One Janus event can say several things; they come out in the order the room must
  * apply them. Pure: unit-tested without a gateway.
  */
+import { memberViewOf, type MemberView } from './guard-views';
 import type { PluginData } from './types';
 
-/** A publisher entry as Janus lists it in `joined` and `publishers` events. */
+/** A publisher or attendee entry as Janus lists it (`kt`: the guard's view of that member). */
 export interface JanusPublisher {
   id: unknown;
   display?: unknown;
   streams?: unknown;
+  kt?: unknown;
 }
 
 export type RoomEvent =
@@ -21,7 +23,11 @@ export type RoomEvent =
   /** A participant changed its display (its `configure` with `display`). */
   | { name: 'display'; id: string; display: string }
   /** Someone entered (rooms with notify_joining). */
-  | { name: 'joining'; id: unknown; display: unknown }
+  | { name: 'joining'; id: unknown; display: unknown; kt?: unknown }
+  /** Guard: a member's name, device or switches changed (its `kt_user`). */
+  | { name: 'member'; member: MemberView }
+  /** Guard: a message to the room, or to us alone (`whisper`); `from` is the sender's identity. */
+  | { name: 'message'; from: string; whisper: boolean; body: unknown }
   /** The publishers whose streams changed, with all their current streams. */
   | { name: 'publishers'; publishers: JanusPublisher[] }
   /** A publisher stopped (`'ok'`: we did). */
@@ -37,13 +43,21 @@ export function roomEventsOf(data: PluginData): RoomEvent[] {
     return typeof data.id === 'string' ? [{ name: 'talking', id: data.id, talking: data.videoroom === 'talking' }] : [];
   }
   if (data.videoroom === 'event' && data.leaving === 'ok' && data.reason === 'kicked') return [{ name: 'kickedOut' }];
+  if (data.videoroom === 'kt_message') {
+    const from = (data.from as { id?: unknown } | undefined)?.id;
+    return typeof from === 'string' ? [{ name: 'message', from, whisper: data.whisper === true, body: data.body }] : [];
+  }
+  if (data.videoroom === 'kt_member') {
+    const member = memberViewOf(data.member);
+    return member ? [{ name: 'member', member }] : [];
+  }
   const out: RoomEvent[] = [];
   if (typeof data.substream === 'number' && typeof data.mid === 'string') out.push({ name: 'substream', mid: data.mid, substream: data.substream });
   if (typeof data.id === 'string' && typeof data.display === 'string' && !data.publishers) {
     out.push({ name: 'display', id: data.id, display: data.display });
   }
-  const joining = data.joining as { id?: unknown; display?: unknown } | undefined;
-  if (joining && typeof joining === 'object') out.push({ name: 'joining', id: joining.id, display: joining.display });
+  const joining = data.joining as { id?: unknown; display?: unknown; kt?: unknown } | undefined;
+  if (joining && typeof joining === 'object') out.push({ name: 'joining', id: joining.id, display: joining.display, kt: joining.kt });
   if (Array.isArray(data.publishers)) out.push({ name: 'publishers', publishers: data.publishers as JanusPublisher[] });
   if (data.unpublished !== undefined) out.push({ name: 'unpublished', id: data.unpublished });
   for (const key of ['leaving', 'kicked'] as const) if (data[key] !== undefined) out.push({ name: 'left', id: data[key] });
@@ -51,11 +65,10 @@ export function roomEventsOf(data: PluginData): RoomEvent[] {
 }
 
 /** What our `joined` event tells: who is there, who publishes, and our private id. */
-export function joinedOf(data: PluginData): { attendees: JanusPublisher[]; publishers: JanusPublisher[]; privateId?: number; description: unknown } {
+export function joinedOf(data: PluginData): { attendees: JanusPublisher[]; publishers: JanusPublisher[]; privateId?: number } {
   return {
     attendees: (Array.isArray(data.attendees) ? data.attendees : []) as JanusPublisher[],
     publishers: (Array.isArray(data.publishers) ? data.publishers : []) as JanusPublisher[],
     privateId: typeof data.private_id === 'number' ? data.private_id : undefined,
-    description: data.description,
   };
 }

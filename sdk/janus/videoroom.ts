@@ -1,13 +1,19 @@
 /**
- * The VideoRoom plugin's API (janus_videoroom.c documents every request): the only file that
- * writes a VideoRoom request. One method per request the SDK makes, each with the event that
- * answers it; the plugin's error table; events are classified in videoroom-events.ts.
+ * The VideoRoom plugin's API (janus_videoroom.c documents every request) as the gateway guard
+ * serves it (its contract: sdk/server/guard/index.ts): the only file that writes a VideoRoom
+ * request. One method per request the SDK makes, each with the event that answers it; the
+ * plugin's error table; events are classified in videoroom-events.ts.
  *
- * Synchronous requests (room management) are methods of the handle. Asynchronous ones (joining,
- * negotiating, leaving) exist only inside `handle.serial(...)`, one at a time per handle.
+ * Synchronous requests (room management, the guard's own `kt_*` requests) are methods of the
+ * handle. Asynchronous ones (joining, negotiating, leaving) exist only inside
+ * `handle.serial(...)`, one at a time per handle.
+ *
+ * Rooms and their secrets are the guard's: it creates the Janus room with the admin key, holds the
+ * secret, and decides who is host, so no request here carries a secret.
  */
 import { Code, KtError, type ResponseCode } from '../errors';
 import { listOf } from '../util/list-of';
+import { identityOf, roomViewOf, type Identity, type RoomView } from './guard-views';
 import { requestSync, RequestQueue, SlotRequests, type EventAnswer } from './transaction';
 import { VIDEOROOM, type GatewaySession, type HandleMedia, type Jsep, type PluginData, type PluginHandle } from './types';
 
@@ -35,13 +41,20 @@ const ERRORS: Record<number, ResponseCode> = {
 const MISSING_ELEMENT = 429;
 const UNAUTHORIZED = 433;
 
-/** A VideoRoom error (`{ error_code, error }` in a response or event) as a KtError. */
-export function videoRoomError(janusCode: number, reason: string): KtError {
-  return new KtError(ERRORS[janusCode] ?? Code.UNKNOWN, `VideoRoom error ${janusCode}: ${reason}`, janusCode, reason);
+const CODES = new Set<string>(Object.values(Code));
+
+/**
+ * A VideoRoom error (`{ error_code, error }` in a response or event) as a KtError. The guard puts
+ * the Knowledgetalk code it means in `kt_code` (e.g. '444' for a full room, which Janus would
+ * call 432 "publishers full"): that code wins.
+ */
+export function videoRoomError(janusCode: number, reason: string, ktCode?: unknown): KtError {
+  const code = typeof ktCode === 'string' && CODES.has(ktCode) ? (ktCode as ResponseCode) : (ERRORS[janusCode] ?? Code.UNKNOWN);
+  return new KtError(code, `VideoRoom error ${janusCode}: ${reason}`, janusCode, reason);
 }
 
 const errorOf = (data: PluginData): KtError | undefined =>
-  typeof data.error_code === 'number' ? videoRoomError(data.error_code, String(data.error ?? '')) : undefined;
+  typeof data.error_code === 'number' ? videoRoomError(data.error_code, String(data.error ?? ''), data.kt_code) : undefined;
 
 /** A missing (429) or wrong (433) room PIN or secret, as `code` ('401' for a PIN, '413' for a secret). */
 function asAccessError(code: ResponseCode, message: string) {
@@ -53,28 +66,34 @@ function asAccessError(code: ResponseCode, message: string) {
   };
 }
 const asPinError = asAccessError(Code.UNAUTHORIZED, 'wrong or missing room PIN');
-const asSecretError = asAccessError(Code.NOT_PERMITTED, 'the gateway refused: not the host (room secret)');
-
-const secretOf = (secret: string | undefined) => (secret === undefined ? {} : { secret });
 const pinOf = (pin: string | undefined) => (pin === undefined ? {} : { pin });
 
+/** What a room is created with (the guard keeps it; joiners read it as a RoomView). */
 export interface RoomSettings {
   room: string;
-  /** Needed for host actions (kick, destroy, recording). */
-  secret: string;
   /** Needed to join, when set. */
   pin?: string;
-  /** Free text every joiner reads (room/wire-format.ts puts our metadata there). */
-  description: string;
+  title: string;
   /** Most members at once; null: no limit. */
   capacity: number | null;
+  /** Destroyed when its last member leaves. */
+  destroy: boolean;
   /** Janus sends talking / stopped-talking events. */
-  talkingEvents: boolean;
+  talkingNoty: boolean;
+  /** Made by createRoom (the original's 1:1 room). */
+  p2p: boolean;
 }
 
-/** A room as `list` shows it, and a participant as `listparticipants` does (Janus's fields). */
-export type ListedRoom = Record<string, unknown> & { room?: unknown; description?: unknown; record?: unknown };
-export type Participant = Record<string, unknown> & { id?: unknown; display?: unknown; publisher?: unknown };
+/** Our member info the guard holds and shows the others (`MemberView`, less what it decides). */
+export interface MemberInfo {
+  name?: string;
+  device?: string;
+  video?: boolean;
+  audio?: boolean;
+}
+
+/** A participant as `listparticipants` shows it (Janus's fields, and the guard's `kt` view). */
+export type Participant = Record<string, unknown> & { id?: unknown; display?: unknown; publisher?: unknown; kt?: unknown };
 
 /** A stream of a publisher, as subscriptions name it. */
 export interface StreamRef {
@@ -110,54 +129,67 @@ export class VideoRoomHandle {
 
   // --- synchronous requests ---
 
-  async create(settings: RoomSettings): Promise<void> {
-    const { room, secret, pin, description, capacity, talkingEvents } = settings;
-    await this.sync({
+  /** Creates a room; we are its host. The guard makes the Janus room (notify_joining, lock_record, ...). */
+  async create(settings: RoomSettings): Promise<RoomView> {
+    const { room, pin, title, capacity, destroy, talkingNoty, p2p } = settings;
+    const answer = await this.sync({
       request: 'create',
       room,
-      secret,
       ...pinOf(pin),
-      description,
-      // Janus limits publishers (default 3), not members; members are counted at join.
-      publishers: capacity ?? 1000,
-      notify_joining: true,
-      is_private: false,
-      permanent: false,
-      // Recording (and a publisher's own `record`/`filename`, a path on the gateway) can then only
-      // be changed with the room secret: by the host, room-wide (room/recording.ts).
-      lock_record: true,
-      audiolevel_event: talkingEvents,
+      kt: { title, capacity, destroy, talkingNoty, p2p },
+      audiolevel_event: talkingNoty,
       // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
       audio_active_packets: 50,
     });
+    return roomViewOf(answer.kt);
   }
 
-  async destroy(room: string, secret?: string): Promise<void> {
-    await this.sync({ request: 'destroy', room, ...secretOf(secret) }).catch(asSecretError);
+  /** The host's: the guard refuses anyone else ('413'). */
+  async destroy(room: string): Promise<void> {
+    await this.sync({ request: 'destroy', room });
   }
 
-  async list(): Promise<ListedRoom[]> {
-    return listOf(await this.sync({ request: 'list' }), 'list');
-  }
-
-  /** A room's entry in `list`, if the gateway has that room. */
-  async find(room: string): Promise<ListedRoom | undefined> {
-    return (await this.list()).find((r) => r.room === room);
+  /** A room's metadata, as the guard holds it ('441' when there is no such room we may see). */
+  async roomInfo(room: string): Promise<RoomView> {
+    return roomViewOf((await this.sync({ request: 'kt_room', room })).kt);
   }
 
   async listParticipants(room: string): Promise<Participant[]> {
     return listOf(await this.sync({ request: 'listparticipants', room }), 'participants');
   }
 
-  /** The gateway checks the room secret: without the right one, '413'. */
-  async kick(room: string, id: string, secret?: string): Promise<void> {
-    await this.sync({ request: 'kick', room, id, ...secretOf(secret) }).catch(asSecretError);
+  /** The host's: the guard refuses anyone else ('413'). */
+  async kick(room: string, id: string): Promise<void> {
+    await this.sync({ request: 'kick', room, id });
   }
 
-  /** Resolves with the recording state the gateway reports back, if it does. */
-  async enableRecording(room: string, record: boolean, secret?: string): Promise<boolean | undefined> {
-    const answer = await this.sync({ request: 'enable_recording', room, record, ...secretOf(secret) }).catch(asSecretError);
+  /** The host's. Resolves with the recording state the gateway reports back, if it does. */
+  async enableRecording(room: string, record: boolean): Promise<boolean | undefined> {
+    const answer = await this.sync({ request: 'enable_recording', room, record });
     return typeof answer.record === 'boolean' ? answer.record : undefined;
+  }
+
+  /**
+   * Who the guard says we are. With a signed token that is the token's user; in the development
+   * profile, `wanted` binds our identity on first use (it never changes afterwards).
+   */
+  async whoami(wanted: { id?: string; name?: string }): Promise<Identity> {
+    const identity = identityOf(await this.sync({ request: 'kt_whoami', ...wanted }));
+    if (!identity) throw new KtError(Code.SERVER_ERROR, 'the gateway did not say who we are (is it the guard?)');
+    return identity;
+  }
+
+  /**
+   * A message to the room's members, or to `to` alone: the guard delivers it with our identity as
+   * its sender (`kt_message` events on their publisher handles). Resolves once the guard took it.
+   */
+  async message(room: string, body: unknown, to?: string): Promise<void> {
+    await this.sync({ request: 'kt_message', room, body, ...(to === undefined ? {} : { to }) });
+  }
+
+  /** Our name, device and camera/microphone switches, as the others see them (`kt_member` events). */
+  async updateMember(room: string, info: MemberInfo): Promise<void> {
+    await this.sync({ request: 'kt_user', room, ...info });
   }
 
   private sync(body: Record<string, unknown>): Promise<PluginData> {
@@ -167,15 +199,18 @@ export class VideoRoomHandle {
 
 /** The asynchronous requests, valid only inside the `serial` slot they were handed to. */
 export class VideoRoomRequests extends SlotRequests {
-  /** Enters the room as a publisher (not sending yet); resolves with Janus's `joined` event. */
-  async joinAsPublisher(p: { room: string; id: string; display: string; pin?: string }): Promise<PluginData> {
-    const body = { request: 'join', ptype: 'publisher', room: p.room, id: p.id, display: p.display, ...pinOf(p.pin) };
+  /**
+   * Enters the room as a publisher (not sending yet); resolves with Janus's `joined` event, with
+   * the guard's view of the room and of us in its `kt`. `info`: what the others see of us.
+   */
+  async joinAsPublisher(p: { room: string; id: string; display: string; pin?: string; info: Omit<MemberInfo, 'name'> }): Promise<PluginData> {
+    const body = { request: 'join', ptype: 'publisher', room: p.room, id: p.id, display: p.display, ...pinOf(p.pin), kt: p.info };
     const { data } = await this.send(body, (d) => d.videoroom === 'joined').catch(asPinError);
     return data;
   }
 
-  /** Publisher: labels our streams (`descriptions`) with an offer, and/or changes our display. */
-  configure(p: { descriptions?: { mid: string; description: string }[]; display?: string }, offer?: Jsep): Promise<EventAnswer> {
+  /** Publisher: our offer, each stream labelled with its feed type (`descriptions`). */
+  configure(p: { descriptions: { mid: string; description: string }[] }, offer: Jsep): Promise<EventAnswer> {
     return this.send({ request: 'configure', ...p }, (d) => d.configured === 'ok', offer);
   }
 

@@ -1,4 +1,8 @@
-/** What travels in a message's text between our SDKs, as JSON, and how it is read back. */
+/**
+ * What our SDKs send each other in a guard message's `body` (`kt_message`), and how it is read
+ * back. The guard delivers it to the room or to one member, with the sender's identity as `from`:
+ * the body never says who sent it.
+ */
 import type { FeedType } from '../types';
 
 export type Envelope =
@@ -9,16 +13,10 @@ export type Envelope =
   /** The host changed the room's recording: read it from the gateway (room/recording.ts). */
   | { k: 'rec' };
 
-/** Our envelope from a message's text; anything else (another client's plain text) is dropped. */
-export function parseEnvelope(text: unknown): Envelope | undefined {
-  if (typeof text !== 'string') return undefined;
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (!v || typeof v !== 'object') return undefined;
+/** Our envelope from a message's body; anything else (another client's message) is dropped. */
+export function parseEnvelope(body: unknown): Envelope | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const v = body as Record<string, unknown>;
   switch (v.k) {
     case 'chat':
       return typeof v.m === 'string' ? { k: 'chat', m: v.m } : undefined;

@@ -1,16 +1,13 @@
 /**
  * Rooms as seen from outside: creating one, reading a room's metadata and members without being in
- * it, destroying one we are not in. All through the instance's control handle.
+ * it, destroying one we are not in. All through the instance's control handle; the guard decides
+ * what we may see and do.
  */
-import { Code, KtError } from '../errors';
+import type { RoomView } from '../janus/guard-views';
 import type { VideoRoomHandle } from '../janus/videoroom';
-import type { Logger } from '../logger';
-import type { Messenger } from '../messaging/messenger';
 import type { Member } from '../types';
 import { byUserId } from '../util/list-of';
-import { destroyRoom } from './host-powers';
-import { toMember } from './members';
-import { decodeDisplay, decodeRoomMeta, encodeRoomMeta, type RoomMeta } from './wire-format';
+import { infoOf, toMember } from './members';
 
 export interface CreateRoomParams {
   roomId: string;
@@ -22,37 +19,20 @@ export interface CreateRoomParams {
   p2p: boolean;
   /** Needed to join (wrong or missing: '401'). */
   pin?: string;
-  /** Needed, at the gateway, to kick and destroy. Only the creator holds it. */
-  secret: string;
 }
 
 export class RoomDirectory {
-  constructor(
-    private readonly control: VideoRoomHandle,
-    private readonly messenger: Messenger,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly control: VideoRoomHandle) {}
 
-  /** Creates the video room (our metadata in its description) and its text room, with the same PIN and secret. */
-  async create(params: CreateRoomParams, host: string): Promise<void> {
-    const { roomId, title, capacity, destroy, p2p, talkingNoty, pin, secret } = params;
-    await this.control.create({
-      room: roomId,
-      secret,
-      pin,
-      description: encodeRoomMeta({ title, host, capacity, destroy, p2p, talkingNoty, createdAt: Date.now() }),
-      capacity,
-      talkingEvents: talkingNoty,
-    });
-    // If this fails, the first joiner creates the text room.
-    await this.messenger.createRoom(roomId, { pin, secret }).catch((err) => this.log.warn('text room not created', err));
+  /** Creates the room; the guard makes us its host. */
+  async create(params: CreateRoomParams): Promise<void> {
+    const { roomId, title, capacity, destroy, p2p, talkingNoty, pin } = params;
+    await this.control.create({ room: roomId, pin, title, capacity, destroy, talkingNoty, p2p });
   }
 
-  /** A room's metadata from the gateway's list; '441' when there is no such room. */
-  async meta(roomId: string): Promise<RoomMeta> {
-    const listed = await this.control.find(roomId);
-    if (!listed) throw new KtError(Code.NO_SUCH_ROOM, `no room ${roomId}`);
-    return decodeRoomMeta(listed.description);
+  /** A room's metadata, as the guard holds it; '441' when there is no such room. */
+  meta(roomId: string): Promise<RoomView> {
+    return this.control.roomInfo(roomId);
   }
 
   /** The members of a room as the gateway lists them. */
@@ -61,13 +41,13 @@ export class RoomDirectory {
     const members = participants.flatMap((p): Member[] => {
       if (typeof p.id !== 'string') return [];
       const publishing = p.publisher === true;
-      return [toMember(p.id, decodeDisplay(p.display), p.id === meta.host, { video: publishing, audio: publishing, publishing })];
+      return [toMember(p.id, infoOf(p), p.id === meta.host, { video: publishing, audio: publishing, publishing })];
     });
     return byUserId(members);
   }
 
-  /** Destroys a room we are not in ('413' from the gateway without its secret). */
-  destroy(roomId: string, secret: string | undefined): Promise<void> {
-    return destroyRoom(this.control, this.messenger, roomId, secret);
+  /** Destroys a room we are not in (the host's; '413' from the guard for anyone else). */
+  destroy(roomId: string): Promise<void> {
+    return this.control.destroy(roomId);
   }
 }

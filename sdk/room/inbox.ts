@@ -1,25 +1,21 @@
 /**
- * The room's messages: what we send on the instance's message channel, and what others send us,
- * turned into presence (chat, inform, editUserInfo) or acted upon (a 1:1 feed to receive, a
- * recording change to read from the gateway).
+ * The room's messages, carried by the guard (`kt_message`): what we send, and what others send
+ * us, turned into presence (chat, inform, editUserInfo) or acted upon (a 1:1 feed to receive, a
+ * recording change to read from the gateway). The guard names the sender by its identity and
+ * delivers a whisper to its target alone; no third PeerConnection is needed for any of it.
  */
-import { Code, KtError } from '../errors';
+import type { VideoRoomHandle } from '../janus/videoroom';
 import type { Logger } from '../logger';
-import type { Envelope } from '../messaging/envelope';
-import type { Messenger, MessengerEvents } from '../messaging/messenger';
+import { parseEnvelope, type Envelope } from '../messaging/envelope';
 import type { FeedType, PresenceDetail } from '../types';
 import type { MemberTable } from './members';
 import type { RoomRecording } from './recording';
 
 export interface InboxDeps {
   roomId: string;
-  messenger: Messenger;
-  /** Whether we entered the room's text room; messages need it, the call does not. */
-  chatJoined: boolean;
+  control: VideoRoomHandle;
   members: MemberTable;
   recording: RoomRecording;
-  /** False once the room is left: messages are ignored. */
-  active: () => boolean;
   onPresence: (detail: PresenceDetail) => void;
   /** A member sent us its feed with publishP2P. */
   receiveP2P: (from: string, type: FeedType) => Promise<void>;
@@ -27,40 +23,23 @@ export interface InboxDeps {
 }
 
 export class Inbox {
-  constructor(private readonly deps: InboxDeps) {
-    deps.messenger.events.on('message', this.onMessage);
-  }
+  constructor(private readonly deps: InboxDeps) {}
 
   /** To the room, or to one member. */
-  async send(body: Envelope, to?: string): Promise<void> {
-    if (!this.deps.chatJoined) throw new KtError(Code.SERVER_ERROR, 'no message channel in this room');
-    await this.deps.messenger.send(this.deps.roomId, body, to);
+  send(body: Envelope, to?: string): Promise<void> {
+    return this.deps.control.message(this.deps.roomId, body, to);
   }
 
   /** A notice that may be missed (the room's members read the truth elsewhere). */
-  async sendIfOpen(body: Envelope): Promise<void> {
-    if (!this.deps.chatJoined) return;
+  async notify(body: Envelope): Promise<void> {
     await this.send(body).catch((err) => this.deps.log.warn('notice not sent', body.k, err));
   }
 
-  /** Messages that came during the join, before we listened. */
-  replay(messages: MessengerEvents['message'][]): void {
-    messages.forEach((m) => this.onMessage(m));
-  }
-
-  /** Stops listening. */
-  close(): void {
-    this.deps.messenger.events.off('message', this.onMessage);
-  }
-
-  async leaveTextRoom(): Promise<void> {
-    if (this.deps.chatJoined) await this.deps.messenger.leave(this.deps.roomId);
-  }
-
-  /** An arrow function: it is subscribed to and unsubscribed from the messenger by identity. */
-  private readonly onMessage = ({ roomId, from, whisper, body }: MessengerEvents['message']): void => {
-    const { onPresence, log } = this.deps;
-    if (!this.deps.active() || roomId !== this.deps.roomId) return;
+  /** A message the guard delivered to us (a `message` room event). */
+  received(from: string, whisper: boolean, raw: unknown): void {
+    const { onPresence, log, roomId } = this.deps;
+    const body = parseEnvelope(raw);
+    if (!body) return; // not one of ours: another kind of client's message
     const base = { eventOp: 'presence' as const, roomId, user: from };
     switch (body.k) {
       case 'chat':
@@ -77,5 +56,5 @@ export class Inbox {
         this.deps.recording.refresh().catch((err) => log.warn('recording state not read', err));
         return;
     }
-  };
+  }
 }

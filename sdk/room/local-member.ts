@@ -1,6 +1,6 @@
 /**
- * Ourselves in the room: what we send (through publisher.ts) and how the others see us (our
- * Member, our display, our camera/microphone switches applied to what we send).
+ * Ourselves in the room: what we send (through publisher.ts) and how we appear (our Member, our
+ * camera/microphone switches applied to what we send).
  */
 import { Code, KtError } from '../errors';
 import { captureTrack } from '../media/devices';
@@ -8,7 +8,6 @@ import type { FeedType, Member, PublishOptions } from '../types';
 import type { Self } from './enter';
 import { toMember } from './members';
 import type { Publisher } from './publisher';
-import { encodeDisplay } from './wire-format';
 
 export class LocalMember {
   constructor(
@@ -17,6 +16,11 @@ export class LocalMember {
     private readonly self: Self,
     private readonly isHost: () => boolean,
   ) {}
+
+  /** Who we are (the Client's; editUserInfo changes it). */
+  get info(): Self {
+    return this.self;
+  }
 
   /** Ourselves as a member, as the others see us. */
   member(): Member {
@@ -69,12 +73,6 @@ export class LocalMember {
     this.applySwitches();
   }
 
-  /** Publishes our name and switches in our display, so memberList and late joiners see them. */
-  async announce(): Promise<void> {
-    this.applySwitches();
-    await this.publisher.setDisplay(encodeDisplay(this.self));
-  }
-
   /** What we send, to send it again after a gateway restart. */
   sent(): [FeedType, MediaStream, PublishOptions][] {
     return (['cam', 'screen'] as const).flatMap((t): [FeedType, MediaStream, PublishOptions][] => {
@@ -84,7 +82,7 @@ export class LocalMember {
   }
 
   /** Turns published camera tracks on/off per our switches (editUserInfo). */
-  private applySwitches(): void {
+  applySwitches(): void {
     const cam = this.publisher.stream('cam');
     cam?.getVideoTracks().forEach((t) => (t.enabled = this.self.video));
     cam?.getAudioTracks().forEach((t) => (t.enabled = this.self.audio));

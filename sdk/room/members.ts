@@ -2,8 +2,29 @@
  * The room's member table, and the one way a Member is built (for the table, for ourselves and
  * for a room we are not in). Pure logic over plain data, unit-tested in Node.
  */
+import { memberViewOf } from '../janus/guard-views';
 import type { Feed, FeedType, Member } from '../types';
-import { decodeDisplay, type DisplayInfo } from './wire-format';
+
+/** What the others see of a member besides its feeds (the guard holds it: `MemberView`). */
+export interface MemberInfo {
+  name: string;
+  device: string;
+  /** The member's camera / microphone switch (editUserInfo); true unless turned off. */
+  video: boolean;
+  audio: boolean;
+  /** As the guard decided it (the creator, or a signed host); absent: judged by the room's host. */
+  userType?: 'host' | 'guest';
+}
+
+/**
+ * A member's info from a Janus entry (publisher, attendee, participant, joining): the guard's
+ * `kt` view when there is one; else (a client that is not ours) its display as the name.
+ */
+export function infoOf(entry: { display?: unknown; kt?: unknown }): MemberInfo {
+  const view = memberViewOf(entry.kt);
+  if (view) return { name: view.name, device: view.device, video: view.video, audio: view.audio, userType: view.userType };
+  return { name: typeof entry.display === 'string' ? entry.display : '', device: '', video: true, audio: true };
+}
 
 export interface PublishedStream {
   /** The publisher-side mid, which subscriptions name. */
@@ -24,12 +45,12 @@ export interface Sending {
 }
 
 /** A Member: its switches (editUserInfo) count only for what it really sends. */
-export function toMember(id: string, info: DisplayInfo, host: boolean, sending: Sending): Member {
+export function toMember(id: string, info: MemberInfo, host: boolean, sending: Sending): Member {
   return {
     id,
     userId: id,
     name: info.name,
-    userType: host ? 'host' : 'guest',
+    userType: info.userType ?? (host ? 'host' : 'guest'),
     device: info.device,
     video: info.video && sending.video,
     audio: info.audio && sending.audio,
@@ -37,7 +58,7 @@ export function toMember(id: string, info: DisplayInfo, host: boolean, sending: 
   };
 }
 
-interface MemberState extends DisplayInfo {
+interface MemberState extends MemberInfo {
   id: string;
   streams: PublishedStream[];
 }
@@ -65,14 +86,14 @@ export class MemberTable {
   }
 
   /** Adds a member; false when it was already known. */
-  add(id: string, display: unknown): boolean {
+  add(id: string, info: MemberInfo): boolean {
     if (this.members.has(id)) return false;
-    this.members.set(id, { id, ...decodeDisplay(display), streams: [] });
+    this.members.set(id, { id, ...info, streams: [] });
     return true;
   }
 
-  /** A member's name and camera/microphone switches changed (display event, editUserInfo). */
-  setInfo(id: string, info: Partial<DisplayInfo>): void {
+  /** A member's name, device or camera/microphone switches changed (the guard's `kt_member`, editUserInfo). */
+  setInfo(id: string, info: Partial<MemberInfo>): void {
     const state = this.members.get(id);
     if (state) Object.assign(state, info);
   }

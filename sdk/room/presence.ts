@@ -5,11 +5,18 @@
  */
 import { joinedOf, roomEventsOf, type JanusPublisher } from '../janus/videoroom-events';
 import type { Feed, FeedType, PresenceDetail } from '../types';
-import { MemberTable, type PublishedStream } from './members';
-import { decodeDisplay, feedTypeOf } from './wire-format';
+import { infoOf, MemberTable, type PublishedStream } from './members';
 
 type Presence = PresenceDetail;
 type Base = { eventOp: 'presence'; roomId: string };
+
+/**
+ * Which feed a published stream belongs to: we label each stream with `description: 'cam'|'screen'`
+ * when publishing; streams of other clients carry no label and count as the camera.
+ */
+export function feedTypeOf(description: unknown): FeedType {
+  return description === 'screen' ? 'screen' : 'cam';
+}
 
 /** The audio/video streams of a Janus publisher entry (data channels and disabled streams left out). */
 function publishedStreams(streams: unknown): PublishedStream[] {
@@ -39,12 +46,16 @@ export function translateRoomEvent(table: MemberTable, roomId: string, selfId: s
         out.push({ ...base, type: 'talking', user: event.id, talking: event.talking });
         break;
       case 'display':
-        // A member changed its name or switches: no presence of its own (the editUserInfo
+        // A client that is not ours renamed itself (ours change through the guard: `member`).
+        if (isOther(event.id)) table.setInfo(event.id, { name: event.display });
+        break;
+      case 'member':
+        // A member changed its name, device or switches: no presence of its own (the editUserInfo
         // broadcast is the announcement); the table just stays true for memberList.
-        if (isOther(event.id)) table.setInfo(event.id, decodeDisplay(event.display));
+        if (isOther(event.member.id)) table.setInfo(event.member.id, infoOf({ kt: event.member }));
         break;
       case 'joining':
-        if (isOther(event.id) && table.add(event.id, event.display)) out.push({ ...base, type: 'join', user: table.get(event.id)! });
+        if (isOther(event.id) && table.add(event.id, infoOf(event))) out.push({ ...base, type: 'join', user: table.get(event.id)! });
         break;
       case 'publishers':
         out.push(...applyPublishers(table, base, selfId, event.publishers));
@@ -71,7 +82,7 @@ export function translateRoomEvent(table: MemberTable, roomId: string, selfId: s
  */
 export function seedFromJoined(table: MemberTable, roomId: string, selfId: string, data: Record<string, unknown>): Presence[] {
   const { attendees, publishers } = joinedOf(data);
-  for (const a of attendees) if (typeof a?.id === 'string' && a.id !== selfId) table.add(a.id, a.display);
+  for (const a of attendees) if (typeof a?.id === 'string' && a.id !== selfId) table.add(a.id, infoOf(a));
   // Joins of members present before us are not news: only their feeds are announced.
   return applyPublishers(table, { eventOp: 'presence', roomId }, selfId, publishers).filter((p) => p.type === 'publish');
 }
@@ -82,8 +93,8 @@ function applyPublishers(table: MemberTable, base: Base, selfId: string, publish
   for (const p of publishers) {
     if (typeof p?.id !== 'string' || p.id === selfId) continue;
     // Rooms without notify_joining announce members through their first publish.
-    if (table.add(p.id, p.display)) out.push({ ...base, type: 'join', user: table.get(p.id)! });
-    if (p.display !== undefined) table.setInfo(p.id, decodeDisplay(p.display));
+    if (table.add(p.id, infoOf(p))) out.push({ ...base, type: 'join', user: table.get(p.id)! });
+    else if (p.kt !== undefined || p.display !== undefined) table.setInfo(p.id, infoOf(p));
     const { added, removed } = table.setStreams(p.id, publishedStreams(p.streams));
     out.push(...feedsGone(base, p.id, removed));
     for (const type of added) feeds.push(table.feed(p.id, type)!);
@@ -111,7 +122,7 @@ export function resyncEvents(
   table: MemberTable,
   roomId: string,
   selfId: string,
-  participants: { id?: unknown; display?: unknown }[],
+  participants: { id?: unknown; display?: unknown; kt?: unknown }[],
 ): Presence[] {
   const out: Presence[] = [];
   const present = new Set(participants.map((p) => p.id).filter((id): id is string => typeof id === 'string'));

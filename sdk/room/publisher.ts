@@ -150,13 +150,6 @@ export class Publisher {
     });
   }
 
-  /** Changes what the room sees as our display (name and state); works before publishing too. */
-  setDisplay(display: string): Promise<void> {
-    return this.videoRoom.serial(async (requests) => {
-      await requests.configure({ display });
-    });
-  }
-
   /** Leaves the room (the handle stays until the room detaches it). */
   leave(): Promise<void> {
     return this.videoRoom.serial((requests) => requests.leave());

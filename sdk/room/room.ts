@@ -1,7 +1,8 @@
 /**
  * A joined VideoRoom: the member table fed by our publisher handle's events, what we send
- * (publisher.ts), what we receive (subscriber/), the room's messages (inbox.ts), the host's
- * powers (host-powers.ts) and the connection quality of it all (quality/).
+ * (local-member.ts, publisher.ts), what we receive (remote-feeds.ts, subscriber/), the room's
+ * messages (inbox.ts), the host's powers (host-powers.ts) and the connection quality of it all
+ * (quality/). The room's rules (capacity, who is host, who may see what) are the guard's.
  */
 import { Code, KtError } from '../errors';
 import { roomEventsOf } from '../janus/videoroom-events';
@@ -23,7 +24,8 @@ import { resyncEvents, seedFromJoined, translateRoomEvent } from './presence';
 import { Publisher } from './publisher';
 import { RemoteFeeds } from './remote-feeds';
 import { Subscriber } from './subscriber/subscriber';
-import type { RoomMeta } from './wire-format';
+import type { RoomView } from '../janus/guard-views';
+import type { MemberInfo } from '../janus/videoroom';
 
 /** What we send and receive in a room, to rebuild it after a gateway restart. */
 export interface RoomSnapshot {
@@ -35,7 +37,8 @@ export interface RoomSnapshot {
 
 export class Room {
   readonly members: MemberTable;
-  readonly meta: RoomMeta;
+  /** The room as the guard held it when we joined. */
+  readonly meta: RoomView;
   /** `publish` presence for members who published before we came, fired once joinRoom resolved. */
   readonly initialFeeds: PresenceDetail[];
   /** What we receive (its `streams()` are what the speaker plays; `receiveInto` rebuilds after a restart). */
@@ -44,9 +47,10 @@ export class Room {
   private readonly local: LocalMember;
   private readonly subscriber: Subscriber;
   private readonly inbox: Inbox;
-  private readonly host: HostPowers;
+  private readonly powers: HostPowers;
   private readonly quality: QualityMonitor;
   private readonly publisherHandle: EnteredRoom['publisher'];
+  private readonly host: boolean;
   private left = false;
 
   private constructor(
@@ -57,7 +61,8 @@ export class Room {
     this.meta = entered.meta;
     this.publisherHandle = entered.publisher;
     this.members = new MemberTable(entered.meta.host);
-    this.host = new HostPowers({ ...params, log }, entered.recording, (recording) => {
+    this.host = entered.host;
+    this.powers = new HostPowers(params.control, roomId, entered.meta.recording, (recording) => {
       if (!this.left) params.onPresence({ eventOp: 'presence', roomId, type: 'recording', recording });
     });
     this.publisher = new Publisher(entered.publisher, getLogger('publisher', { room: roomId, user: self.userId }));
@@ -83,11 +88,9 @@ export class Room {
     });
     this.inbox = new Inbox({
       roomId,
-      messenger: params.messenger,
-      chatJoined: entered.chatJoined,
+      control: params.control,
       members: this.members,
-      recording: this.host.recording,
-      active: () => !this.left,
+      recording: this.powers.recording,
       onPresence: params.onPresence,
       receiveP2P: (from, type) => this.receiveP2P(from, type),
       log,
@@ -102,11 +105,11 @@ export class Room {
   }
 
   get isHost(): boolean {
-    return this.meta.host === this.params.self.userId;
+    return this.host;
   }
 
   get isRecording(): boolean {
-    return this.host.recording.active;
+    return this.powers.recording.active;
   }
 
   /** Enters a room (see enter.ts) and takes over its handles and the events that came meanwhile. */
@@ -114,16 +117,6 @@ export class Room {
     const entered = await enterRoom(params);
     const room = new Room(params, entered);
     entered.early.forEach((event) => room.onEvent(event));
-    room.inbox.replay(entered.earlyMessages);
-    // Two members racing for the last place both passed the pre-check; Janus orders joins, so the
-    // later one sees the room over capacity here and steps back out.
-    const { capacity } = entered.meta;
-    if (capacity !== null && room.members.size + 1 > capacity) {
-      await room.leave();
-      throw new KtError(Code.ROOM_FULL, `${params.roomId} is full`);
-    }
-    // The host's notice of a recording change could have gone out before we were in the text room.
-    room.host.recording.refresh().catch((err) => params.log.debug('recording state not read', err));
     return room;
   }
 
@@ -161,10 +154,16 @@ export class Room {
     await this.send({ k: 'p2p', t: type }, userId);
   }
 
-  /** Our name and switches to memberList and late joiners; with `broadcast`, presence `editUserInfo` to all. */
-  async announceUserInfo(broadcast: boolean): Promise<void> {
+  /**
+   * Changes our name and switches for memberList and late joiners (the guard holds them and tells
+   * the room); with `broadcast`, presence `editUserInfo` to all. With a signed token the name is
+   * the token's: another one is refused ('413').
+   */
+  async announceUserInfo(change: MemberInfo, broadcast: boolean): Promise<void> {
     this.assertIn();
-    await this.local.announce();
+    await this.params.control.updateMember(this.id, change);
+    Object.assign(this.params.self, change);
+    this.local.applySwitches();
     const { name, video, audio } = this.params.self;
     if (broadcast) await this.send({ k: 'user', name, video, audio });
   }
@@ -216,21 +215,21 @@ export class Room {
   /** The gateway checks the room secret ('413' without it); the others hear of it (recording.ts). */
   async setRecording(on: boolean): Promise<void> {
     this.assertHost('start or stop recording');
-    await this.host.recording.set(on);
-    await this.inbox.sendIfOpen({ k: 'rec' });
+    await this.powers.recording.set(on);
+    await this.inbox.notify({ k: 'rec' });
   }
 
   /** The gateway checks the room secret: without ours, a kick is refused there too ('413'). */
   kick(userId: string): Promise<void> {
     this.assertHost('kick members out');
     this.assertMember(userId);
-    return this.host.kick(userId);
+    return this.powers.kick(userId);
   }
 
   /** Destroys the room for everyone; we are out of it without a presence event of our own. */
   async destroy(): Promise<void> {
     this.assertIn();
-    await this.host.destroy();
+    await this.powers.destroy();
     this.left = true;
     await this.release();
   }
@@ -280,27 +279,21 @@ export class Room {
   /** The gateway forgot us (restarted): free our side without asking it anything. */
   async abandon(): Promise<void> {
     this.left = true;
-    await this.release({ leaveTextRoom: false });
+    await this.release();
   }
 
-  /** Leaves the room and frees every handle; destroys the room if it asked for that and is empty. */
+  /** Leaves the room and frees every handle (a room made to go when empty: the guard destroys it). */
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
     await this.subscriber.close();
     await this.publisher.leave().catch((err) => this.params.log.warn('leave request failed (detaching anyway)', err));
-    if (this.meta.destroy) await this.host.destroyIfEmpty();
     await this.release();
   }
 
-  private async release({ leaveTextRoom = true } = {}): Promise<void> {
+  private async release(): Promise<void> {
     this.quality.stop();
-    this.inbox.close();
-    await Promise.all([
-      this.subscriber.close(),
-      leaveTextRoom ? this.inbox.leaveTextRoom() : undefined,
-      this.publisherHandle.detach(),
-    ]);
+    await Promise.all([this.subscriber.close(), this.publisherHandle.detach()]);
   }
 
   private onEvent(data: PluginData): void {
@@ -309,6 +302,7 @@ export class Room {
       const events = roomEventsOf(data);
       if (events.some((e) => e.name === 'destroyed')) return this.removed('destroyed');
       if (events.some((e) => e.name === 'kickedOut')) return this.removed('kicked');
+      for (const e of events) if (e.name === 'message') this.inbox.received(e.from, e.whisper, e.body);
       this.announce(translateRoomEvent(this.members, this.id, this.params.self.userId, data));
     } catch (err) {
       this.params.log.error('could not handle room event', data, err);

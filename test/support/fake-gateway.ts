@@ -1,7 +1,8 @@
 /**
- * A scripted stand-in for the gateway layer, for unit tests of the logic above it. Each handle
- * answers `send` with what the test's `reply` function returns, and lets the test push events.
- * It fakes the transport only; real media and real Janus are the integration tests' job.
+ * A scripted stand-in for the gateway layer (Janus behind the guard), for unit tests of the logic
+ * above it. Each handle answers `send` with what the test's `reply` function returns, and lets the
+ * test push events. It fakes the transport only; real media, the real guard and real Janus are the
+ * integration tests' job.
  */
 import mitt from 'mitt';
 import { videoRoomError } from '../../sdk/janus/videoroom';
@@ -25,15 +26,11 @@ export interface Sent {
 /** Returns sync data, `undefined` for an ack, or throws a KtError; may push events on the handle. */
 export type Reply = (sent: Sent, handle: FakeHandle) => PluginData | undefined | Promise<PluginData | undefined>;
 
-const TEXTROOM = 'janus.plugin.textroom';
-
 export class FakeHandle implements PluginHandle {
   readonly events = mitt<HandleEvents>();
   readonly tracks = new Map<string, MediaStreamTrack>();
   detached = false;
 
-  /** What went over the data channel (TextRoom requests), parsed. */
-  readonly data: Record<string, any>[] = [];
 
   constructor(
     readonly id: number,
@@ -44,18 +41,10 @@ export class FakeHandle implements PluginHandle {
   async send(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginData | undefined> {
     const sent = { handle: this.id, body: body as Record<string, any>, jsep };
     this.gateway.sent.push(sent);
-    if (this.plugin === TEXTROOM && (body.request === 'setup' || body.request === 'ack')) return this.textRoomSetup(body);
-    return this.gateway.reply(sent, this);
-  }
-
-  /** TextRoom's data-channel setup as Janus does it: an offer, then our answer, then the channel opens. */
-  private textRoomSetup(body: Record<string, unknown>): PluginData | undefined {
-    if (body.request === 'setup') this.emit({ textroom: 'event', result: 'ok' }, { type: 'offer', sdp: 'fake-data-offer' });
-    if (body.request === 'ack') {
-      this.emit({ textroom: 'event', result: 'ok' });
-      setTimeout(() => this.events.emit('dataOpen', undefined), 0);
-    }
-    return undefined;
+    const reply = await this.gateway.reply(sent, this);
+    // The guard tells a session who it is; unless the test says otherwise, who it asked to be.
+    if (reply === undefined && body.request === 'kt_whoami') return { videoroom: 'kt_identity', id: body.id, name: body.name ?? '', signed: false };
+    return reply;
   }
 
   /** Pushes an event as Janus would, after the current call stack. */
@@ -75,12 +64,6 @@ export class FakeHandle implements PluginHandle {
   }
   async replaceTrack(): Promise<void> {}
   async applyEncodings(): Promise<void> {}
-  async sendData(text: string): Promise<void> {
-    const request = JSON.parse(text) as Record<string, any>;
-    this.data.push(request);
-    const reply = this.gateway.dataReply(request) ?? { textroom: 'success' };
-    setTimeout(() => this.events.emit('data', { text: JSON.stringify({ ...reply, transaction: request.transaction }) }), 0);
-  }
   async createAnswer(): Promise<Jsep> {
     return { type: 'answer', sdp: 'fake-answer' };
   }
@@ -122,8 +105,6 @@ export class FakeGateway {
   destroyed = 0;
   private nextId = 1;
 
-  /** The reply to a TextRoom data-channel request; undefined means `success`. */
-  dataReply: (request: Record<string, any>) => Record<string, unknown> | undefined = () => undefined;
 
   constructor(public reply: Reply = () => undefined) {}
 
@@ -134,7 +115,7 @@ export class FakeGateway {
   };
 
   /** The handles attached to one plugin, in order. */
-  handlesOf(plugin: 'videoroom' | 'textroom'): FakeHandle[] {
+  handlesOf(plugin: 'videoroom'): FakeHandle[] {
     return this.handles.filter((h) => h.plugin === `janus.plugin.${plugin}`);
   }
 

@@ -1,75 +1,87 @@
 /**
- * The instance state machine against a scripted gateway: failed joins leave nothing attached and
- * the instance not half-joined; a member that loses the race for the last place steps back out.
+ * The instance state machine against a scripted gateway (Janus behind the guard): the identity is
+ * the guard's; failed joins leave nothing attached and the instance not half-joined; a dropped
+ * connection is reclaimed or given up.
  */
 import { Client } from '../../sdk/client';
-import { videoRoomError as pluginError } from '../../sdk/janus/videoroom';
-import { encodeRoomMeta } from '../../sdk/room/wire-format';
 import { FakeGateway, type Sent } from '../support/fake-gateway';
 
-const meta = (capacity: number | null) =>
-  encodeRoomMeta({ title: 'T', host: 'h', capacity, destroy: false, p2p: false, talkingNoty: false, createdAt: 1 });
+/** The guard's part of a `joined` event. */
+const kt = (self = 'me') => ({ self: { id: self, name: 'Me', userType: 'guest' }, room: { title: 'T', host: 'h', capacity: null } });
 
 function client(gateway: FakeGateway): Client {
   return new Client({ servers: ['ws://fake'], timeoutMs: 1000, reconnectMs: 0, connect: gateway.connect });
 }
 
-test('joining an unknown room is 441 and leaves no handle attached', async () => {
-  const gateway = new FakeGateway((sent: Sent) => {
-    if (sent.body.request === 'listparticipants') throw pluginError(426, 'No such room (nope)');
-    if (sent.body.request === 'list') return { videoroom: 'success', list: [] };
-    return undefined;
-  });
+test('init takes the identity the guard gives: a signed token\'s user wins over the id asked for', async () => {
+  const gateway = new FakeGateway((sent: Sent) =>
+    sent.body.request === 'kt_whoami' ? { videoroom: 'kt_identity', id: 'token-user', name: 'Token User', signed: true } : undefined,
+  );
   const c = client(gateway);
-  await c.init('me', 'Me', '', 'token');
-  await expect(c.joinRoom('nope')).rejects.toMatchObject({ code: '441', janusCode: 426 });
-  const publisherHandle = gateway.handlesOf('videoroom')[1];
-  expect(publisherHandle.detached).toBe(true);
-  expect(c.roomId).toBeUndefined();
-  expect(gateway.requests('join')).toHaveLength(0);
+  expect(await c.init('asked', 'Asked', '', 'jwt')).toBe('token-user');
+  expect([c.userId, c.name]).toEqual(['token-user', 'Token User']);
+  expect(gateway.requests('kt_whoami')[0].body).toEqual({ request: 'kt_whoami', id: 'asked', name: 'Asked' });
 });
 
-test('a full room is 444 before any join is sent', async () => {
-  const gateway = new FakeGateway((sent: Sent) => {
-    if (sent.body.request === 'listparticipants') return { participants: [{ id: 'a' }, { id: 'b' }] };
-    if (sent.body.request === 'list') return { list: [{ room: 'r', description: meta(2) }] };
-    return undefined;
-  });
+test('a gateway that is not the guard: init fails with a code and leaves no session', async () => {
+  const gateway = new FakeGateway((sent: Sent) =>
+    sent.body.request === 'kt_whoami' ? { videoroom: 'event', error_code: 423, error: 'Unknown request' } : undefined,
+  );
   const c = client(gateway);
-  await c.init('me', 'Me', '', 'token');
-  await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
-  expect(gateway.requests('join')).toHaveLength(0);
-  expect(gateway.handlesOf('videoroom')[1].detached).toBe(true);
+  await expect(c.init('me', 'Me', '', 'token')).rejects.toMatchObject({ code: '400', janusCode: 423 });
+  expect(gateway.destroyed).toBe(1);
+  expect(c.connectionState).toBe('disconnected');
 });
 
-test('losing the race for the last place: the later joiner leaves again and gets 444', async () => {
+test.each([
+  ['an unknown room is 441', { error_code: 426, error: 'No such room (nope)' }, '441'],
+  ["a full room is the guard's 444", { error_code: 432, error: 'room full', kt_code: '444' }, '444'],
+  ['the same user twice is 442', { error_code: 436, error: 'already in', kt_code: '442' }, '442'],
+])('joining: %s, decided at the join, and no handle is left attached', async (_what, error, code) => {
   const gateway = new FakeGateway((sent: Sent, handle) => {
-    const { request } = sent.body;
-    if (request === 'listparticipants') return { participants: [{ id: 'a' }] }; // looked free
-    if (request === 'list') return { list: [{ room: 'r', description: meta(2) }] };
-    if (request === 'join') {
-      // Meanwhile b got in first: Janus's joined lists a and b.
-      handle.emit({ videoroom: 'joined', room: 'r', id: 'me', description: meta(2), publishers: [], attendees: [{ id: 'a' }, { id: 'b' }] });
-    }
-    if (request === 'leave') handle.emit({ videoroom: 'event', leaving: 'ok' });
+    if (sent.body.request === 'join') handle.emit({ videoroom: 'event', ...error });
     return undefined;
   });
   const c = client(gateway);
   await c.init('me', 'Me', '', 'token');
-  await expect(c.joinRoom('r')).rejects.toMatchObject({ code: '444' });
-  expect(gateway.requests('leave')).toHaveLength(1);
-  expect(gateway.handlesOf('videoroom')[1].detached).toBe(true);
+  await expect(c.joinRoom('r')).rejects.toMatchObject({ code });
+  const [, publisher, subscriber] = gateway.handlesOf('videoroom');
+  expect([publisher.detached, subscriber.detached]).toEqual([true, true]);
   expect(c.roomId).toBeUndefined();
+  // No pre-checks: the guard decides at the join, where two joiners cannot race past it.
+  expect(gateway.sent.map((s) => s.body.request)).toEqual(['kt_whoami', 'join']);
+});
+
+test("the join result is the guard's view of the room; host only as the guard says", async () => {
+  const gateway = new FakeGateway((sent: Sent, handle) => {
+    if (sent.body.request === 'join') {
+      handle.emit({
+        videoroom: 'joined',
+        room: 'r',
+        id: 'me',
+        publishers: [],
+        attendees: [{ id: 'h', display: 'Host', kt: { id: 'h', name: 'Host', userType: 'host', device: 'pc', video: false, audio: true } }],
+        kt: { self: { id: 'me', name: 'Me', userType: 'guest' }, room: { title: 'Class', host: 'h', capacity: 5, talkingNoty: true, recording: true, createdAt: 7 } },
+      });
+    }
+    return undefined;
+  });
+  const c = client(gateway);
+  await c.init('me', 'Me', 'tablet', 'token');
+  const joined = await c.joinRoom('r');
+  expect(joined).toMatchObject({ roomId: 'r', title: 'Class', talkingNoty: true, isRecording: true, createdAt: 7, host: 'h' });
+  expect(joined.members?.h).toMatchObject({ name: 'Host', userType: 'host', device: 'pc', video: false });
+  expect(joined.members?.me).toMatchObject({ userType: 'guest', device: 'tablet' });
+  expect(gateway.requests('join')[0].body).toMatchObject({ kt: { device: 'tablet', video: true, audio: true } });
+  expect(c.room?.isHost).toBe(false);
 });
 
 test('disconnect during a join backs the join out and destroys the session', async () => {
   let release: () => void = () => {};
   const gateway = new FakeGateway((sent: Sent, handle) => {
     const { request } = sent.body;
-    if (request === 'listparticipants') return { participants: [] };
-    if (request === 'list') return { list: [] };
     if (request === 'join') {
-      release = () => handle.emit({ videoroom: 'joined', room: 'r', id: 'me', description: meta(null), publishers: [] });
+      release = () => handle.emit({ videoroom: 'joined', room: 'r', id: 'me', publishers: [], kt: kt() });
     }
     if (request === 'leave') handle.emit({ videoroom: 'event', leaving: 'ok' });
     return undefined;
@@ -94,8 +106,7 @@ describe('a dropped connection', () => {
     const gateway = new FakeGateway((sent: Sent, handle) => {
       const { request } = sent.body;
       if (request === 'listparticipants') return { participants };
-      if (request === 'list') return { list: [{ room: 'r', description: meta(null) }] };
-      if (request === 'join') handle.emit({ videoroom: 'joined', room: 'r', id: 'me', description: meta(null), publishers: [], attendees: [{ id: 'a' }] });
+      if (request === 'join') handle.emit({ videoroom: 'joined', room: 'r', id: 'me', publishers: [], attendees: [{ id: 'a' }], kt: kt() });
       if (request === 'leave') handle.emit({ videoroom: 'event', leaving: 'ok' });
       return undefined;
     });

@@ -1,6 +1,8 @@
-import { MemberTable } from '../../sdk/room/members';
+import { infoOf, MemberTable } from '../../sdk/room/members';
 import { resyncEvents, seedFromJoined, translateRoomEvent } from '../../sdk/room/presence';
-import { encodeDisplay } from '../../sdk/room/wire-format';
+
+/** The guard's view of a member, as it annotates Janus's entries (`kt`). */
+const kt = (id: string, name: string, more: Record<string, unknown> = {}) => ({ id, name, userType: 'guest', device: '', video: true, audio: true, ...more });
 
 const ROOM = 'r1';
 const SELF = 'me';
@@ -14,7 +16,7 @@ test('joining becomes join with a full Member (id and userId)', () => {
   const t = table();
   const out = translateRoomEvent(t, ROOM, SELF, {
     videoroom: 'event',
-    joining: { id: 'host1', display: encodeDisplay({ name: 'Host', device: 'pc', video: true, audio: true }) },
+    joining: { id: 'host1', display: 'Host', kt: kt('host1', 'Host', { device: 'pc', userType: 'host' }) },
   });
   expect(out).toEqual([
     {
@@ -28,7 +30,7 @@ test('joining becomes join with a full Member (id and userId)', () => {
 
 test('publishers become one publish with a feed per member and type', () => {
   const t = table();
-  t.add('a', 'A');
+  t.add('a', infoOf({ display: 'A' }));
   const out = translateRoomEvent(t, ROOM, SELF, {
     videoroom: 'event',
     publishers: [
@@ -59,8 +61,8 @@ test('a repeated publishers event or a second unpublished yields nothing new', (
 
 test('leaving and kicked become leave with the userId string, once', () => {
   const t = table();
-  t.add('a', 'A');
-  t.add('b', 'B');
+  t.add('a', infoOf({ display: 'A' }));
+  t.add('b', infoOf({ display: 'B' }));
   expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([
     { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' },
   ]);
@@ -126,13 +128,25 @@ test('talking events become presence, the speaker included', () => {
   ]);
 });
 
-test('a display change updates the member without presence; the camera switch shows in video', () => {
+test("a member's change from the guard updates it without presence; the camera switch shows in video", () => {
   const t = table();
-  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', display: 'kt1:{"name":"A"}', streams: [cam('0')] }] });
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'a', display: 'A', kt: kt('a', 'A'), streams: [cam('0')] }] });
   expect(t.get('a')).toMatchObject({ name: 'A', video: true });
-  const out = translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', id: 'a', display: 'kt1:{"name":"B","video":false}' });
+  const out = translateRoomEvent(t, ROOM, SELF, { videoroom: 'kt_member', room: ROOM, member: kt('a', 'B', { video: false }) });
   expect(out).toEqual([]);
   expect(t.get('a')).toMatchObject({ name: 'B', video: false, publishing: true });
+  // A client that is not ours renames itself through its display.
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', id: 'a', display: 'C' });
+  expect(t.get('a')).toMatchObject({ name: 'C' });
+});
+
+test("the guard's view decides who is host, also a signed host who did not create the room", () => {
+  const t = table();
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', joining: { id: 'teacher', display: 'T', kt: kt('teacher', 'T', { userType: 'host' }) } });
+  translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', joining: { id: 'plain', display: 'P' } });
+  expect(t.get('teacher')?.userType).toBe('host');
+  expect(t.get('plain')?.userType).toBe('guest');
+  expect(t.get('host1')).toBeUndefined();
 });
 
 test('joined seeds attendees and publishers, announcing only the feeds', () => {
@@ -153,7 +167,7 @@ test('after an outage, the participant list brings the table up to date: leaves,
   const t = table();
   translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', publishers: [{ id: 'gone', streams: [cam('0')] }] });
   translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', joining: { id: 'stays' } });
-  const out = resyncEvents(t, ROOM, SELF, [{ id: SELF }, { id: 'stays' }, { id: 'new', display: 'kt1:{"name":"N"}' }]);
+  const out = resyncEvents(t, ROOM, SELF, [{ id: SELF }, { id: 'stays' }, { id: 'new', display: 'N', kt: kt('new', 'N') }]);
   expect(out.map((p: any) => [p.type, p.user?.id ?? p.user, p.feedType])).toEqual([
     ['unpublish', 'gone', 'cam'],
     ['leave', 'gone', undefined],
