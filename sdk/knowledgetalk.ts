@@ -63,8 +63,8 @@ export class Knowledgetalk extends KnowledgetalkExtensions {
   }
 
   /**
-   * `options` (extension): `pin` to make joining need it, `secret` to choose the room secret that
-   * makes you its host at the gateway (generated when absent; kept by this instance).
+   * `options` (extension): `pin` to make joining need it. The creator is the room's host: the
+   * gateway guard holds the room's secret and grants the host powers to that identity.
    */
   createVideoRoom(
     roomId?: unknown,

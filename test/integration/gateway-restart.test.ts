@@ -1,7 +1,7 @@
 /**
  * Gateway restart (issue 7): Janus is killed with SIGKILL in the middle of a call and started
  * again on the same ports. Without the app doing anything, each SDK builds a new session, the host
- * re-creates the room (same secret: still the host), both rejoin and republish, and the streams
+ * re-creates the room (the guard makes it its host again), both rejoin and republish, and the streams
  * the apps already hold decode frames again. The time from "gateway back" to frames is printed.
  * Runs on a gateway of its own, so the rest of the suite keeps the shared one.
  */
@@ -54,7 +54,7 @@ test('a killed and restarted gateway: calls come back by themselves', async () =
   await expectFrames(guest, 'restart-host', 'cam');
   console.log(`gateway back → frames again on both sides: ${Date.now() - back} ms`);
   expect(await host.call('getRoomId')).toBe(roomId);
-  // Still the host: the room secret survived with the instance.
+  // Still the host: it created the room again on the restarted gateway.
   expect(await host.call('kickOut', 'restart-guest')).toEqual({ code: '200' });
   for (const m of members) await m.call('disconnect');
   for (const m of members) expect(m.pageErrors).toEqual([]);

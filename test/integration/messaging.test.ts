@@ -1,5 +1,5 @@
 /**
- * chat / inform / editUserInfo over the TextRoom channel between Chromium pages on a real Janus:
+ * chat / inform / editUserInfo carried by the gateway guard between Chromium pages on a real Janus:
  * room-wide and whispered messages (a whisper reaches its target only), any JSON for inform, and
  * the camera/microphone switches as the others see them (presence, memberList, decoded pixels).
  */

@@ -2,8 +2,8 @@
  * Recording (issue 8) on a gateway of this file's own, so the test knows its recordings folder
  * (startGateway `recordingsDir`): the host records the room for ~3 s, every publisher's feed lands
  * there as .mjr files, gateway-config/convert-recordings.sh turns them into WebM/Opus with
- * janus-pp-rec, and ffprobe reads codecs and durations. Also: who may record ('413' for a guest,
- * and at the gateway for a client that claims to be the host without the room secret), the
+ * janus-pp-rec, and ffprobe reads codecs and durations. Also: who may record ('413' for a guest, the
+ * guard deciding, also for a host who reloads), the
  * `recording` presence, and `isRecording` for a member who joins a room being recorded.
  *
  * Durations are checked within a window (from 1.5 s to 1 s more than the time between the start
@@ -136,7 +136,7 @@ test('the host records every feed of the room; the files convert to ~3 s of VP8 
   await disconnectAll(members, gateway);
 });
 
-test('who may record: not before init, not outside a room, not a guest, not without the room secret', async () => {
+test('who may record: not before init, not outside a room, not a guest; the host, also after a reload', async () => {
   const members = await openMembers(2);
   const [host, guest] = members;
   expect(await host.call('startRecording')).toMatchObject({ code: '400' });
@@ -151,14 +151,18 @@ test('who may record: not before init, not outside a room, not a guest, not with
   expect(await guest.call('startRecording')).toMatchObject({ code: '413' });
   expect(await guest.call('stopRecording')).toMatchObject({ code: '413' });
 
-  // The host's own id again, on a new connection: it still looks like the host to the SDK, but the
-  // room secret went with the old instance, and the gateway itself refuses.
+  expect((await guest.presence()).filter((p) => p.type === 'recording')).toEqual([]);
+  expect(filesOf(gateway.recordingsDir, roomId)).toEqual([]);
+
+  // The host's own id again, on a new connection (a reload): the guard holds who the host is.
   await host.call('disconnect');
   expect(await host.call('init', 'cp-code', 'auth-key', 'rec-owner')).toMatchObject({ code: '200' });
   expect((await host.call('joinRoom', roomId)).code).toBe('200');
-  expect(await host.call('startRecording')).toMatchObject({ code: '413', janusCode: 429 });
-  expect(filesOf(gateway.recordingsDir, roomId)).toEqual([]);
-  expect((await guest.presence()).filter((p) => p.type === 'recording')).toEqual([]);
+  expect(await host.call('startRecording')).toEqual({ code: '200' });
+  expect(await guest.waitForPresence((p) => p.type === 'recording')).toMatchObject({ recording: true });
+  expect(await guest.call('stopRecording')).toMatchObject({ code: '413' });
+  expect(await host.call('stopRecording')).toEqual({ code: '200' });
+  await guest.waitForPresence((p) => p.type === 'recording' && p.recording === false);
 
   for (const m of members) expect(await m.call('leaveRoom', roomId)).toEqual({ code: '200' });
   await disconnectAll(members, gateway);

@@ -27,8 +27,8 @@ test('a member shares a screen next to its camera; others see both, then the sha
   await a.harness('canvas', 'screen', '#ff0000');
 
   expect(await a.harness('use', 'screenStart', { $stream: 'screen' })).toEqual({ code: '200' });
-  // Both feeds travel on A's one sending PeerConnection (plus the message channel's).
-  expect(await a.openPeerConnections()).toBe(2);
+  // Both feeds travel on A's one sending PeerConnection, its only one.
+  expect(await a.openPeerConnections()).toBe(1);
 
   for (const m of [b, c]) {
     await m.waitForPresence((p) => p.type === 'publish' && p.feeds.some((f: any) => f.id === 'sharer' && f.type === 'screen'));
@@ -74,7 +74,7 @@ test('a member shares a screen next to its camera; others see both, then the sha
   );
   expect(await b.harness('subscribe', 'sharer', 'screen')).toEqual({ audio: 0, video: 1 });
   await waitForPixel(b, 'sharer', 'screen', isBlue);
-  expect(await a.openPeerConnections()).toBe(2);
+  expect(await a.openPeerConnections()).toBe(1);
 
   await disconnectAll([a, b, c]);
 });
