@@ -1,8 +1,9 @@
 /**
  * The guard (issue 14) against a real Janus, secure profile: a raw-Janus attacker (a Node
  * WebSocket client, valid token for ANOTHER room) tries each item of the issue's attack list and is
- * refused, while honest raw clients in their own room keep working. Own Janus (VideoRoom admin_key
- * + lock_rtp_forward, TextRoom admin_key) and guards on free ports; nothing left behind.
+ * refused, while honest raw clients in their own room keep working. Own gateway (startGateway: a
+ * loopback Janus with a random VideoRoom admin_key + lock_rtp_forward, no TextRoom, and its own
+ * guard) and guards of this file in front of the same Janus, on free ports; nothing left behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,8 @@ import { RawJanus, RawSession, fakeOffer } from '../support/raw-janus';
 jest.setTimeout(60000);
 
 const SECRET = 'guard-test-secret-' + Math.random().toString(36).slice(2);
-const ADMIN_KEY = 'vr-admin-' + Math.random().toString(36).slice(2);
-const TEXT_KEY = 'tr-admin-' + Math.random().toString(36).slice(2);
+/** The VideoRoom admin_key of the gateway's Janus (random per start). */
+let ADMIN_KEY: string;
 
 let gateway: Gateway;
 let guard: Guard;
@@ -41,19 +42,10 @@ async function member(user: string, room: string, extra: Partial<Parameters<type
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'kt-guard-test-'));
-  const saved = { ...process.env };
-  process.env.JANUS_VIDEOROOM_ADMIN_KEY = ADMIN_KEY;
-  process.env.JANUS_TEXTROOM_ADMIN_KEY = TEXT_KEY;
-  try {
-    gateway = await startGateway({ freePorts: true, quiet: true, logFile: path.join(tmp, 'janus.log'), recordingsDir: path.join(tmp, 'rec') });
-  } finally {
-    process.env.JANUS_VIDEOROOM_ADMIN_KEY = saved.JANUS_VIDEOROOM_ADMIN_KEY;
-    process.env.JANUS_TEXTROOM_ADMIN_KEY = saved.JANUS_TEXTROOM_ADMIN_KEY;
-    if (saved.JANUS_VIDEOROOM_ADMIN_KEY === undefined) delete process.env.JANUS_VIDEOROOM_ADMIN_KEY;
-    if (saved.JANUS_TEXTROOM_ADMIN_KEY === undefined) delete process.env.JANUS_TEXTROOM_ADMIN_KEY;
-  }
-  guard = await startGuard({ janusUrl: gateway.wsUrl, adminKey: ADMIN_KEY, profile: 'secure', tokenSecret: SECRET, reclaimMs: 300, limits: { maxRoomsPerUser: 3 } });
-  devGuard = await startGuard({ janusUrl: gateway.wsUrl, adminKey: ADMIN_KEY, textAdminKey: TEXT_KEY, profile: 'development', reclaimMs: 300 });
+  gateway = await startGateway({ freePorts: true, quiet: true, logFile: path.join(tmp, 'janus.log'), recordingsDir: path.join(tmp, 'rec') });
+  ADMIN_KEY = gateway.janusAdminKey;
+  guard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: ADMIN_KEY, profile: 'secure', tokenSecret: SECRET, reclaimMs: 300, limits: { maxRoomsPerUser: 3 } });
+  devGuard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: ADMIN_KEY, profile: 'development', reclaimMs: 300 });
   // The victim's room, with a PIN, and the attacker's own room.
   const host = await session(await token('victim', { create: true }));
   const h = await host.attach();
@@ -124,7 +116,7 @@ describe('the attack list: a valid token for another room', () => {
   });
 
   test('Janus itself refuses to create rooms without the admin key (the guard is the only creator)', async () => {
-    const direct = await RawSession.create(gateway.wsUrl, undefined);
+    const direct = await RawSession.create(gateway.janusWsUrl, undefined);
     opened.push(direct);
     const dh = await direct.attach();
     expect(await direct.sync(dh, { request: 'create', room: 'direct-room' })).toMatchObject({ error_code: 429, error: expect.stringContaining('admin_key') });
@@ -152,9 +144,11 @@ describe('the attack list: a valid token for another room', () => {
     }
   });
 
-  test('reading the chat: the TextRoom plugin is off in the secure profile', async () => {
-    const answer = await m.c.request({ janus: 'attach', plugin: 'janus.plugin.textroom', session_id: m.id, token: m.token });
-    expect(answer).toMatchObject({ janus: 'error', error: { code: 460 } });
+  test('reading the chat, fetching URLs: no plugin but VideoRoom can be attached (TextRoom included)', async () => {
+    for (const plugin of ['janus.plugin.textroom', 'janus.plugin.streaming', 'janus.plugin.echotest', 'janus.plugin.videoroom ', 42]) {
+      const answer = await m.c.request({ janus: 'attach', plugin, session_id: m.id, token: m.token });
+      expect(answer).toMatchObject({ janus: 'error', error: { code: 460 } });
+    }
   });
 
   test('making the server send UDP anywhere: rtp_forward and the remote-publisher requests are refused', async () => {
@@ -261,7 +255,7 @@ describe('honest clients', () => {
 describe('room authority', () => {
   /** Whether Janus still has the room (asked directly, bypassing the guard). */
   async function janusHas(room: string): Promise<boolean> {
-    const direct = await RawSession.create(gateway.wsUrl, undefined);
+    const direct = await RawSession.create(gateway.janusWsUrl, undefined);
     opened.push(direct);
     const dh = await direct.attach();
     const answer = await direct.sync(dh, { request: 'exists', room });
@@ -358,35 +352,30 @@ describe('room authority', () => {
 });
 
 describe('development profile (tokens optional)', () => {
-  test('an unchanged sample: any authKey, legacy room metadata, the id bound on first use and kept', async () => {
+  test('an unchanged sample: any authKey, the id bound on first use and kept', async () => {
     const s = await session('any-key-at-all', devGuard.url);
     const h = await s.attach();
-    const legacy = 'kt1:' + JSON.stringify({ title: 'Sample', host: 'alice', capacity: 3, destroy: true, p2p: false, talkingNoty: false, createdAt: 1 });
-    const created = await s.sync(h, { request: 'create', room: 'dev-room', description: legacy, secret: 'page-secret', is_private: false, permanent: false, lock_record: true, publishers: 3 });
-    expect(created.kt).toMatchObject({ title: 'Sample', host: 'alice', capacity: 3, destroy: true });
+    expect(await s.sync(h, { request: 'kt_whoami', id: 'alice', name: 'Alice' })).toMatchObject({ id: 'alice', name: 'Alice', signed: false });
+    const created = await s.sync(h, { request: 'create', room: 'dev-room', pin: 'p1', kt: { title: 'Sample', capacity: 3, destroy: true, talkingNoty: false, p2p: false }, audiolevel_event: false, audio_active_packets: 50 });
+    expect(created.kt).toMatchObject({ title: 'Sample', host: 'alice', capacity: 3, destroy: true, pinRequired: true });
     const pub = await s.attach();
-    expect(await s.async(pub, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'alice', display: 'Alice' })).toMatchObject({ videoroom: 'joined', id: 'alice' });
+    expect(await s.async(pub, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'bob', display: 'Alice', pin: 'p1' })).toMatchObject({ videoroom: 'joined', id: 'alice' });
     expect(await s.sync(h, { request: 'kt_whoami', id: 'bob' })).toMatchObject({ id: 'alice', signed: false });
-    expect(devGuard.rooms.isHost(s.c && { userId: 'alice', name: null, signed: false, rooms: [], canCreate: true, role: 'guest', expiresAt: Infinity }, 'dev-room')).toBe(true);
-    // A second session claiming 'alice' in the same room is Janus's duplicate id ('442').
+    // Host powers by identity: the kick gets past the host check (and finds nobody to kick).
+    expect(await s.sync(h, { request: 'kick', room: 'dev-room', id: 'nobody' })).toMatchObject({ kt_code: '422' });
+    // A second session claiming 'alice' in the same room while the first is connected: '442'.
     const other = await session('another-key', devGuard.url);
     const oh = await other.attach();
-    expect(await other.async(oh, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'alice' })).toMatchObject({ kt_code: '442' });
+    expect(await other.async(oh, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'alice', pin: 'p1' })).toMatchObject({ kt_code: '442' });
     await s.async(pub, { request: 'leave' });
   });
 
-  test('TextRoom (on with its admin key): only setup/ack and text rooms of rooms you may enter; never post', async () => {
+  test('TextRoom is off: disabled in Janus (janus.jcfg), and the guard attaches nobody to it', async () => {
     const s = await session('k', devGuard.url);
-    const h = await s.attach();
-    await s.sync(h, { request: 'create', room: 'dev-text', kt: { destroy: false } });
-    const t = await s.attach('janus.plugin.textroom');
-    refused(await s.sync(t, { request: 'create', room: 'dev-text', post: 'gopher://127.0.0.1:6379/_FLUSHALL' }));
-    refused(await s.sync(t, { request: 'create', room: 'nonexistent-room' }), '441');
-    refused(await s.sync(t, { request: 'list' }));
-    refused(await s.sync(t, { request: 'announcement', room: 'dev-text', secret: 'x', text: 'hi' }));
-    expect(await s.sync(t, { request: 'create', room: 'dev-text', is_private: true, permanent: false })).toMatchObject({ textroom: 'success' });
-    const setup = await s.async(t, { request: 'setup' });
-    expect(setup.jsep).toMatchObject({ type: 'offer' });
+    expect(await s.c.request({ janus: 'attach', plugin: 'janus.plugin.textroom', session_id: s.id, token: 'k' })).toMatchObject({ janus: 'error', error: { code: 460 } });
+    const direct = await RawSession.create(gateway.janusWsUrl, undefined);
+    opened.push(direct);
+    await expect(direct.attach('janus.plugin.textroom')).rejects.toThrow(/460/);
   });
 });
 

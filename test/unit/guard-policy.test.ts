@@ -5,7 +5,7 @@ import { RoomRegistry, type RoomMeta } from '../../sdk/server/guard/rooms';
 import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
 
 const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'alice', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
-const handle = (over: Partial<HandleState> = {}): HandleState => ({ id: 10, plugin: 'videoroom', role: 'none', room: null, joined: false, privateId: null, labels: new Map(), ...over });
+const handle = (over: Partial<HandleState> = {}): HandleState => ({ id: 10, role: 'none', room: null, joined: false, privateId: null, labels: new Map(), ...over });
 function sessionOf(identity: Identity, ...handles: HandleState[]): SessionState {
   return { id: 1, identity, handles: new Map(handles.map((h) => [h.id, h])) };
 }
@@ -102,29 +102,24 @@ test('sendingMids reads direction and rejected m-lines', () => {
   expect([...sendingMids(sdp)]).toEqual(['0', '3']);
 });
 
-test('TextRoom: setup/ack only, create asks the guard, post and every other request refused', () => {
-  const s = sessionOf(signed('bob', { rooms: ['r'] }));
-  const t = handle({ plugin: 'textroom' });
-  expect(kind(decide(s, t, { request: 'setup' }, undefined, rooms))).toBe('forward');
-  expect(kind(decide(s, t, { request: 'ack' }, { type: 'answer', sdp: 'v=0' }, rooms))).toBe('forward');
-  expect(kind(decide(s, t, { request: 'create', room: 'r', is_private: true }, undefined, rooms))).toBe('textCreate');
-  expect(kind(decide(s, t, { request: 'create', room: 'r', post: 'http://127.0.0.1/' }, undefined, rooms))).toBe('refuse:413');
-  expect(kind(decide(s, t, { request: 'create', room: 'pinned' }, undefined, rooms))).toBe('refuse:413');
-  for (const request of ['list', 'listparticipants', 'kick', 'announcement', 'allowed', 'edit', 'join', 'message']) {
-    expect(kind(decide(s, t, { request, room: 'r' }, undefined, rooms))).toBe('refuse:413');
-  }
-});
-
-test('development: kt_whoami and the legacy create bind the id once', () => {
+test('development: kt_whoami binds the id once; a create without it binds a generated one', () => {
   const s = sessionOf(unboundIdentity());
-  expect(decide(s, handle(), { request: 'create', room: 'new', description: 'kt1:{"host":"alice","capacity":2}' }, undefined, rooms)).toMatchObject({ kind: 'create', spec: { capacity: 2 } });
-  expect(s.identity.userId).toBe('alice');
+  expect(decide(s, handle(), { request: 'kt_whoami', id: 'alice' }, undefined, rooms)).toMatchObject({ kind: 'reply', data: { id: 'alice' } });
   expect(decide(s, handle(), { request: 'kt_whoami', id: 'bob' }, undefined, rooms)).toMatchObject({ kind: 'reply', data: { id: 'alice' } });
+  const fresh = sessionOf(unboundIdentity());
+  expect(decide(fresh, handle(), { request: 'create', room: 'new' }, undefined, rooms)).toMatchObject({ kind: 'create' });
+  expect(fresh.identity.userId).toMatch(/^U/);
 });
 
-test('create spec: kt object, legacy description, plain description, limits', () => {
+test('create spec: kt object, plain description as title, limits', () => {
   expect(metaFromCreate({ request: 'create', room: 'a', kt: { title: 'T', capacity: 3, destroy: false, talkingNoty: true } })).toMatchObject({ room: 'a', title: 'T', capacity: 3, destroy: false, talkingNoty: true });
+  expect(metaFromCreate({ request: 'create', kt: { title: 'T', capacity: null, destroy: true, talkingNoty: false, p2p: true } })).toMatchObject({ title: 'T', capacity: null, p2p: true });
   expect(metaFromCreate({ request: 'create', description: 'Plain title' })).toMatchObject({ room: null, title: 'Plain title', capacity: null, destroy: true });
+  expect(metaFromCreate({ request: 'create', description: 'Plain', kt: { title: 'From kt' } })).toMatchObject({ title: 'From kt' });
+  // The old "kt1:" encoding is a title like any other, never read for metadata.
+  const old = 'kt1:' + JSON.stringify({ title: 'x', capacity: 2, destroy: false, host: 'mallory' });
+  expect(metaFromCreate({ request: 'create', description: old })).toMatchObject({ title: old, capacity: null, destroy: true });
+  expect(metaFromCreate({ request: 'create', kt: { destroy: 'no' } })).toMatchObject({ kt: '422' });
   expect(metaFromCreate({ request: 'create', kt: { capacity: 0 } })).toMatchObject({ kt: '422' });
   expect(metaFromCreate({ request: 'create', kt: { capacity: 1001 } })).toMatchObject({ kt: '422' });
   expect(metaFromCreate({ request: 'create', room: 'bad id' })).toMatchObject({ kt: '422' });

@@ -13,8 +13,6 @@ import { VR, type PluginError } from './errors';
 export interface AuthorityOptions {
   /** janus.plugin.videoroom's admin_key. */
   adminKey: string;
-  /** janus.plugin.textroom's admin_key; with it the guard makes each video room's text room. */
-  textAdminKey?: string;
   log?: (msg: string) => void;
 }
 
@@ -62,7 +60,7 @@ export class RoomAuthority {
     if (spec.audioLevelAverage !== null) body.audio_level_average = spec.audioLevelAverage;
     this.creating.add(roomId);
     try {
-      await this.admin.plugin('videoroom', body).catch((err: { pluginCode?: number }) => {
+      await this.admin.videoroom(body).catch((err: { pluginCode?: number }) => {
         if (err.pluginCode === VR.ROOM_EXISTS) throw new RefusedError({ code: VR.ROOM_EXISTS, reason: `Room ${roomId} already exists`, kt: '443' });
         throw err;
       });
@@ -94,17 +92,14 @@ export class RoomAuthority {
     const room = this.rooms.remove(roomId);
     if (!room) return;
     this.log(`room ${roomId} destroyed`);
-    await this.admin.plugin('videoroom', { request: 'destroy', room: roomId, secret: room.secret }).catch((err) => this.log(`destroy ${roomId}: ${String(err)}`));
-    if (room.textRoom) {
-      await this.admin.plugin('textroom', { request: 'destroy', room: roomId, secret: room.secret }).catch((err) => this.log(`text destroy ${roomId}: ${String(err)}`));
-    }
+    await this.admin.videoroom({ request: 'destroy', room: roomId, secret: room.secret }).catch((err) => this.log(`destroy ${roomId}: ${String(err)}`));
   }
 
   async kick(roomId: string, userId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     const member = room?.members.get(userId);
     if (!room || !member) throw new RefusedError({ code: VR.NO_SUCH_FEED, reason: `No such user ${userId} in room ${roomId}`, kt: '422' });
-    await this.admin.plugin('videoroom', { request: 'kick', room: roomId, id: userId, secret: room.secret });
+    await this.admin.videoroom({ request: 'kick', room: roomId, id: userId, secret: room.secret });
     const emptied = this.rooms.depart(roomId, member.sessionId, member.handleId);
     if (emptied) await this.destroy(roomId);
   }
@@ -112,24 +107,8 @@ export class RoomAuthority {
   async record(roomId: string, record: boolean): Promise<void> {
     const room = this.rooms.get(roomId);
     if (!room) throw new RefusedError({ code: VR.NO_SUCH_ROOM, reason: `No such room (${roomId})`, kt: '441' });
-    await this.admin.plugin('videoroom', { request: 'enable_recording', room: roomId, record, secret: room.secret });
+    await this.admin.videoroom({ request: 'enable_recording', room: roomId, record, secret: room.secret });
     room.meta.recording = record;
-  }
-
-  /** The text room of a video room, made by the guard on first request. */
-  async ensureTextRoom(roomId: string): Promise<void> {
-    const room = this.rooms.get(roomId);
-    if (!room) throw new RefusedError({ code: 417, reason: `No such room (${roomId})`, kt: '441' });
-    if (room.textRoom) return;
-    if (this.opts.textAdminKey === undefined) throw new RefusedError({ code: 419, reason: 'text rooms are off on this gateway', kt: '413' });
-    room.textRoom = true;
-    const body: Record<string, unknown> = { request: 'create', admin_key: this.opts.textAdminKey, room: roomId, is_private: true, permanent: false, secret: room.secret };
-    if (room.pin !== null) body.pin = room.pin;
-    await this.admin.plugin('textroom', body).catch((err: { pluginCode?: number }) => {
-      if (err.pluginCode === 418) return; // already there (made by an earlier request of ours)
-      room.textRoom = false;
-      throw err;
-    });
   }
 
   private log(msg: string): void {

@@ -10,7 +10,7 @@
 import WebSocket from 'ws';
 import { JanusLink, type Frame } from './janus-link';
 import { identify, isExpired, type IdentityOptions } from './identity';
-import { CORE, UNAUTHORIZED_REASON, coreError, pluginErrorData, pluginName } from './errors';
+import { CORE, UNAUTHORIZED_REASON, VIDEOROOM, coreError, pluginErrorData } from './errors';
 import { decide, isAsync, type Json } from './policy';
 import type { GuardCore, GuardSession, SessionOwner } from './core';
 import { RateLimit, type RateOptions } from './rate-limit';
@@ -21,8 +21,6 @@ export interface ConnectionOptions {
   janusUrl: string;
   janusApiSecret?: string;
   identity: IdentityOptions;
-  /** Whether clients may attach to the TextRoom plugin (only with a TextRoom admin key). */
-  textRoom: boolean;
   rate: RateOptions;
   maxSessions: number;
   maxHandles: number;
@@ -38,13 +36,11 @@ export interface Pending {
   join?: 'publisher' | 'subscriber';
   room?: string;
   screen?: boolean;
-  plugin?: string;
   /** An asynchronous plugin request: its `ack` is not the end, the event after it is. */
   async?: boolean;
   at: number;
 }
 
-const PLUGINS: Record<string, 'videoroom' | 'textroom'> = { 'janus.plugin.videoroom': 'videoroom', 'janus.plugin.textroom': 'textroom' };
 const PENDING_TTL_MS = 60000;
 
 export class ClientConnection implements SessionOwner {
@@ -149,14 +145,12 @@ export class ClientConnection implements SessionOwner {
   }
 
   private attach(session: GuardSession, m: Json, tx: string): void {
-    const plugin = typeof m.plugin === 'string' ? PLUGINS[m.plugin] : undefined;
-    if (!plugin || (plugin === 'textroom' && !this.opts.textRoom)) {
-      return this.push(coreError(tx, CORE.PLUGIN_NOT_FOUND, `No such plugin '${String(m.plugin)}'`, session.id));
-    }
+    // VideoRoom alone: every other plugin (TextRoom, Streaming, SIP...) is an attack surface the SDK does not use.
+    if (m.plugin !== VIDEOROOM) return this.push(coreError(tx, CORE.PLUGIN_NOT_FOUND, `No such plugin '${String(m.plugin)}'`, session.id));
     if (session.handles.size >= this.opts.maxHandles) return this.push(coreError(tx, CORE.UNKNOWN, 'Too many handles', session.id));
     const frame: Frame = { janus: 'attach', session_id: session.id, plugin: m.plugin };
     if (typeof m.opaque_id === 'string' && m.opaque_id.length <= 64) frame.opaque_id = m.opaque_id;
-    this.relay(frame, { clientTx: tx, janus: 'attach', session, plugin, at: Date.now() });
+    this.relay(frame, { clientTx: tx, janus: 'attach', session, at: Date.now() });
   }
 
   private onHandle(session: GuardSession, m: Json, tx: string): void {
@@ -174,14 +168,13 @@ export class ClientConnection implements SessionOwner {
     const body = m.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return this.push(coreError(tx, CORE.INVALID_JSON_OBJECT, 'Invalid body object', session.id));
     const decision = decide(session, handle, body as Json, m.jsep, this.core.rooms);
-    const plugin = handle.plugin;
-    const answer = (data: Json) => this.push({ janus: 'success', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: pluginName(plugin), data } });
+    const answer = (data: Json) => this.push({ janus: 'success', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: VIDEOROOM, data } });
     if (decision.kind === 'refuse') {
-      this.core.opts.log(`refused ${plugin} '${String((body as Json).request)}' from ${session.identity.userId ?? 'unbound'}: ${decision.error.reason}`);
-      const data = pluginErrorData(plugin, decision.error);
-      if (!isAsync(plugin, (body as Json).request)) return answer(data);
+      this.core.opts.log(`refused '${String((body as Json).request)}' from ${session.identity.userId ?? 'unbound'}: ${decision.error.reason}`);
+      const data = pluginErrorData(decision.error);
+      if (!isAsync((body as Json).request)) return answer(data);
       this.push({ janus: 'ack', session_id: session.id, transaction: tx });
-      return this.push({ janus: 'event', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: pluginName(plugin), data } });
+      return this.push({ janus: 'event', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: VIDEOROOM, data } });
     }
     if (decision.kind === 'forward') {
       if (decision.join === 'publisher') {
@@ -205,10 +198,10 @@ export class ClientConnection implements SessionOwner {
       }
       const frame: Frame = { janus: 'message', ...base, body: decision.body };
       if (decision.jsep) frame.jsep = decision.jsep;
-      const async = isAsync(plugin, decision.body.request);
-      return this.relay(frame, { ...pending, join: decision.join, room: handle.room ?? undefined, screen: decision.screen, plugin, async });
+      const async = isAsync(decision.body.request);
+      return this.relay(frame, { ...pending, join: decision.join, room: handle.room ?? undefined, screen: decision.screen, async });
     }
-    void perform(this, session, handle, decision, answer);
+    void perform(this, session, decision, answer);
   }
 
   /** A join (or screen share) the registry refused: answered as Janus would (ack, then an error event). */
@@ -222,7 +215,7 @@ export class ClientConnection implements SessionOwner {
     };
     const [code, reason, kt] = errors[why];
     this.push({ janus: 'ack', session_id: session.id, transaction: tx });
-    this.push({ janus: 'event', session_id: session.id, sender: handleId, transaction: tx, plugindata: { plugin: 'janus.plugin.videoroom', data: pluginErrorData('videoroom', { code, reason, kt }) } });
+    this.push({ janus: 'event', session_id: session.id, sender: handleId, transaction: tx, plugindata: { plugin: VIDEOROOM, data: pluginErrorData({ code, reason, kt }) } });
   }
 
   relay(frame: Frame, pending: Pending, creating?: () => { identity: GuardSession['identity']; token: string | undefined }): void {

@@ -4,10 +4,9 @@
  * protects other users: its own secret, private room, require_pvtid, lock_record, never permanent,
  * no rec_dir, and the host (the creator's identity).
  *
- * Metadata comes from a `kt` object: `{title?, capacity?, destroy?, talkingNoty?, p2p?}`. Until the
- * SDK sends it, the SDK's current `description` encoding ("kt1:" + JSON, sdk/room/wire-format.ts) is
- * read for the same five fields (never `host` or `createdAt`: those are the guard's); any other
- * description is the title.
+ * Metadata comes from a `kt` object: `{title?, capacity?, destroy?, talkingNoty?, p2p?}` (never
+ * `host` or `createdAt`: those are the guard's). A plain `description` is the title when `kt.title`
+ * is absent, so that a plain janus.js client's rooms get a title too; it is never parsed.
  */
 import { isValidId } from './identity';
 import { VR } from './errors';
@@ -24,8 +23,6 @@ export interface CreateSpec {
   /** VideoRoom talk detection tuning the SDK sends (packets of 20 ms; level 0-127). */
   audioActivePackets: number | null;
   audioLevelAverage: number | null;
-  /** The user id the legacy description names as host: binds an unbound development identity. */
-  legacyHost: string | null;
 }
 
 export type CreateRefusal = { error: string; code: number; kt: string };
@@ -56,31 +53,32 @@ export function metaFromCreate(body: Record<string, unknown>): CreateSpec | Crea
   const publishers = intOrNull(body.publishers, 1, 100000);
   if (packets === undefined || level === undefined || publishers === undefined) return refusal('Invalid element (audio/publishers)', VR.INVALID_ELEMENT, '422');
 
-  const legacy = legacyMeta(body.description);
   const kt = body.kt ?? {};
   if (typeof kt !== 'object' || kt === null || Array.isArray(kt)) return refusal('Invalid element (kt)', VR.INVALID_ELEMENT, '422');
   const k = kt as Record<string, unknown>;
   const ktExtra = Object.keys(k).find((key) => !['title', 'capacity', 'destroy', 'talkingNoty', 'p2p'].includes(key));
   if (ktExtra !== undefined) return refusal(`field 'kt.${ktExtra}' is not allowed`, VR.UNAUTHORIZED, '413');
-  const capacity = k.capacity ?? legacy?.capacity ?? null;
+  const capacity = k.capacity ?? null;
   if (capacity !== null && !(Number.isInteger(capacity) && (capacity as number) >= 1 && (capacity as number) <= MAX_CAPACITY)) {
     return refusal('Invalid element (capacity)', VR.INVALID_ELEMENT, '422');
   }
-  const title = k.title ?? legacy?.title ?? (legacy ? '' : (body.description ?? ''));
+  const title = k.title ?? body.description ?? '';
   if (typeof title !== 'string' || title.length > 256) return refusal('Invalid element (title)', VR.INVALID_ELEMENT, '422');
+  for (const key of ['destroy', 'talkingNoty', 'p2p'] as const) {
+    if (k[key] !== undefined && typeof k[key] !== 'boolean') return refusal(`Invalid element (kt.${key})`, VR.INVALID_ELEMENT, '422');
+  }
   const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
   return {
     room: (body.room as string | undefined) ?? null,
     title,
     capacity: capacity as number | null,
     // A room made by a plain Janus client goes when it empties too: nothing lingers unowned.
-    destroy: flag(k.destroy, flag(legacy?.destroy, true)),
-    talkingNoty: flag(k.talkingNoty, flag(legacy?.talkingNoty, body.audiolevel_event === true)),
-    p2p: flag(k.p2p, flag(legacy?.p2p, false)),
+    destroy: flag(k.destroy, true),
+    talkingNoty: flag(k.talkingNoty, body.audiolevel_event === true),
+    p2p: flag(k.p2p, false),
     pin: (body.pin as string | undefined) ?? null,
     audioActivePackets: packets,
     audioLevelAverage: level,
-    legacyHost: typeof legacy?.host === 'string' && isValidId(legacy.host) ? legacy.host : null,
   };
 }
 
@@ -92,14 +90,4 @@ function refusal(error: string, code: number, kt: string): CreateRefusal {
 function intOrNull(v: unknown, min: number, max: number): number | null | undefined {
   if (v === undefined) return null;
   return Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : undefined;
-}
-
-function legacyMeta(description: unknown): Record<string, unknown> | null {
-  if (typeof description !== 'string' || !description.startsWith('kt1:')) return null;
-  try {
-    const parsed: unknown = JSON.parse(description.slice(4));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

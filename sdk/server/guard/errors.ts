@@ -41,13 +41,6 @@ export const VR = {
   ID_EXISTS: 436,
 } as const;
 
-/** TextRoom error codes (janus_textroom.c). */
-export const TR = {
-  INVALID_REQUEST: 415,
-  NO_SUCH_ROOM: 417,
-  UNAUTHORIZED: 419,
-} as const;
-
 /**
  * A refusal of a plugin request. `kt` is the Knowledgetalk code where the Janus code alone is
  * ambiguous (432 is '444' from the guard, '440' for a second screen sharer): the SDK reads it first.
@@ -67,16 +60,15 @@ export function coreError(transaction: unknown, code: number, reason: string, se
   };
 }
 
-/** The `plugindata.data` of a plugin error, as VideoRoom / TextRoom send it. */
-export function pluginErrorData(plugin: 'videoroom' | 'textroom', err: PluginError): Record<string, unknown> {
+/** The `plugindata.data` of a VideoRoom error, as the plugin sends it. */
+export function pluginErrorData(err: PluginError): Record<string, unknown> {
   return {
-    [plugin]: 'event',
+    videoroom: 'event',
     error_code: err.code,
     error: err.reason,
     ...(err.kt === undefined ? {} : { kt_code: err.kt }),
   };
 }
 
-export function pluginName(plugin: 'videoroom' | 'textroom'): string {
-  return `janus.plugin.${plugin}`;
-}
+/** The one plugin clients may attach to through the guard. */
+export const VIDEOROOM = 'janus.plugin.videoroom';

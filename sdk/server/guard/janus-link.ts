@@ -101,34 +101,30 @@ export class JanusLink {
   }
 }
 
-/** The guard's own Janus session with one handle per plugin, kept alive. */
+/** The guard's own Janus session with one VideoRoom handle, kept alive. */
 export class AdminSession {
   private keepalive?: NodeJS.Timeout;
   sessionId = 0;
-  readonly handles: Partial<Record<'videoroom' | 'textroom', number>> = {};
+  private handle = 0;
 
   constructor(readonly link: JanusLink) {}
 
-  async start(plugins: ReadonlyArray<'videoroom' | 'textroom'>): Promise<void> {
+  async start(): Promise<void> {
     await this.link.opened;
     const created = await this.link.request({ janus: 'create' });
     this.sessionId = (created.data as { id: number }).id;
-    for (const plugin of plugins) {
-      const attached = await this.link.request({ janus: 'attach', session_id: this.sessionId, plugin: `janus.plugin.${plugin}` });
-      this.handles[plugin] = (attached.data as { id: number }).id;
-    }
+    const attached = await this.link.request({ janus: 'attach', session_id: this.sessionId, plugin: 'janus.plugin.videoroom' });
+    this.handle = (attached.data as { id: number }).id;
     this.keepalive = setInterval(() => this.link.send({ janus: 'keepalive', session_id: this.sessionId, transaction: this.link.transaction() }), 25000);
     this.keepalive.unref();
   }
 
-  /** A synchronous plugin request; resolves with its `plugindata.data`, rejects on an error in it. */
-  async plugin(plugin: 'videoroom' | 'textroom', body: Frame): Promise<Frame> {
-    const handle = this.handles[plugin];
-    if (handle === undefined) throw new Error(`no ${plugin} handle`);
-    const answer = await this.link.request({ janus: 'message', session_id: this.sessionId, handle_id: handle, body });
+  /** A synchronous VideoRoom request; resolves with its `plugindata.data`, rejects on an error in it. */
+  async videoroom(body: Frame): Promise<Frame> {
+    const answer = await this.link.request({ janus: 'message', session_id: this.sessionId, handle_id: this.handle, body });
     const data = ((answer.plugindata as Frame | undefined)?.data ?? {}) as Frame;
     if (typeof data.error_code === 'number') {
-      throw Object.assign(new Error(`${plugin} error ${data.error_code} ${String(data.error)}`), { pluginCode: data.error_code, reason: data.error });
+      throw Object.assign(new Error(`videoroom error ${data.error_code} ${String(data.error)}`), { pluginCode: data.error_code, reason: data.error });
     }
     return data;
   }

@@ -61,8 +61,8 @@ function onSuccess(conn: ClientConnection, pending: Pending, frame: Json): void 
       if (frame.janus === 'success') conn.adopt(session);
       return;
     case 'attach':
-      if (typeof data?.id === 'number' && pending.plugin) {
-        session.handles.set(data.id, { id: data.id, plugin: pending.plugin as HandleState['plugin'], role: 'none', room: null, joined: false, privateId: null, labels: new Map() });
+      if (typeof data?.id === 'number') {
+        session.handles.set(data.id, { id: data.id, role: 'none', room: null, joined: false, privateId: null, labels: new Map() });
       }
       return;
     case 'detach': {

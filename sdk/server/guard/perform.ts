@@ -1,18 +1,17 @@
 /**
  * The decisions the guard carries out itself instead of relaying: the room authority's requests
- * (create, destroy, kick, record, text room), the answers it gives from its own state (list, room
+ * (create, destroy, kick, record), the answers it gives from its own state (list, room
  * view, identity) and guard messages. Each ends in exactly one synchronous answer to the client,
  * shaped as the plugin's own (`success` with `plugindata`), errors included.
  */
 import type { ClientConnection } from './connection';
 import type { GuardSession } from './core';
-import type { Decision, HandleState, Json } from './policy';
+import type { Decision, Json } from './policy';
 import { RefusedError } from './authority';
 import { pluginErrorData } from './errors';
 
-export async function perform(conn: ClientConnection, session: GuardSession, handle: HandleState, decision: Decision, answer: (data: Json) => void): Promise<void> {
+export async function perform(conn: ClientConnection, session: GuardSession, decision: Decision, answer: (data: Json) => void): Promise<void> {
   const { rooms, authority } = conn.core;
-  const plugin = handle.plugin;
   try {
     switch (decision.kind) {
       case 'reply':
@@ -41,16 +40,13 @@ export async function perform(conn: ClientConnection, session: GuardSession, han
         const sent = conn.core.deliver(room, session.identity, decision.to, decision.body);
         return answer({ videoroom: 'kt_message', room: room.id, sent });
       }
-      case 'textCreate':
-        await authority.ensureTextRoom(decision.room);
-        return answer({ textroom: 'success', room: decision.room, permanent: false });
       default:
         throw new Error(`not a local decision: ${decision.kind}`);
     }
   } catch (err) {
-    if (err instanceof RefusedError) return answer(pluginErrorData(plugin, err.refusal));
+    if (err instanceof RefusedError) return answer(pluginErrorData(err.refusal));
     const e = err as { pluginCode?: number; reason?: unknown };
     conn.core.opts.log(`${decision.kind} failed: ${String(err)}`);
-    answer(pluginErrorData(plugin, { code: e.pluginCode ?? 499, reason: typeof e.reason === 'string' ? e.reason : 'gateway error', kt: '570' }));
+    answer(pluginErrorData({ code: e.pluginCode ?? 499, reason: typeof e.reason === 'string' ? e.reason : 'gateway error', kt: '570' }));
   }
 }

@@ -8,15 +8,14 @@
  * learns it asked for something it may not have). Never forwarded, whoever asks: rtp_forward,
  * publish_remotely and the other remote-publisher requests, edit, allowed, moderate, exists,
  * listforwarders, joinandconfigure, publish, switch, `permanent`, `rec_dir`, `filename`, `record`
- * on a participant, `admin_key`, and every TextRoom request but setup/ack (TextRoom `post` is how a
- * client would make the gateway fetch URLs). Rooms are created, destroyed, kicked in and recorded
- * by the guard (authority.ts) with the secret it alone holds.
+ * on a participant, `admin_key`. Rooms are created, destroyed, kicked in and recorded by the guard
+ * (authority.ts) with the secret it alone holds.
  *
  * Pure except for one thing: the first request that names a user id binds an unbound development
  * identity to it (identity.ts says why); after that nothing here changes any state.
  */
 import { bindUserId, displayName, isValidId, type Identity } from './identity';
-import { VR, TR, type PluginError } from './errors';
+import { VR, type PluginError } from './errors';
 import type { RoomRegistry } from './rooms';
 import { metaFromCreate, type CreateSpec } from './create-spec';
 
@@ -29,7 +28,6 @@ export interface Jsep {
 
 export interface HandleState {
   id: number;
-  plugin: 'videoroom' | 'textroom';
   role: 'none' | 'publisher' | 'subscriber';
   room: string | null;
   joined: boolean;
@@ -55,16 +53,12 @@ export type Decision =
   | { kind: 'record'; room: string; record: boolean }
   | { kind: 'message'; room: string; to: string | null; body: unknown }
   | { kind: 'list' }
-  | { kind: 'room'; room: string }
-  | { kind: 'textCreate'; room: string };
+  | { kind: 'room'; room: string };
 
 /** Janus handles these asynchronously (an `ack`, then an event): a refusal must come the same way. */
-const ASYNC = {
-  videoroom: new Set(['join', 'joinandconfigure', 'configure', 'publish', 'unpublish', 'start', 'pause', 'switch', 'update', 'subscribe', 'unsubscribe', 'leave']),
-  textroom: new Set(['setup', 'ack', 'restart']),
-};
-export function isAsync(plugin: 'videoroom' | 'textroom', request: unknown): boolean {
-  return typeof request === 'string' && ASYNC[plugin].has(request);
+const ASYNC = new Set(['join', 'joinandconfigure', 'configure', 'publish', 'unpublish', 'start', 'pause', 'switch', 'update', 'subscribe', 'unsubscribe', 'leave']);
+export function isAsync(request: unknown): boolean {
+  return typeof request === 'string' && ASYNC.has(request);
 }
 
 /** The VideoRoom requests the guard knows (everything else is refused before anything is read). */
@@ -95,7 +89,7 @@ const MID = 16;
 export function decide(session: SessionState, handle: HandleState, body: Json, jsep: unknown, rooms: RoomRegistry): Decision {
   if (typeof body.request !== 'string') return refuse(VR.MISSING_ELEMENT, 'Missing element (request)', '421');
   if (jsep !== undefined && !isJsep(jsep)) return refuse(VR.INVALID_ELEMENT, 'Invalid jsep', '422');
-  return handle.plugin === 'textroom' ? decideText(session, body, jsep, rooms) : decideVideo(session, handle, body, jsep, rooms);
+  return decideVideo(session, handle, body, jsep, rooms);
 }
 
 function decideVideo(session: SessionState, handle: HandleState, body: Json, jsep: Jsep | undefined, rooms: RoomRegistry): Decision {
@@ -129,8 +123,9 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
       const spec = metaFromCreate(body);
       if ('error' in spec) return refuse(spec.code, spec.error, spec.kt);
       if (!id.canCreate) return denied('creating rooms');
-      // The room's host is its creator: an unbound development identity gets its id now.
-      bindUserId(id, spec.legacyHost);
+      // The room's host is its creator: an unbound development identity (one that skipped
+      // kt_whoami) gets a generated id now, so that the room has a host at all.
+      bindUserId(id, undefined);
       return { kind: 'create', spec };
     }
     case 'destroy':
@@ -256,33 +251,6 @@ function checkStreams(streams: unknown, unsubscribe: boolean): Decision | null {
     streams.length <= 64 &&
     streams.every((x) => isObj(x) && !extraField(x, allowed) && (unsubscribe ? x.feed === undefined || isValidId(x.feed) : isValidId(x.feed)) && isOptStr(x.mid, MID) && isOptStr(x.sub_mid, MID));
   return ok ? null : refuse(VR.INVALID_ELEMENT, 'Invalid element (streams)', '422');
-}
-
-function decideText(session: SessionState, body: Json, jsep: Jsep | undefined, rooms: RoomRegistry): Decision {
-  const request = body.request as string;
-  const text = (code: number, reason: string, kt: string): Decision => refuse(code, reason, kt);
-  switch (request) {
-    case 'setup':
-      return extraField(body, []) ? text(TR.INVALID_REQUEST, 'no fields allowed', '413') : { kind: 'forward', body: { request } };
-    case 'ack':
-      if (!jsep || jsep.type !== 'answer') return text(TR.INVALID_REQUEST, "'ack' needs a JSEP answer", '422');
-      return extraField(body, []) ? text(TR.INVALID_REQUEST, 'no fields allowed', '413') : { kind: 'forward', body: { request }, jsep };
-    case 'create': {
-      // The guard makes text rooms itself (with its admin key, no `post`): a client's create only
-      // asks for the text room of a video room it may enter. So nobody takes over a room's chat.
-      const extra = extraField(body, ['room', 'is_private', 'permanent', 'pin', 'secret']);
-      if (extra) return text(TR.UNAUTHORIZED, `field '${extra}' is not allowed in 'create'`, '413');
-      if (body.permanent === true) return text(TR.UNAUTHORIZED, 'permanent is not allowed', '413');
-      if (!isValidId(body.room) || !rooms.get(body.room)) return text(TR.NO_SUCH_ROOM, `No such room (${String(body.room)})`, '441');
-      return rooms.mayEnter(session.identity, body.room) ? { kind: 'textCreate', room: body.room } : text(TR.UNAUTHORIZED, 'not allowed in this room', '413');
-    }
-    case 'destroy':
-      // Text rooms go with their video room; the host's destroy is answered, the guard does it.
-      if (!isValidId(body.room) || !rooms.get(body.room)) return text(TR.NO_SUCH_ROOM, `No such room (${String(body.room)})`, '441');
-      return rooms.isHost(session.identity, body.room) ? { kind: 'reply', data: { textroom: 'destroyed', room: body.room } } : text(TR.UNAUTHORIZED, 'Only the host may do this', '413');
-    default:
-      return text(TR.UNAUTHORIZED, `'${request}' is not allowed through this gateway`, '413');
-  }
 }
 
 /** The session's joined publisher handle in a room (what makes it a member there). */

@@ -46,8 +46,6 @@ export interface Room {
   pending: Map<string, string>;
   /** The user id sharing a screen, if any (one sharer per room). */
   sharer: string | null;
-  /** Whether the guard made the room's text room (TextRoom mode 'restricted'). */
-  textRoom: boolean;
 }
 
 export type JoinRefusal = 'no_such_room' | 'not_allowed' | 'full' | 'already_in';
@@ -90,7 +88,7 @@ export class RoomRegistry {
 
   /** Records a room Janus has just created (call only after createRefusal returned null). */
   add(roomId: string, meta: RoomMeta, secret: string, pin: string | null): Room {
-    const room: Room = { id: roomId, meta, secret, pin, members: new Map(), pending: new Map(), sharer: null, textRoom: false };
+    const room: Room = { id: roomId, meta, secret, pin, members: new Map(), pending: new Map(), sharer: null };
     this.rooms.set(roomId, room);
     return room;
   }

@@ -20,8 +20,6 @@ export interface GuardOptions {
   janusUrl: string;
   /** janus.plugin.videoroom's admin_key (JANUS_VIDEOROOM_ADMIN_KEY): rooms are created by the guard only. */
   adminKey: string;
-  /** janus.plugin.textroom's admin_key. Set: clients may use TextRoom (setup/ack), its rooms made by the guard. Unset: TextRoom is off. */
-  textAdminKey?: string;
   /** 'development' (default): tokens optional. 'secure': a signed token is required. */
   profile?: Profile;
   /** HS256 secret of the tokens (KT_TOKEN_SECRET). Required in the secure profile. */
@@ -61,7 +59,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
   const rate = { ...DEFAULT_RATE, ...options.rate };
 
   let admin = await startAdmin(options);
-  const authority = () => new RoomAuthority(admin, rooms, { adminKey: options.adminKey, textAdminKey: options.textAdminKey, log });
+  const authority = () => new RoomAuthority(admin, rooms, { adminKey: options.adminKey, log });
   const core = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
 
   const wss = new WebSocketServer({
@@ -83,7 +81,6 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       janusUrl: options.janusUrl,
       janusApiSecret: options.janusApiSecret,
       identity: { profile, tokenSecret: options.tokenSecret },
-      textRoom: options.textAdminKey !== undefined,
       rate,
       maxSessions: 4,
       maxHandles: 16,
@@ -139,7 +136,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
 async function startAdmin(options: GuardOptions): Promise<AdminSession> {
   const admin = new AdminSession(new JanusLink({ url: options.janusUrl, apiSecret: options.janusApiSecret }));
   try {
-    await admin.start(options.textAdminKey !== undefined ? ['videoroom', 'textroom'] : ['videoroom']);
+    await admin.start();
   } catch (err) {
     admin.stop();
     throw err;
