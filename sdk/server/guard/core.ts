@@ -1,29 +1,31 @@
 /**
- * What one guard process shares between its client connections: the registry, the authority, every
- * session that goes through it (by Janus session id), and the handful of rules that span sessions:
- * a member's departure (with destroy-on-empty), message delivery by identity, and the room views
- * (`kt` metadata) the SDK reads.
+ * What one guard process shares between its client connections: the registry, the authority,
+ * every session that goes through it (by Janus session id), and the rules that span sessions: a
+ * member's departure (with destroy-on-empty), a session held while its page is gone, and events the
+ * guard itself sends to members (guard messages).
  */
 import type { Identity } from './identity';
 import type { HandleState, Json, SessionState } from './policy';
 import type { Room, RoomRegistry } from './rooms';
 import type { RoomAuthority } from './authority';
+import { VIDEOROOM } from './errors';
+
+/** The link to Janus a session travels on (relay.ts); it changes when another connection claims it. */
+export interface SessionLink {
+  /** A frame for the client on this link; dropped when that client is gone. */
+  push(frame: Json): void;
+  /** Destroys the session in Janus over this link; resolves once Janus answered or the link is gone. */
+  destroy(session: GuardSession): Promise<void>;
+  /** The session no longer travels on this link. */
+  forget(session: GuardSession): void;
+}
 
 export interface GuardSession extends SessionState {
   /** The token it was created with: every later request (and a claim) must carry the same. */
   token: string | undefined;
-  /** The client connection that owns it now; null while held after that connection dropped. */
-  conn: SessionOwner | null;
-  /** The connection whose link to Janus carries the session (also while held). */
-  home: SessionOwner | null;
-  /** Frees the session if nobody claims it back in time. */
+  link: SessionLink;
+  /** Set while held: its client is gone and nobody claimed it yet; frees it when it fires. */
   held?: NodeJS.Timeout;
-}
-
-/** What the core needs of a client connection. */
-export interface SessionOwner {
-  /** Sends a frame to the client (dropped when its socket is gone). */
-  push(frame: Json): void;
 }
 
 export interface GuardCoreOptions {
@@ -59,10 +61,28 @@ export class GuardCore {
     if (!this.sessions.has(session.id)) return;
     this.sessions.delete(session.id);
     clearTimeout(session.held);
+    session.held = undefined;
     for (const handle of session.handles.values()) this.depart(session, handle);
     // Joins still pending in Janus count too.
     for (const room of this.rooms.departSession(session.id)) void this.authority.destroy(room.id);
+    session.link.forget(session);
     this.opts.log(`session ${session.id} (${session.identity.userId ?? 'unbound'}) ended: ${why}`);
+  }
+
+  /** Its client is gone: the session waits reclaimMs for a claim, then goes like a page that left. */
+  hold(session: GuardSession): void {
+    clearTimeout(session.held);
+    session.held = setTimeout(() => this.release(session, 'client gone, not claimed'), this.opts.reclaimMs);
+    session.held.unref();
+  }
+
+  /** Destroys the session in Janus and forgets it; resolves once Janus has let it go. */
+  async release(session: GuardSession, why: string): Promise<void> {
+    clearTimeout(session.held);
+    const link = session.link;
+    const done = link.destroy(session);
+    this.endSession(session, why);
+    await done;
   }
 
   /** Delivers a guard message to members of a room; returns how many got it. */
@@ -71,51 +91,18 @@ export class GuardCore {
     for (const member of room.members.values()) {
       if (member.userId === from.userId || (to !== null && member.userId !== to)) continue;
       const session = this.sessions.get(member.sessionId);
-      if (!session?.conn) continue;
-      session.conn.push({
+      if (!session || session.held) continue;
+      session.link.push({
         janus: 'event',
         session_id: session.id,
         sender: member.handleId,
         plugindata: {
-          plugin: 'janus.plugin.videoroom',
-          data: {
-            videoroom: 'kt_message',
-            room: room.id,
-            from: { id: from.userId, name: from.name ?? from.userId },
-            whisper: to !== null,
-            body,
-          },
+          plugin: VIDEOROOM,
+          data: { videoroom: 'kt_message', room: room.id, from: { id: from.userId, name: from.name ?? from.userId }, whisper: to !== null, body },
         },
       });
       sent++;
     }
     return sent;
-  }
-
-  /** The room as the guard tells a member or inspector: metadata and members, no secret or PIN. */
-  view(room: Room): Json {
-    return {
-      ...room.meta,
-      members: [...room.members.values()].map((m) => ({ id: m.userId, name: m.name, userType: m.userType })),
-      sharer: room.sharer,
-    };
-  }
-
-  /** One entry of a `list` answer, in Janus's own fields (so plain clients read it) plus `kt`. */
-  listEntry(room: Room): Json {
-    return {
-      room: room.id,
-      description: room.meta.title,
-      pin_required: room.meta.pinRequired,
-      is_private: true,
-      max_publishers: room.meta.capacity ?? this.rooms.limits.maxMembers,
-      require_pvtid: true,
-      notify_joining: true,
-      record: room.meta.recording,
-      lock_record: true,
-      num_participants: room.members.size,
-      audiolevel_event: room.meta.talkingNoty,
-      kt: this.view(room),
-    };
   }
 }

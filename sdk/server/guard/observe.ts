@@ -4,61 +4,63 @@
  * transaction id. Membership changes only on Janus's word (`joined`, `leaving`, `kicked`,
  * `destroyed`, `detached`, `timeout`), so the registry never counts a member Janus does not have.
  */
-import type { ClientConnection, Pending } from './connection';
-import type { GuardSession } from './core';
+import type { Pending, Relay } from './relay';
+import type { GuardCore, GuardSession } from './core';
 import type { HandleState, Json } from './policy';
 import { handleKey } from './rooms';
+import { roomView } from './views';
 
-export function observe(conn: ClientConnection, frame: Json): void {
+export function observe(relay: Relay, core: GuardCore, frame: Json): void {
   const tx = frame.transaction;
-  const pending = typeof tx === 'string' ? conn.pending.get(tx) : undefined;
+  const pending = typeof tx === 'string' ? relay.pending.get(tx) : undefined;
   if (pending) {
     const final = frame.janus !== 'ack' || !pending.async;
-    if (final) conn.pending.delete(tx as string);
+    if (final) relay.pending.delete(tx as string);
     frame.transaction = pending.clientTx;
-    if (pending.janus === 'create') return created(conn, tx as string, frame);
-    if (frame.janus === 'success' || frame.janus === 'ack') onSuccess(conn, pending, frame);
+    if (pending.creating) return created(relay, core, pending, frame);
+    if (frame.janus === 'success' || frame.janus === 'ack') onSuccess(relay, core, pending, frame);
   }
-  const session = typeof frame.session_id === 'number' ? [...conn.sessions].find((s) => s.id === frame.session_id) : undefined;
+  const session = relay.session(frame.session_id);
   if (!session) {
     // Only answers to session-less requests (create, claim, errors) reach a client without one.
-    if (pending) conn.push(frame);
+    if (pending) relay.push(frame);
     return;
   }
   const handle = typeof frame.sender === 'number' ? session.handles.get(frame.sender) : undefined;
-  if (frame.janus === 'event' && handle) onEvent(conn, session, handle, frame, pending);
+  if (frame.janus === 'event' && handle) onEvent(core, session, handle, frame, pending);
   else if (frame.janus === 'detached' && handle) {
-    conn.core.depart(session, handle);
+    core.depart(session, handle);
     session.handles.delete(handle.id);
   } else if (frame.janus === 'hangup' && handle?.role === 'publisher' && handle.room) {
-    conn.core.rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+    core.rooms.releaseScreen(handle.room, session.identity.userId ?? '');
   } else if (frame.janus === 'timeout') {
-    conn.core.endSession(session, 'timed out in Janus');
-    conn.sessions.delete(session);
+    core.endSession(session, 'timed out in Janus');
   }
-  session.conn?.push(frame);
+  relay.push(frame);
 }
 
-function created(conn: ClientConnection, upTx: string, frame: Json): void {
-  const make = conn.creating.get(upTx);
-  conn.creating.delete(upTx);
+function created(relay: Relay, core: GuardCore, pending: Pending, frame: Json): void {
   const id = (frame.data as { id?: unknown } | undefined)?.id;
-  if (frame.janus === 'success' && make && typeof id === 'number') {
-    const { identity, token } = make();
-    const session: GuardSession = { id, identity, token, handles: new Map(), conn, home: conn };
-    conn.core.sessions.set(id, session);
-    conn.sessions.add(session);
+  if (frame.janus === 'success' && typeof id === 'number' && pending.creating) {
+    const { identity, token } = pending.creating;
+    const session: GuardSession = { id, identity, token, handles: new Map(), link: relay };
+    core.sessions.set(id, session);
+    relay.sessions.add(session);
   }
-  conn.push(frame);
+  relay.push(frame);
 }
 
-function onSuccess(conn: ClientConnection, pending: Pending, frame: Json): void {
+function onSuccess(relay: Relay, core: GuardCore, pending: Pending, frame: Json): void {
   const session = pending.session;
   if (!session) return;
   const data = frame.data as { id?: unknown } | undefined;
   switch (pending.janus) {
     case 'claim':
-      if (frame.janus === 'success') conn.adopt(session);
+      if (frame.janus === 'success') {
+        clearTimeout(session.held);
+        session.held = undefined;
+        relay.adopt(session);
+      }
       return;
     case 'attach':
       if (typeof data?.id === 'number') {
@@ -67,22 +69,21 @@ function onSuccess(conn: ClientConnection, pending: Pending, frame: Json): void 
       return;
     case 'detach': {
       const handle = session.handles.get(pending.handleId!);
-      if (handle) conn.core.depart(session, handle);
+      if (handle) core.depart(session, handle);
       session.handles.delete(pending.handleId!);
       return;
     }
     case 'destroy':
-      conn.core.endSession(session, 'destroyed by its client');
-      conn.sessions.delete(session);
+      core.endSession(session, 'destroyed by its client');
       return;
   }
 }
 
-function onEvent(conn: ClientConnection, session: GuardSession, handle: HandleState, frame: Json, pending: Pending | undefined): void {
+function onEvent(core: GuardCore, session: GuardSession, handle: HandleState, frame: Json, pending: Pending | undefined): void {
   const plugindata = frame.plugindata as { data?: Json } | undefined;
   const data = plugindata?.data;
   if (!data) return;
-  const rooms = conn.core.rooms;
+  const rooms = core.rooms;
   const key = handleKey(session.id, handle.id);
   if (pending?.join && typeof data.error_code === 'number') {
     // Janus refused the join (wrong PIN, id taken...): the seat and the handle are free again.
@@ -103,7 +104,7 @@ function onEvent(conn: ClientConnection, session: GuardSession, handle: HandleSt
     const userType = rooms.isHost(session.identity, handle.room) ? 'host' : 'guest';
     rooms.admit(handle.room, key, { userId, name: session.identity.name ?? userId, userType, sessionId: session.id, handleId: handle.id });
     // What the SDK needs and Janus has no field for: who I am and the room's metadata.
-    if (room) data.kt = { self: { id: userId, name: session.identity.name ?? userId, userType }, room: conn.core.view(room) };
+    if (room) data.kt = { self: { id: userId, name: session.identity.name ?? userId, userType }, room: roomView(room) };
     return;
   }
   if (pending?.join === 'subscriber' && data.videoroom === 'attached') {
@@ -112,11 +113,11 @@ function onEvent(conn: ClientConnection, session: GuardSession, handle: HandleSt
   }
   if (data.videoroom === 'destroyed' || (data.videoroom === 'event' && data.leaving === 'ok')) {
     // I left, was kicked, or the room went: not a member any more.
-    conn.core.depart(session, handle);
+    core.depart(session, handle);
     return;
   }
   if (data.videoroom === 'event' && data.left === 'ok' && handle.role === 'subscriber') {
-    conn.core.depart(session, handle);
+    core.depart(session, handle);
     return;
   }
   if (data.videoroom === 'event' && data.unpublished === 'ok' && handle.room) {

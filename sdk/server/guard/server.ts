@@ -126,7 +126,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
     stop: async () => {
       stopping = true;
       for (const client of wss.clients) client.terminate();
-      for (const conn of connections) conn.up.close();
+      for (const conn of connections) conn.relay.close();
       admin.stop();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
