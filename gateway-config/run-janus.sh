@@ -1,40 +1,44 @@
 #!/usr/bin/env bash
-# Run the Janus gateway in the FOREGROUND from this folder's configuration.
+# Run Janus in the FOREGROUND from this folder's configuration: Janus ALONE,
+# on loopback, for the gateway guard in front of it. Browsers never talk to
+# this process; `npm run gateway` / `node gateway-config/start.cjs` start
+# Janus through this script and the guard (guard.cjs) in front of it.
 #
 #   bash gateway-config/run-janus.sh [extra janus flags...]
 #
-# Works from any working directory (npm run gateway calls it from the repo
-# root). Uses `exec`, so the process id of this script becomes the pid of
-# Janus itself: signalling it (SIGINT/SIGTERM) stops Janus directly.
+# Works from any working directory. Uses `exec`, so the process id of this
+# script becomes the pid of Janus itself: signalling it (SIGINT/SIGTERM)
+# stops Janus directly.
 #
 # Environment overrides (defaults are the values in the .jcfg files):
-#   JANUS_WS_PORT       WebSocket (Janus API)   default 8188
-#   JANUS_HTTP_PORT     HTTP (Janus API)        default 8088
-#   JANUS_ADMIN_PORT    HTTP Admin API          default 7088
+#   JANUS_WS_PORT       WebSocket (Janus API, the guard's link; 127.0.0.1)
+#                                                 default 8189
+#   JANUS_ADMIN_PORT    HTTP Admin API (127.0.0.1)  default 7088
 #   JANUS_ADMIN_SECRET  Admin API secret        default kt-local-admin
 #   JANUS_DEBUG_LEVEL   0-7                     default 4
-#   JANUS_TOKEN_SECRET  secure mode: token_auth = true with this
-#                       token_auth_secret (HMAC-signed tokens, see
-#                       mint-token.cjs)             default unset (off)
-#   JANUS_API_SECRET    api_secret (for server-side tools; a request with
-#                       it needs no token)          default unset (off)
+#   JANUS_API_SECRET    api_secret (the guard sends it with every request;
+#                       other local processes then need it too)
+#                                               default unset (off)
 #   JANUS_RECORDINGS_DIR  where the VideoRoom writes recordings (.mjr):
 #                       Janus runs with this folder as its working
 #                       directory, which is where the plugin writes when a
-#                       room has no rec_dir (the SDK never sets one, so
-#                       clients do not choose paths on the gateway).
-#                       Created if missing.  default <repo>/recordings
+#                       room has no rec_dir (the guard never lets one
+#                       through, so clients do not choose paths on the
+#                       gateway). Created if missing.  default <repo>/recordings
 #   JANUS_VIDEOROOM_ADMIN_KEY  VideoRoom admin_key: only requests carrying it
-#                       may create rooms (the guard, sdk/server/guard/);
-#                       also sets lock_rtp_forward = true, so rtp_forward
-#                       needs it too.              default unset (off)
-#   JANUS_TEXTROOM_ADMIN_KEY   TextRoom admin_key: only requests carrying it
-#                       may create text rooms.     default unset (off)
+#                       may create rooms (the guard's); also sets
+#                       lock_rtp_forward = true, so rtp_forward needs it
+#                       too. start.cjs passes a fresh random one on every
+#                       start.                     default unset (off)
 #   JANUS_SESSION_TIMEOUT  session_timeout in seconds (a session without
 #                       any request for that long is destroyed)  default 60
 # When any of them is set, the .jcfg files are copied to a fresh temporary
 # folder and rewritten there, so the committed files always stay the
 # defaults. That folder is removed once Janus has exited.
+#
+# Janus does no token auth and has no TextRoom: JANUS_TOKEN_SECRET and
+# JANUS_TEXTROOM_ADMIN_KEY are refused (tokens are the guard's,
+# KT_TOKEN_SECRET; see README.md).
 #
 # If `janus` is missing and apt-get exists, the Debian package is installed
 # (as root, or through sudo when available).
@@ -73,19 +77,20 @@ check_port() { # name value
 	[[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || die "$1 must be a TCP port number, got '$2'"
 }
 
+[ -z "${JANUS_TOKEN_SECRET:-}" ] ||
+	die "JANUS_TOKEN_SECRET is no longer used: Janus does no token auth, the gateway guard checks the tokens (KT_TOKEN_SECRET; npm run gateway -- --secure)"
+[ -z "${JANUS_TEXTROOM_ADMIN_KEY:-}" ] ||
+	die "JANUS_TEXTROOM_ADMIN_KEY: the TextRoom plugin is disabled (janus.jcfg); messages go through the guard"
+
 ws_port="${JANUS_WS_PORT:-}"
-http_port="${JANUS_HTTP_PORT:-}"
 admin_port="${JANUS_ADMIN_PORT:-}"
 admin_secret="${JANUS_ADMIN_SECRET:-}"
 debug_level="${JANUS_DEBUG_LEVEL:-}"
-token_secret="${JANUS_TOKEN_SECRET:-}"
 api_secret="${JANUS_API_SECRET:-}"
 videoroom_admin_key="${JANUS_VIDEOROOM_ADMIN_KEY:-}"
-textroom_admin_key="${JANUS_TEXTROOM_ADMIN_KEY:-}"
 session_timeout="${JANUS_SESSION_TIMEOUT:-}"
 
 [ -z "$ws_port" ] || check_port JANUS_WS_PORT "$ws_port"
-[ -z "$http_port" ] || check_port JANUS_HTTP_PORT "$http_port"
 [ -z "$admin_port" ] || check_port JANUS_ADMIN_PORT "$admin_port"
 if [ -n "$debug_level" ] && ! [[ "$debug_level" =~ ^[0-7]$ ]]; then
 	die "JANUS_DEBUG_LEVEL must be 0-7, got '$debug_level'"
@@ -100,10 +105,8 @@ check_secret() { # name value
 	esac
 }
 [ -z "$admin_secret" ] || check_secret JANUS_ADMIN_SECRET "$admin_secret"
-[ -z "$token_secret" ] || check_secret JANUS_TOKEN_SECRET "$token_secret"
 [ -z "$api_secret" ] || check_secret JANUS_API_SECRET "$api_secret"
 [ -z "$videoroom_admin_key" ] || check_secret JANUS_VIDEOROOM_ADMIN_KEY "$videoroom_admin_key"
-[ -z "$textroom_admin_key" ] || check_secret JANUS_TEXTROOM_ADMIN_KEY "$textroom_admin_key"
 
 # --------------------------------------------------------------- recordings
 # shellcheck source=recordings-dir.sh
@@ -111,7 +114,7 @@ check_secret() { # name value
 recordings_dir="$(prepare_recordings_dir "$(dirname -- "$here")/recordings" "$here/janus.jcfg")" || exit 1
 
 conf="$here"
-if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api_secret$videoroom_admin_key$textroom_admin_key$session_timeout" ]; then
+if [ -n "$ws_port$admin_port$admin_secret$debug_level$api_secret$videoroom_admin_key$session_timeout" ]; then
 	conf="$(mktemp -d "${TMPDIR:-/tmp}/kt-janus-conf.XXXXXX")"
 	conf="$(cd -- "$conf" && pwd -P)" # absolute: Janus starts in the recordings folder
 	cp "$here"/*.jcfg "$conf"/
@@ -136,14 +139,9 @@ if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api
 		sed -i "0,/^general: {/s||&\n\t${line}|" "$file"
 	}
 	[ -z "$ws_port" ] || rewrite janus.transport.websockets.jcfg ws_port "$ws_port"
-	[ -z "$http_port" ] || rewrite janus.transport.http.jcfg port "$http_port"
 	[ -z "$admin_port" ] || rewrite janus.transport.http.jcfg admin_port "$admin_port"
 	[ -z "$admin_secret" ] || rewrite janus.jcfg admin_secret "\"$admin_secret\""
 	[ -z "$debug_level" ] || rewrite janus.jcfg debug_level "$debug_level"
-	if [ -n "$token_secret" ]; then
-		add_general janus.jcfg "token_auth_secret = \"$token_secret\""
-		add_general janus.jcfg "token_auth = true"
-	fi
 	[ -z "$api_secret" ] || add_general janus.jcfg "api_secret = \"$api_secret\""
 	[ -z "$session_timeout" ] || rewrite janus.jcfg session_timeout "$session_timeout"
 	if [ -n "$videoroom_admin_key" ]; then
@@ -151,7 +149,6 @@ if [ -n "$ws_port$http_port$admin_port$admin_secret$debug_level$token_secret$api
 		# Only meaningful with an admin_key: rtp_forward then needs the key as well.
 		add_general janus.plugin.videoroom.jcfg "lock_rtp_forward = true"
 	fi
-	[ -z "$textroom_admin_key" ] || add_general janus.plugin.textroom.jcfg "admin_key = \"$textroom_admin_key\""
 
 	# Remove the temporary folder once Janus (which will be this very pid
 	# after exec) has exited. Detached from our stdout/stderr so it never
