@@ -1,22 +1,34 @@
 'use strict';
 /**
- * Loads the package's server helpers (createToken, createTurnCredentials, ...) for the scripts in
- * this folder. They are built from sdk/server/ into dist/server.cjs, so the scripts and the
- * published package (`knowledgetalk-janus/server`) run the same code.
+ * Loads the package's Node builds for the scripts in this folder: the server helpers
+ * (dist/server.cjs: TURN credentials; `knowledgetalk-janus/server`) and the gateway guard
+ * (dist/guard.cjs: startGuard, signToken; `knowledgetalk-janus/guard`). They are built from
+ * sdk/server/ by `npm run build`, so the scripts and the published package run the same code.
  */
 const path = require('node:path');
 
-const BUILT = path.join(__dirname, '..', 'dist', 'server.cjs');
+const DIST = path.join(__dirname, '..', 'dist');
 
-function loadServerHelpers() {
+function load(file) {
+  const built = path.join(DIST, file);
   try {
-    return require(BUILT);
+    return require(built);
   } catch (e) {
-    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('server.cjs')) {
-      throw new Error(`${BUILT} is missing: run \`npm run build\` first`);
+    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(file)) {
+      throw new Error(`${built} is missing: run \`npm run build\` first`);
     }
     throw e;
   }
 }
 
-module.exports = { loadServerHelpers };
+/** dist/server.cjs: createTurnCredentials, turnIceServer, ... */
+function loadServerHelpers() {
+  return load('server.cjs');
+}
+
+/** dist/guard.cjs: startGuard, signToken, identify, MAX_FRAME_BYTES. */
+function loadGuard() {
+  return load('guard.cjs');
+}
+
+module.exports = { loadServerHelpers, loadGuard };

@@ -1,30 +1,42 @@
-/** Types of gateway-config/start.cjs (local Janus gateway for dev and tests). */
+/** Types of gateway-config/start.cjs (the local gateway, Janus + the guard, for dev and tests). */
+
+export type GatewayProfile = 'development' | 'secure';
 
 export interface StartGatewayOptions {
-  /** Pick three free TCP ports on 127.0.0.1 (ws, http, admin) instead of the defaults/explicit ones. */
+  /**
+   * 'development' (default): tokens optional, any authKey gets an identity (an unchanged
+   * Knowledgetalk sample works). 'secure': every session needs a token signed with `tokenSecret`
+   * (signToken of `knowledgetalk-janus/guard`, `npx kt-token`); anything else is refused (the SDK
+   * says '401').
+   */
+  profile?: GatewayProfile;
+  /**
+   * The guard's HS256 token secret (KT_TOKEN_SECRET), 16 characters or more. Required by the
+   * secure profile; in development, tokens signed with it are honoured (and others still get a
+   * generated identity). Janus itself never sees it: it does no token auth.
+   */
+  tokenSecret?: string;
+  /** Pick three free TCP ports on 127.0.0.1 (guard, Janus WebSocket, Admin API) instead of the defaults/explicit ones. */
   freePorts?: boolean;
-  /** WebSocket (Janus API) port. Default 8188. Ignored with freePorts. */
+  /** The guard's port: what browsers and the SDK connect to. Default 8188. Ignored with freePorts. */
   wsPort?: number;
-  /** HTTP (Janus API) port. Default 8088. Ignored with freePorts. */
-  httpPort?: number;
-  /** HTTP Admin API port. Default 7088. Ignored with freePorts. */
+  /** Where the guard listens. Default 127.0.0.1 ('0.0.0.0': every address, e.g. to try phones on a LAN). */
+  guardHost?: string;
+  /** Janus's own WebSocket port (127.0.0.1, for the guard only). Default 8189. Ignored with freePorts. */
+  janusWsPort?: number;
+  /** HTTP Admin API port (127.0.0.1). Default 7088. Ignored with freePorts. */
   adminPort?: number;
   /** Admin API secret. Default "kt-local-admin". */
   adminSecret?: string;
   /** Janus debug level 0-7. Default 4 (from janus.jcfg). */
   debugLevel?: number;
-  /** Append Janus's stdout and stderr to this file (instead of the console). */
+  /** Append the output of Janus and of the guard to this file (instead of the console). */
   logFile?: string;
-  /** Without logFile: discard Janus's output instead of forwarding it to the console. */
+  /** Without logFile: discard their output instead of forwarding it to the console. */
   quiet?: boolean;
-  /** How long to wait for Janus to answer, in ms. Default 20000. */
+  /** How long to wait for Janus, then for the guard, to answer, in ms. Default 20000 each. */
   timeoutMs?: number;
-  /**
-   * Secure mode: `token_auth = true` with this `token_auth_secret`, so every Janus API request
-   * needs a signed token (createToken from `knowledgetalk-janus/server`). Default: off.
-   */
-  tokenSecret?: string;
-  /** `api_secret` (a request carrying it needs no token; for server-side tools). Default: off. */
+  /** Janus `api_secret`; the guard sends it with every request. Default: off. */
   apiSecret?: string;
   /** `rtp_port_range`, "min-max": the UDP ports Janus's media uses. Default: any. */
   rtpPortRange?: string;
@@ -41,56 +53,85 @@ export interface StartGatewayOptions {
   recordingsDir?: string;
   /**
    * Extra environment variables for Janus (run-janus.sh), merged over process.env; a variable given
-   * as undefined is removed. For settings without an option here, e.g. JANUS_VIDEOROOM_ADMIN_KEY.
-   * The variables the options above set (JANUS_WS_PORT, JANUS_HTTP_PORT, JANUS_ADMIN_PORT,
-   * JANUS_ADMIN_SECRET, JANUS_DEBUG_LEVEL, JANUS_TOKEN_SECRET, JANUS_API_SECRET,
-   * JANUS_RECORDINGS_DIR) are refused: startGateway rejects, naming them.
+   * as undefined is removed. For settings without an option here, e.g. JANUS_SESSION_TIMEOUT.
+   * The variables the options set (JANUS_WS_PORT, JANUS_ADMIN_PORT, JANUS_ADMIN_SECRET,
+   * JANUS_DEBUG_LEVEL, JANUS_API_SECRET, JANUS_RECORDINGS_DIR, JANUS_VIDEOROOM_ADMIN_KEY) are
+   * refused: startGateway rejects, naming them.
    */
   env?: Record<string, string | undefined>;
 }
 
 export interface GatewayPorts {
+  /** The guard (browsers). */
   ws: number;
-  http: number;
+  /** Janus's own WebSocket (loopback, the guard's link). */
+  janusWs: number;
+  /** Janus's Admin API over HTTP (loopback). */
   admin: number;
 }
 
+/** How the gateway ended: the first of its two processes that exited (the other was then stopped). */
+export interface GatewayExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+  process: 'janus' | 'guard';
+}
+
 export interface Gateway {
-  /** e.g. "ws://127.0.0.1:8188" */
+  /** The guard, e.g. "ws://127.0.0.1:8188": the SDK's `server`, and the only way in for browsers. */
   wsUrl: string;
-  /** e.g. "http://127.0.0.1:8088/janus" */
-  httpUrl: string;
+  /**
+   * Janus's own WebSocket, e.g. "ws://127.0.0.1:8189", loopback only: for a guard of a test's own,
+   * raw Janus tests and the bench's plain janus.js baseline. Never for browsers of an app.
+   */
+  janusWsUrl: string;
   /** e.g. "http://127.0.0.1:7088/admin" */
   adminUrl: string;
   adminSecret: string;
-  /** The token_auth_secret when started in secure mode. */
+  /** The VideoRoom admin_key of this start (random; Janus and the guard have it). A secret. */
+  janusAdminKey: string;
+  profile: GatewayProfile;
+  /** The guard's token secret, when one was given. */
   tokenSecret?: string;
-  /** The api_secret, when one was set. */
+  /** Janus's api_secret, when one was set. */
   apiSecret?: string;
   /** Absolute path of the folder recordings are written to. */
   recordingsDir: string;
   ports: GatewayPorts;
   /** Process id of Janus itself. */
   pid: number;
-  /** Resolves when the Janus process has exited (for whatever reason). */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>;
-  /** SIGTERM, wait for exit, SIGKILL after 5 s. Idempotent. */
+  /** Process id of the guard (node guard.cjs). */
+  guardPid: number;
+  /** Janus sessions the gateway itself holds (the guard's admin session): leak checks leave them out. */
+  ownSessions: number[];
+  /**
+   * Resolves once the gateway is down: after stop(), or when Janus or the guard exited on its own
+   * (a crash of either is a crash of the gateway: the other is then stopped too).
+   */
+  exited: Promise<GatewayExit>;
+  /** Stops the guard, then Janus (SIGTERM, SIGKILL after 5 s each). Idempotent. */
   stop(): Promise<void>;
 }
 
-/** Start Janus from gateway-config/ and wait until its Admin API and WebSocket port answer. */
+/**
+ * Start Janus from gateway-config/ (loopback, VideoRoom admin_key) and the guard in front of it
+ * (its own Node process), and wait until both answer.
+ */
 export function startGateway(opts?: StartGatewayOptions): Promise<Gateway>;
 
-/** The committed defaults of the .jcfg files. */
+/** The committed defaults: the guard's port, Janus's WebSocket and Admin API ports, the local admin secret. */
 export const DEFAULTS: Readonly<{
   wsPort: number;
-  httpPort: number;
+  janusWsPort: number;
   adminPort: number;
   adminSecret: string;
 }>;
 
-/** Well-known secrets for trying secure mode locally and in tests; the production profile refuses them. */
+/** Well-known secrets for trying the secure profile locally and in tests; deployments refuse them. */
 export const LOCAL_SECURE_SECRETS: Readonly<{
+  /** For the guard (KT_TOKEN_SECRET). */
   tokenSecret: string;
+  /** For Janus (api_secret). */
   apiSecret: string;
 }>;

@@ -1,24 +1,24 @@
 'use strict';
 /**
- * Janus as a child process of this Node process: spawned through run-janus.sh, its output kept
- * (a tail for error messages, and a log file or the console), and stopped.
+ * A service of the gateway (Janus, the guard) as a child process of this Node process: spawned,
+ * its output kept (a tail for error messages, and a log file or the console), and stopped.
+ * janus-process.cjs and guard-process.cjs say what each one runs.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const RUN_SCRIPT = path.join(__dirname, '..', 'run-janus.sh');
 const STOP_GRACE_MS = 5000;
 const LOG_TAIL_BYTES = 16 * 1024;
 
-/** Janus processes started by this Node process and not yet exited. */
+/** Services started by this Node process and not yet exited. */
 const running = new Set();
 
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Never leave an orphan Janus behind if the owner forgets stop() or dies.
+  // Never leave an orphan Janus or guard behind if the owner forgets stop() or dies.
   process.on('exit', () => {
     for (const child of running) {
       try {
@@ -107,10 +107,14 @@ function captureOutput(child, { logFile, quiet }) {
   };
 }
 
-/** Spawns `bash run-janus.sh <args>` with `env`; its output as captureOutput says. */
-function spawnJanus({ args, env, logFile, quiet }) {
-  // run-janus.sh ends in `exec janus`, so child.pid IS Janus.
-  const child = spawn('bash', [RUN_SCRIPT, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Spawns `command args` with `env`; its output as captureOutput says. Returns its pid, `exited`
+ * (resolves with {code, signal}, or {error} if it could not be spawned), `exitInfo()` (that, or
+ * null while it runs), `outputTail()` (the last 16 KB of its output) and `stop()` (SIGTERM, SIGKILL
+ * after 5 s, then its output closed; idempotent).
+ */
+function spawnChild({ command, args, env, logFile, quiet }) {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   installExitHook();
   const output = captureOutput(child, { logFile, quiet });
@@ -131,7 +135,6 @@ function spawnJanus({ args, env, logFile, quiet }) {
   });
 
   let stopping = null;
-  /** Terminates Janus (if still running) and closes its output. Idempotent. */
   const stop = () => {
     stopping ??= (async () => {
       if (!exitInfo) await terminate(child, exited);
@@ -142,14 +145,11 @@ function spawnJanus({ args, env, logFile, quiet }) {
 
   return {
     pid: child.pid,
-    /** Resolves with {code, signal} (or {error} if it could not be spawned) once Janus has exited. */
     exited,
-    /** What `exited` resolved with, or null while Janus runs. */
     exitInfo: () => exitInfo,
-    /** The last 16 KB of Janus's output. */
     outputTail: output.text,
     stop,
   };
 }
 
-module.exports = { spawnJanus };
+module.exports = { spawnChild };

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * What Janus is given for startGateway's options: the environment run-janus.sh reads, and the
- * command-line flags Janus adds to its configuration (over the .jcfg files).
+ * command-line flags Janus adds to its configuration (over the .jcfg files). What the guard is
+ * given is guard-process.cjs's.
  */
 const net = require('node:net');
 const path = require('node:path');
@@ -13,14 +14,21 @@ const { DEFAULTS, DEFAULT_RECORDINGS_DIR } = require('./defaults.cjs');
  */
 const SET_FROM_OPTIONS = Object.freeze([
   'JANUS_WS_PORT',
-  'JANUS_HTTP_PORT',
   'JANUS_ADMIN_PORT',
   'JANUS_ADMIN_SECRET',
   'JANUS_DEBUG_LEVEL',
-  'JANUS_TOKEN_SECRET',
   'JANUS_API_SECRET',
   'JANUS_RECORDINGS_DIR',
+  // A fresh random one on every start, given to Janus and the guard only.
+  'JANUS_VIDEOROOM_ADMIN_KEY',
 ]);
+
+/**
+ * Variables run-janus.sh refuses (Janus does no token auth and has no TextRoom any more), and the
+ * guard's own: dropped from an inherited process.env, so a value left in the caller's environment
+ * cannot stop or change a plain startGateway().
+ */
+const NOT_FOR_JANUS = Object.freeze(['JANUS_TOKEN_SECRET', 'JANUS_TEXTROOM_ADMIN_KEY', 'KT_TOKEN_SECRET']);
 
 /** process.env with the `env` option merged over it (a variable given as undefined is removed). */
 function baseEnvironment(extra = {}) {
@@ -29,6 +37,7 @@ function baseEnvironment(extra = {}) {
     throw new Error(`startGateway: env may not set ${clashing.join(', ')}; use the matching startGateway options`);
   }
   const env = { ...process.env };
+  for (const key of NOT_FOR_JANUS) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = String(value);
@@ -37,10 +46,11 @@ function baseEnvironment(extra = {}) {
 }
 
 /**
- * The environment for run-janus.sh on `ports`, and the absolute recordings folder it names.
- * `adminSecret` is the one the caller will use (the option or the default).
+ * The environment for run-janus.sh on `ports` ({janusWs, admin}), and the absolute recordings
+ * folder it names. `adminSecret` is the one the caller will use (the option or the default);
+ * `adminKey` the VideoRoom admin_key of this start.
  */
-function janusEnvironment(opts, ports, adminSecret) {
+function janusEnvironment(opts, ports, adminSecret, adminKey) {
   const env = baseEnvironment(opts.env);
   // Only pass overrides that differ from the committed defaults, so the
   // plain default start runs straight from the folder (no temp copy).
@@ -48,15 +58,13 @@ function janusEnvironment(opts, ports, adminSecret) {
     if (value !== def) env[key] = String(value);
     else delete env[key];
   };
-  setEnv('JANUS_WS_PORT', ports.ws, DEFAULTS.wsPort);
-  setEnv('JANUS_HTTP_PORT', ports.http, DEFAULTS.httpPort);
+  setEnv('JANUS_WS_PORT', ports.janusWs, DEFAULTS.janusWsPort);
   setEnv('JANUS_ADMIN_PORT', ports.admin, DEFAULTS.adminPort);
   setEnv('JANUS_ADMIN_SECRET', adminSecret, DEFAULTS.adminSecret);
   if (opts.debugLevel !== undefined) env.JANUS_DEBUG_LEVEL = String(opts.debugLevel);
-  // Secure mode only when asked for: a secret left in the caller's environment must not turn a
-  // plain startGateway() into a gateway that refuses the SDK's placeholder authKey.
-  setEnv('JANUS_TOKEN_SECRET', opts.tokenSecret, undefined);
+  // Only when asked for: a secret left in the caller's environment must not change the gateway.
   setEnv('JANUS_API_SECRET', opts.apiSecret, undefined);
+  env.JANUS_VIDEOROOM_ADMIN_KEY = adminKey;
   // Always explicit, so the folder returned is the one Janus writes into.
   const recordingsDir = path.resolve(opts.recordingsDir ?? DEFAULT_RECORDINGS_DIR);
   env.JANUS_RECORDINGS_DIR = recordingsDir;
