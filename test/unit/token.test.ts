@@ -1,21 +1,30 @@
 /**
- * The server-side credential helpers (knowledgetalk-janus/server), the mint-token CLI and the
- * application server's API. That Janus itself accepts these tokens (and refuses bad ones) is
- * proven against a real gateway in test/integration/secure-gateway.test.ts.
+ * The credentials of a secure deployment: the gateway guard's tokens as `kt-token`
+ * (gateway-config/mint-token.cjs) and the application server (gateway-config/app-server.cjs) make
+ * them, checked with the guard's own `identify` (secure profile); TURN credentials; and the server
+ * helpers of `knowledgetalk-janus/server` (Janus's own signed tokens: still exported, no longer
+ * what the gateway checks, since Janus does no token auth behind the guard). That a gateway
+ * accepts these tokens and refuses bad ones is proven in test/integration/secure-gateway.test.ts.
+ * Needs `npm run build` (the scripts load dist/guard.cjs and dist/server.cjs).
  */
 import { createHmac } from 'node:crypto';
-import { startAppServer, type AppServer } from '../../gateway-config/app-server.cjs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { optionsFromEnv, startAppServer, type AppServer, type AppServerOptions } from '../../gateway-config/app-server.cjs';
+import { LOCAL_SECURE_SECRETS } from '../../gateway-config/start.cjs';
 import { coreError } from '../../sdk/janus/errors';
 import { createToken, createTurnCredentials, DEFAULT_TOKEN_PLUGINS, DEFAULT_TOKEN_TTL_SECONDS, parseToken } from '../../sdk/server';
+import { identify } from '../../sdk/server/guard';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { main: mintToken } = require('../../gateway-config/mint-token.cjs') as { main: (argv: string[]) => string };
+const { main: mintToken } = require('../../gateway-config/mint-token.cjs') as { main: (argv: string[], env?: Record<string, string | undefined>) => Promise<string> };
 
-const SECRET = 'unit-test-secret';
+const SECRET = 'unit-test-secret-0123';
 const NOW = Date.UTC(2030, 0, 1); // 1893456000 s
 const hmac = (secret: string, data: string) => createHmac('sha1', secret).update(data).digest('base64');
 
-describe('createToken', () => {
+describe('createToken (Janus signed tokens, knowledgetalk-janus/server)', () => {
   test('has the format Janus 1.1.2 checks: <expiry>,janus,<plugins>:<base64 HMAC-SHA1 of the part before ":">', () => {
     const token = createToken({ secret: SECRET, ttlSeconds: 60, now: NOW });
     const [data, signature] = token.split(':');
@@ -95,36 +104,62 @@ describe('how a refused token reaches the app', () => {
   });
 });
 
-describe('mint-token CLI', () => {
-  test('prints a token signed with --secret, or {token, expiresAt} with --json', () => {
-    const token = mintToken(['--secret', SECRET, '--ttl', '60', '--plugins', 'janus.plugin.videoroom']);
-    const [data, signature] = token.split(':');
-    expect(signature).toBe(hmac(SECRET, data));
-    expect(parseToken(token).plugins).toEqual(['janus.plugin.videoroom']);
-    const json = JSON.parse(mintToken(['--secret', SECRET, '--json']));
-    expect(json.expiresAt).toBe(parseToken(json.token).expiresAt);
+/** What the guard (secure profile, this secret) makes of a token. */
+async function guardReads(token: string, secret = SECRET) {
+  const result = await identify(token, { profile: 'secure', tokenSecret: secret });
+  if (!result.ok) throw new Error(`the guard refused the token: ${result.reason}`);
+  return result.identity;
+}
+
+describe('kt-token (mint-token.cjs)', () => {
+  const env = { KT_TOKEN_SECRET: SECRET };
+
+  test('--user --name --room --host --ttl: a JWT the guard reads as that identity', async () => {
+    const before = Date.now();
+    const token = await mintToken(['--user', 'alice', '--name', 'Alice Kim', '--room', 'r1', '--room', 'r2', '--host', '--ttl', '60'], env);
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const identity = await guardReads(token);
+    expect(identity).toMatchObject({ userId: 'alice', name: 'Alice Kim', signed: true, rooms: ['r1', 'r2'], canCreate: false, role: 'host' });
+    expect(identity.expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 60_000);
+    expect(identity.expiresAt).toBeLessThanOrEqual(Date.now() + 61_000);
   });
 
-  test('takes the secret from JANUS_TOKEN_SECRET and refuses to run without one', () => {
-    const saved = process.env.JANUS_TOKEN_SECRET;
-    try {
-      process.env.JANUS_TOKEN_SECRET = SECRET;
-      const token = mintToken([]);
-      expect(token.split(':')[1]).toBe(hmac(SECRET, token.split(':')[0]));
-      delete process.env.JANUS_TOKEN_SECRET;
-      expect(() => mintToken([])).toThrow(/JANUS_TOKEN_SECRET/);
-      expect(() => mintToken(['--secret', SECRET, '--ttl', 'soon'])).toThrow(/--ttl/);
-    } finally {
-      if (saved === undefined) delete process.env.JANUS_TOKEN_SECRET;
-      else process.env.JANUS_TOKEN_SECRET = saved;
-    }
+  test('--create: may create rooms, a guest; default name = user id, default lifetime 4 h', async () => {
+    const identity = await guardReads(await mintToken(['--user', 'bob', '--create'], env));
+    expect(identity).toMatchObject({ userId: 'bob', name: 'bob', rooms: [], canCreate: true, role: 'guest' });
+    expect(identity.expiresAt - Date.now()).toBeGreaterThan(4 * 3600_000 - 5000);
+  });
+
+  test('--json prints {token, expiresAt, user}', async () => {
+    const json = JSON.parse(await mintToken(['--user', 'carol', '--room', 'r1', '--json'], env));
+    expect(json.user).toBe('carol');
+    expect(json.expiresAt * 1000).toBe((await guardReads(json.token)).expiresAt);
+  });
+
+  test('signed with KT_TOKEN_SECRET only: another secret does not verify it', async () => {
+    const token = await mintToken(['--user', 'dave', '--create'], env);
+    expect(await identify(token, { profile: 'secure', tokenSecret: 'another-secret-0123' })).toEqual({ ok: false, reason: 'token not valid' });
+  });
+
+  test.each([
+    ['no secret', ['--user', 'a'], {}, /KT_TOKEN_SECRET/],
+    ['no --user', ['--create'], env, /--user is required/],
+    ['an invalid user id', ['--user', 'not an id'], env, /not a valid user id/],
+    ['--room with --create', ['--user', 'a', '--room', 'r', '--create'], env, /--room and --create/],
+    ['--host without --room', ['--user', 'a', '--host'], env, /--host needs --room/],
+    ['a --ttl that is not seconds', ['--user', 'a', '--ttl', 'soon'], env, /--ttl/],
+    ['a --ttl of 0', ['--user', 'a', '--ttl', '0'], env, /--ttl/],
+    ['an unknown flag', ['--user', 'a', '--secret', 'x'], env, /Unknown option/],
+  ])('refuses %s', async (_what, argv, e, message) => {
+    await expect(mintToken(argv as string[], e as Record<string, string>)).rejects.toThrow(message);
   });
 });
 
 describe('application server', () => {
   let app: AppServer;
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const seen: unknown[] = [];
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}, on = app) =>
+    fetch(`${on.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   beforeAll(async () => {
     app = await startAppServer({
@@ -134,36 +169,56 @@ describe('application server', () => {
       stunUrls: ['stun:turn.example.com:3478'],
       turn: { secret: 'turn-secret', urls: ['turn:turn.example.com:3478'] },
       allowOrigin: 'https://app.example.com',
-      authenticate: (name) => name !== 'mallory',
+      rateLimit: false,
+      // The app's own sign-in: here, by name; a real one reads its session from `req`.
+      signIn: (request) => {
+        seen.push(request);
+        if (request.name === 'mallory') return null;
+        if (request.name === 'broken') return { user: 'not an id' };
+        return { user: request.name.split(' ')[0].toLowerCase(), rooms: request.room ? [request.room] : [], create: request.create, host: request.name === 'Hana Host' };
+      },
     });
   });
   afterAll(() => app?.close());
 
-  test('POST /api/token {name} -> a signed token, its expiry, the gateway URL and iceServers, never cached', async () => {
-    const res = await post('/api/token', { name: 'Alice Kim' });
+  test('POST /api/token: the grant of signIn as a guard token, its expiry, the user, the gateway URL and iceServers, never cached', async () => {
+    const res = await post('/api/token', { name: 'Alice Kim', room: 'standup' });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const body = await res.json();
-    const [data, signature] = body.token.split(':');
-    expect(signature).toBe(hmac(SECRET, data));
-    expect(body.expiresAt).toBe(parseToken(body.token).expiresAt);
+    expect(seen.at(-1)).toEqual({ name: 'Alice Kim', room: 'standup', create: false });
+    const identity = await guardReads(body.token);
+    expect(identity).toMatchObject({ userId: 'alice', name: 'Alice Kim', rooms: ['standup'], canCreate: false, role: 'guest' });
+    expect(body.expiresAt * 1000).toBe(identity.expiresAt);
     expect(body.expiresAt - Date.now() / 1000).toBeGreaterThan(590);
-    expect(body).toMatchObject({ name: 'Alice Kim', server: 'wss://gw.example.com:8989' });
+    expect(body).toMatchObject({ user: 'alice', name: 'Alice Kim', server: 'wss://gw.example.com:8989' });
     const [stun, turn] = body.iceServers;
     expect(stun).toEqual({ urls: ['stun:turn.example.com:3478'] });
     expect(turn.urls).toEqual(['turn:turn.example.com:3478']);
-    expect(turn.username).toMatch(/^\d+:Alice_Kim$/);
+    expect(turn.username).toMatch(/^\d+:alice$/);
     expect(turn.credential).toBe(hmac('turn-secret', turn.username));
+  });
+
+  test('create and host come from the grant, not from the client', async () => {
+    const creator = await (await post('/api/token', { name: 'Bob', create: true })).json();
+    expect(await guardReads(creator.token)).toMatchObject({ userId: 'bob', canCreate: true, role: 'guest' });
+    const host = await (await post('/api/token', { name: 'Hana Host', room: 'standup' })).json();
+    expect(await guardReads(host.token)).toMatchObject({ userId: 'hana', rooms: ['standup'], role: 'host' });
   });
 
   test('refuses bad requests with a status and a reason', async () => {
     expect((await post('/api/token', { name: '' })).status).toBe(400);
     expect((await post('/api/token', { name: 'x'.repeat(65) })).status).toBe(400);
     expect((await post('/api/token', {})).status).toBe(400);
+    expect((await post('/api/token', { name: 'a', room: '../etc' })).status).toBe(400);
+    expect((await post('/api/token', { name: 'a', create: 'yes' })).status).toBe(400);
     expect((await post('/api/token', 'not json')).status).toBe(400);
     expect((await post('/api/token', { name: 'x'.repeat(5000) })).status).toBe(413);
     expect((await post('/api/token', { name: 'mallory' })).status).toBe(401);
+    const broken = await post('/api/token', { name: 'broken' });
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toEqual({ error: 'internal error' });
     expect((await fetch(`${app.url}/api/token`)).status).toBe(405);
     expect((await fetch(`${app.url}/elsewhere`)).status).toBe(404);
     const health = await fetch(`${app.url}/api/health`);
@@ -177,7 +232,76 @@ describe('application server', () => {
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
   });
 
-  test('will not start without the token secret', async () => {
-    await expect(startAppServer({} as never)).rejects.toThrow(/tokenSecret/);
+  test('rate-limits token requests per client address: 429 with Retry-After past the burst', async () => {
+    const limited = await startAppServer({ tokenSecret: SECRET, allowOpenSignUp: true, trustProxy: true, rateLimit: { perMinute: 6, burst: 3 } });
+    try {
+      const from = (address: string) => post('/api/token', { name: 'Eve' }, { 'x-forwarded-for': `203.0.113.9, ${address}` }, limited);
+      for (let i = 0; i < 3; i++) expect((await from('198.51.100.1')).status).toBe(200);
+      const refused = await from('198.51.100.1');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(10);
+      // Bad requests count too (sign-in attempts are what the limit is for).
+      expect((await post('/api/token', 'not json', { 'x-forwarded-for': '198.51.100.1' }, limited)).status).toBe(429);
+      // Another address has its own allowance.
+      expect((await from('198.51.100.2')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('the default limit applies without any rateLimit option', async () => {
+    const plain = await startAppServer({ tokenSecret: SECRET, allowOpenSignUp: true });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await post('/api/token', { name: 'Eve' }, {}, plain)).status);
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+      expect(statuses.slice(10)).toEqual([429, 429]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('open sign-up: a fresh user id per token (nobody picks their own), the name, the room or creation asked for', async () => {
+    const open = await startAppServer({ tokenSecret: SECRET, allowOpenSignUp: true, rateLimit: false });
+    try {
+      const a = await (await post('/api/token', { name: 'alice', room: 'r1' }, {}, open)).json();
+      const b = await (await post('/api/token', { name: 'alice', create: true }, {}, open)).json();
+      expect(a.user).not.toBe(b.user);
+      expect(a.user).not.toBe('alice');
+      expect(await guardReads(a.token)).toMatchObject({ userId: a.user, name: 'alice', rooms: ['r1'], canCreate: false, role: 'guest' });
+      expect(await guardReads(b.token)).toMatchObject({ userId: b.user, rooms: [], canCreate: true, role: 'guest' });
+    } finally {
+      await open.close();
+    }
+  });
+
+  test.each([
+    ['without a sign-in hook (unless told to allow open sign-up)', { tokenSecret: SECRET }, /sign-in hook/],
+    ['without the token secret', { allowOpenSignUp: true }, /tokenSecret/],
+    ['with a token secret shorter than 16 characters', { tokenSecret: 'short', allowOpenSignUp: true }, /16 characters/],
+    ['with the old authenticate hook', { tokenSecret: SECRET, authenticate: () => true }, /signIn/],
+  ])('will not start %s', async (_what, options, message) => {
+    await expect(startAppServer(options as unknown as AppServerOptions)).rejects.toThrow(message);
+  });
+
+  test('its CLI settings: KT_TOKEN_SECRET required and not a shipped default, KT_SIGN_IN or KT_ALLOW_OPEN_SIGNUP, the rate', () => {
+    expect(() => optionsFromEnv({})).toThrow(/KT_TOKEN_SECRET is required/);
+    expect(() => optionsFromEnv({ KT_TOKEN_SECRET: LOCAL_SECURE_SECRETS.tokenSecret })).toThrow(/well-known default/);
+    expect(() => optionsFromEnv({ KT_TOKEN_SECRET: 'short' })).toThrow(/at least 16/);
+    expect(() => optionsFromEnv({ JANUS_TOKEN_SECRET: SECRET })).toThrow(/now KT_TOKEN_SECRET/);
+    expect(optionsFromEnv({ KT_TOKEN_SECRET: SECRET, KT_ALLOW_OPEN_SIGNUP: '1', KT_TOKEN_RATE: '30', KT_TRUST_PROXY: '1' })).toMatchObject({
+      tokenSecret: SECRET, allowOpenSignUp: true, signIn: undefined, rateLimit: { perMinute: 30 }, trustProxy: true, port: 3001, host: '127.0.0.1',
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'kt-sign-in-'));
+    try {
+      const file = path.join(dir, 'sign-in.cjs');
+      writeFileSync(file, 'exports.signIn = (request) => ({ user: "fixed" });\n');
+      const options = optionsFromEnv({ KT_TOKEN_SECRET: SECRET, KT_SIGN_IN: file });
+      expect(options.allowOpenSignUp).toBe(false);
+      expect(options.signIn?.({ name: 'x', create: false }, {} as never)).toEqual({ user: 'fixed' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
