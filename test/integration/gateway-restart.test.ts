@@ -18,7 +18,7 @@ afterEach(async () => {
 
 test('a killed and restarted gateway: calls come back by themselves', async () => {
   gateway = await startGateway({ freePorts: true, quiet: true });
-  const { ws, http, admin } = gateway.ports;
+  const { ws, janusWs, admin } = gateway.ports;
   const members = await open(2);
   for (const m of members) await m.page.evaluate((server) => (window as any).harness.create({ server, logLevel: 'info' }), gateway.wsUrl);
   const [host, guest] = members;
@@ -37,9 +37,10 @@ test('a killed and restarted gateway: calls come back by themselves', async () =
   await expectFrames(guest, 'restart-host', 'cam');
 
   process.kill(gateway.pid, 'SIGKILL');
-  await gateway.exited;
+  // Resolves once the guard is stopped too.
+  expect(await gateway.exited).toMatchObject({ process: 'janus', signal: 'SIGKILL' });
   await new Promise((r) => setTimeout(r, 1000));
-  gateway = await startGateway({ wsPort: ws, httpPort: http, adminPort: admin, quiet: true });
+  gateway = await startGateway({ wsPort: ws, janusWsPort: janusWs, adminPort: admin, quiet: true });
   const back = Date.now();
 
   for (const m of members) {

@@ -1,6 +1,7 @@
 /**
  * Signalling drops (issue 7): a member's WebSocket goes through a TCP proxy of the test's own,
- * which is cut. The SDK reclaims its Janus session on a new connection (`reconnecting`, then
+ * in front of the suite's gateway guard (JANUS_URL), which is cut. The guard holds the session of
+ * a vanished connection for its reclaim window, and the SDK reclaims it on a new connection (`reconnecting`, then
  * `reconnected`), media never stops, nobody sees the member leave or join again, joins and leaves
  * that happened during an outage are announced afterwards, and a gateway that stays away ends in
  * `disconnected` within the configured window. And `init` tries an unreachable gateway again, with

@@ -8,10 +8,15 @@ import { lastReading } from './wait';
 
 export type { AdminAnswer };
 
-/** A gateway's Admin API (a Gateway from start.cjs is one); absent: the suite's gateway. */
+/**
+ * A gateway's Admin API (a Gateway from start.cjs is one); absent: the suite's gateway.
+ * `ownSessions`: the Janus sessions the gateway holds itself (the guard's admin session), left out
+ * of the leak checks below; absent: none (the suite's gateway: JANUS_OWN_SESSIONS).
+ */
 export interface AdminApi {
   adminUrl: string;
   adminSecret: string;
+  ownSessions?: readonly number[];
 }
 
 /**
@@ -53,25 +58,27 @@ export async function listHandles(adminUrl: string, adminSecret: string, session
   return (unwrap(a, 'list_handles').handles as number[]) || [];
 }
 
-/** Handles summed over all sessions (0 means nothing leaks). */
-export async function countHandles(adminUrl: string, adminSecret: string): Promise<number> {
-  const sessions = await listSessions(adminUrl, adminSecret);
+/** Handles summed over all sessions but `own` (0 means nothing leaks). */
+export async function countHandles(adminUrl: string, adminSecret: string, own: readonly number[] = []): Promise<number> {
+  const sessions = (await listSessions(adminUrl, adminSecret)).filter((s) => !own.includes(s));
   const counts = await Promise.all(sessions.map((s) => listHandles(adminUrl, adminSecret, s)));
   return counts.reduce((n, handles) => n + handles.length, 0);
 }
 
-function admin(gateway?: AdminApi): { url: string; secret: string } {
-  if (gateway) return { url: gateway.adminUrl, secret: gateway.adminSecret };
+function admin(gateway?: AdminApi): { url: string; secret: string; own: readonly number[] } {
+  if (gateway) return { url: gateway.adminUrl, secret: gateway.adminSecret, own: gateway.ownSessions ?? [] };
   const url = process.env.JANUS_ADMIN_URL;
   const secret = process.env.JANUS_ADMIN_SECRET;
   if (!url || !secret) throw new Error('JANUS_ADMIN_URL / JANUS_ADMIN_SECRET are not set');
-  return { url, secret };
+  const own = (process.env.JANUS_OWN_SESSIONS ?? '').split(',').filter(Boolean).map(Number);
+  return { url, secret, own };
 }
 
+/** Sessions and handles of the gateway's clients (the gateway's own sessions left out). */
 export async function gatewayUsage(gateway?: AdminApi): Promise<{ sessions: number; handles: number }> {
-  const { url, secret } = admin(gateway);
-  const [sessions, handles] = await Promise.all([listSessions(url, secret), countHandles(url, secret)]);
-  return { sessions: sessions.length, handles };
+  const { url, secret, own } = admin(gateway);
+  const [sessions, handles] = await Promise.all([listSessions(url, secret), countHandles(url, secret, own)]);
+  return { sessions: sessions.filter((s) => !own.includes(s)).length, handles };
 }
 
 /**

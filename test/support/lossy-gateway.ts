@@ -16,6 +16,8 @@
  *   (`ignore_mdns`). Janus learns a page only as the relay address its checks come from, and the
  *   page knows Janus only at the alias: there is no other path for ICE to pick. (With camera
  *   permission, Janus checks the page's real addresses and ICE selects the direct pair.)
+ * The gateway is a whole one from startGateway, Janus and its guard: the pages' signalling goes
+ * through the guard (`gateway.wsUrl`); only the media takes the impaired path.
  * Adding the alias needs root (or password-less sudo); it is removed again by `close()`.
  */
 import { execFileSync } from 'node:child_process';
