@@ -1,12 +1,13 @@
 // Local demo server: `npm run demo` (or `node demo/serve.mjs` after `npm run build`).
 //
-// - starts a local Janus from gateway-config/ on the default ports, unless JANUS_URL is set
-//   (then that gateway is used and nothing is started);
+// - starts the local gateway from gateway-config/ on the default ports (startGateway: Janus on
+//   loopback and the gateway guard in front of it on ws://127.0.0.1:8188, development profile, so
+//   any authKey works), unless JANUS_URL is set (then that gateway is used and nothing is started);
 // - serves the app (demo/index.html, demo/src/, demo/style.css) on 127.0.0.1 (PORT, default 8080,
 //   or the next free one; PORT=0 picks any free port);
 // - serves our package's ES module build (dist/knowledgetalk.mjs) and its three dependencies under
 //   /vendor/, for the import map in index.html (see "Why an import map" below);
-// - GET /config.json tells the page where the gateway is: { "server": "ws://..." }. This is the seam
+// - GET /config.json tells the page where the gateway (its guard) is: { "server": "ws://..." }. This is the seam
 //   for a secure-mode gateway: the same document can later carry a token endpoint (see
 //   demo/src/config.js), without the page changing how it starts.
 //
@@ -207,13 +208,13 @@ async function listenNear(server, firstPort, host) {
 // ---------------------------------------------------------------- API
 
 /**
- * Starts the demo's HTTP server (and a local Janus when no `janusUrl` is given).
+ * Starts the demo's HTTP server (and a local gateway, Janus + guard, when no `janusUrl` is given).
  *
  * @param {object} [options]
  * @param {number} [options.port=8080] first port to try; 0 for any free port
- * @param {string} [options.janusUrl] the gateway the page talks to; unset: start a local Janus
+ * @param {string} [options.janusUrl] the gateway the page talks to; unset: start a local one
  * @param {string} [options.host='127.0.0.1']
- * @param {string} [options.janusLogFile] where a Janus started here writes its log
+ * @param {string} [options.janusLogFile] where a gateway started here writes its log (Janus and guard)
  * @returns {Promise<{ url: string, port: number, janusUrl: string, gateway: object|null, close: () => Promise<void> }>}
  */
 export async function startDemoServer(options = {}) {
@@ -231,6 +232,7 @@ export async function startDemoServer(options = {}) {
   if (!janusUrl) {
     const { startGateway } = require('../gateway-config/start.cjs');
     gateway = await startGateway({ logFile: options.janusLogFile });
+    // The guard: browsers never talk to Janus itself.
     janusUrl = gateway.wsUrl;
   }
 
@@ -263,7 +265,7 @@ async function main() {
   let demo = null;
   let shuttingDown = false;
   const shutdown = async (signal) => {
-    // A second Ctrl-C: do not wait any longer (start.cjs SIGKILLs its Janus on exit).
+    // A second Ctrl-C: do not wait any longer (start.cjs SIGKILLs its Janus and guard on exit).
     if (shuttingDown) process.exit(1);
     shuttingDown = true;
     console.log(`\ndemo: ${signal}, stopping ...`);
@@ -277,7 +279,7 @@ async function main() {
   const janusUrl = process.env.JANUS_URL || undefined;
   const janusLogFile = path.join(os.tmpdir(), 'knowledgetalk-demo-janus.log');
   if (janusUrl) console.log(`demo: using the gateway at ${janusUrl} (JANUS_URL); no local Janus started`);
-  else console.log(`demo: starting Janus on the default ports (log: ${janusLogFile}) ...`);
+  else console.log(`demo: starting the gateway (Janus + guard) on the default ports (log: ${janusLogFile}) ...`);
 
   try {
     demo = await startDemoServer({
@@ -290,7 +292,7 @@ async function main() {
     console.error(`demo: ${message}`);
     if (!janusUrl && !/dist\/|port/i.test(message)) {
       console.error(
-        'Is another gateway already using ports 8188/8088/7088? Then stop it, or point the demo at it with\n' +
+        'Is another gateway already using ports 8188/8189/7088? Then stop it, or point the demo at it with\n' +
           '  JANUS_URL=ws://127.0.0.1:8188 node demo/serve.mjs',
       );
     }
@@ -298,7 +300,8 @@ async function main() {
   }
   demo.gateway?.exited.then((info) => {
     if (shuttingDown) return;
-    console.error(`demo: Janus exited unexpectedly (code ${info.code}, signal ${info.signal}); see ${janusLogFile}.`);
+    const who = info.process === 'guard' ? 'the gateway guard' : 'Janus';
+    console.error(`demo: ${who} exited unexpectedly (code ${info.code}, signal ${info.signal}); the gateway is stopped; see ${janusLogFile}.`);
     process.exit(1);
   });
 

@@ -2,9 +2,12 @@
  * The guard's own cost (issue 14): added latency per request, and what keepalives cost it.
  *
  *   npm run bench:guard            (= npm run build && node test/bench/guard.mjs)
- *   GUARD_BENCH_N=2000 GUARD_BENCH_SESSIONS=200 node test/bench/guard.mjs
+ *   GUARD_BENCH_N=2000 GUARD_BENCH_SESSIONS=200 node test/bench/guard.mjs [--json]
  *
- * Starts its own Janus (VideoRoom admin_key) and a guard on free ports, in this process. One raw
+ * `npm run bench` runs it too (--json: one JSON object on stdout instead of the text) and puts its
+ * figures in its report. Starts its own gateway (startGateway: Janus with its VideoRoom admin_key,
+ * and the gateway's own guard, unused here) and a guard of its own in front of the same Janus, in
+ * this process, so that this process's CPU is the guard's. One raw
  * client sends the same requests one at a time straight to Janus and through the guard, and prints
  * median and p99 round trips for: a keepalive (core request, relayed), a listparticipants (plugin
  * request, policy + relay) and a kt_message to one member (answered and delivered by the guard,
@@ -26,7 +29,9 @@ const { startGuard, signToken } = require('../../dist/guard.cjs');
 const N = Number(process.env.GUARD_BENCH_N ?? 2000);
 const SESSIONS = Number(process.env.GUARD_BENCH_SESSIONS ?? 200);
 const SECRET = 'bench-secret-' + Math.random().toString(36).slice(2);
-const ADMIN_KEY = 'bench-admin-' + Math.random().toString(36).slice(2);
+const JSON_OUTPUT = process.argv.includes('--json');
+/** Progress and text figures go to stderr with --json, so stdout holds the JSON alone. */
+const say = (...a) => (JSON_OUTPUT ? console.error : console.log)(...a);
 
 class Client {
   static async open(url) {
@@ -91,10 +96,8 @@ async function time(label, fn) {
 }
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kt-guard-bench-'));
-process.env.JANUS_VIDEOROOM_ADMIN_KEY = ADMIN_KEY;
 const gateway = await startGateway({ freePorts: true, quiet: true, logFile: path.join(tmp, 'janus.log'), recordingsDir: path.join(tmp, 'rec') });
-delete process.env.JANUS_VIDEOROOM_ADMIN_KEY;
-const guard = await startGuard({ janusUrl: gateway.wsUrl, adminKey: ADMIN_KEY, profile: 'secure', tokenSecret: SECRET, limits: { maxMembers: 1000 },
+const guard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: gateway.janusAdminKey, profile: 'secure', tokenSecret: SECRET, limits: { maxMembers: 1000 },
   // Back-to-back requests are a flood by the guard's default limits (100/s): lifted for the bench.
   rate: { perSecond: 1e6, burst: 1e6 },
 });
@@ -113,7 +116,7 @@ try {
     members.push(m);
   }
   const [alice, bob] = members;
-  const direct = await sessionOn(gateway.wsUrl, undefined);
+  const direct = await sessionOn(gateway.janusWsUrl, undefined);
   cleanup.push(direct.c);
 
   const rows = [];
@@ -132,11 +135,13 @@ try {
       await got;
     }),
   );
-  console.log(`\nRound trips, ${N} sequential requests each (ms):`);
-  for (const r of rows) console.log(`  ${r.label.padEnd(42)} median ${r.median.toFixed(3)}  p99 ${r.p99.toFixed(3)}`);
+  say(`\nRound trips, ${N} sequential requests each (ms):`);
+  for (const r of rows) say(`  ${r.label.padEnd(42)} median ${r.median.toFixed(3)}  p99 ${r.p99.toFixed(3)}`);
   const signed = (x) => (x >= 0 ? '+' : '') + x.toFixed(3);
-  const added = (a, b) => `median ${signed(rows[b].median - rows[a].median)} ms, p99 ${signed(rows[b].p99 - rows[a].p99)} ms`;
-  console.log(`  added by the guard: keepalive ${added(0, 1)}; listparticipants ${added(2, 3)}`);
+  const addedBy = (a, b) => ({ median: rows[b].median - rows[a].median, p99: rows[b].p99 - rows[a].p99 });
+  const added = { keepalive: addedBy(0, 1), listparticipants: addedBy(2, 3) };
+  const text = (x) => `median ${signed(x.median)} ms, p99 ${signed(x.p99)} ms`;
+  say(`  added by the guard: keepalive ${text(added.keepalive)}; listparticipants ${text(added.listparticipants)}`);
 
   // Sessions with keepalives: CPU of this process (the guard; the clients are cheap in comparison,
   // and counted too, so the figure is an upper bound) per keepalive.
@@ -150,9 +155,15 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const perKeepalive = (cpu.user + cpu.system) / 1000 / (SESSIONS * rounds);
   const perCore = Math.floor(25 / (perKeepalive / 1000));
-  console.log(`\n${SESSIONS} sessions through the guard, ${rounds} keepalives each in ${(performance.now() - t0).toFixed(0)} ms:`);
-  console.log(`  CPU per keepalive (guard + bench clients, an upper bound) ${perKeepalive.toFixed(3)} ms → one core keeps ~${perCore} sessions alive at one keepalive per 25 s`);
-  console.log(`  memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB with ${guard.stats().sessions} sessions`);
+  const wallMs = performance.now() - t0;
+  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  const sessions = guard.stats().sessions;
+  say(`\n${SESSIONS} sessions through the guard, ${rounds} keepalives each in ${wallMs.toFixed(0)} ms:`);
+  say(`  CPU per keepalive (guard + bench clients, an upper bound) ${perKeepalive.toFixed(3)} ms → one core keeps ~${perCore} sessions alive at one keepalive per 25 s`);
+  say(`  memory: rss ${rssMiB.toFixed(0)} MiB with ${sessions} sessions`);
+  if (JSON_OUTPUT) {
+    console.log(JSON.stringify({ n: N, rows, added, keepalive: { sessions: SESSIONS, rounds, wallMs, cpuPerKeepaliveMs: perKeepalive, sessionsPerCore: perCore, rssMiB, guardSessions: sessions } }));
+  }
 } finally {
   for (const c of cleanup) c.close();
   await guard.stop();

@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (issue 6): our SDK against plain janus.js on the same local Janus, in one run.
+ * `npm run bench` (issues 6, 14): our SDK against plain janus.js on the same local gateway, in one
+ * run. Ours goes through the gateway guard (startGateway's `wsUrl`), as every app does; the
+ * baseline, plain janus.js, talks to Janus directly (`janusWsUrl`), as it would without the guard.
  *
  *   1. time to first frame: joinRoom() → first decoded frame of every member already publishing,
  *      for N = 1, 4, 8 publishers;
  *   2. publish → first decoded frame on a member already in the room;
  *   3. bundle size, and its parts;
- *   4. peer connections per member.
+ *   4. peer connections per member;
+ *   5. the guard's own cost (test/bench/guard.mjs, run as a child after the browsers are gone):
+ *      added latency per request (median, p99) and what keepalives cost it.
  *
  * Prints one table and writes it, with the machine's description, to test/bench/RESULTS.md.
  * Timings are medians of BENCH_REPS repetitions (default 7), ours and baseline interleaved.
  *
- * Environment: BENCH_REPS (default 7), BENCH_N (default "1,4,8"), CHROMIUM_PATH.
+ * Environment: BENCH_REPS (default 7), BENCH_N (default "1,4,8"), CHROMIUM_PATH; GUARD_BENCH_N and
+ * GUARD_BENCH_SESSIONS for measure 5 (see guard.mjs).
  * Needs `npm run build` first (the script `npm run bench` does it).
  */
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -26,6 +32,7 @@ import { breakdown, machine, resultsTable, signallingTimeline } from './lib/repo
 
 const require = createRequire(import.meta.url);
 const { startGateway } = require('../../gateway-config/start.cjs');
+const { postAdminRequest } = require('../../gateway-config/start/admin-request.cjs');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, 'RESULTS.md');
@@ -95,7 +102,9 @@ class Bench {
   async member(kind, name, options = {}) {
     const page = await BenchPage.open(this.browser, this.origin, kind, name);
     this.pages.push(page);
-    await page.call('connect', this.gateway.wsUrl, name, options);
+    // Ours through the guard; plain janus.js straight to Janus (the guard speaks the same API).
+    const server = kind === 'baseline' ? this.gateway.janusWsUrl : this.gateway.wsUrl;
+    await page.call('connect', server, name, options);
     return page;
   }
 
@@ -182,9 +191,9 @@ class Bench {
   }
 }
 
-function resultsFile({ table, about, notes, timelines }) {
+function resultsFile({ table, about, notes, timelines, guard }) {
   const m = about;
-  return `# Benchmark results (issue 6)
+  return `# Benchmark results (issues 6, 14)
 
 Produced by \`npm run bench\` (\`test/bench/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}, one run, ${REPS} repetitions per timing.
 
@@ -193,7 +202,10 @@ Janus ${m.janus}; Node ${m.node}. Load average before the run: ${m.loadBefore}.
 ${m.busy ? `\n**Development run: the machine was busy** (load average ≥ half its ${os.cpus().length} cores before the run; other engineers' browser tests share it). Figures are noisy; compare the two columns, which were measured interleaved under the same load, rather than absolute values.\n` : ''}
 ${table}
 
-Timings: median (min–max, n = repetitions counted). Ratio = median ours / median baseline.
+Timings: median (min–max, n = repetitions counted). Ratio = median ours / median baseline. Ours
+goes through the gateway guard, the baseline straight to Janus: the ratios include the guard's cost.
+
+${guardSection(guard)}
 
 ${notes}
 
@@ -223,8 +235,10 @@ ${timelines.baseline}
 const NOTES = `How it was measured:
 
 - One Chromium (Debian's, headless, the test suite's flags from test/support/browser.ts), one browser
-  context per member, pages served over HTTP from 127.0.0.1; the local Janus from gateway-config/
-  started on free ports. Publishers: ${'`'}pub0…pub${Math.max(...NS) - 1}${'`'}, our SDK, fake camera 320×240 + microphone, in the
+  context per member, pages served over HTTP from 127.0.0.1; the local gateway from gateway-config/
+  (startGateway: Janus and the guard in front of it, development profile) started on free ports.
+  Ours connects to the guard (\`wsUrl\`), the baseline to Janus's own WebSocket (\`janusWsUrl\`):
+  rooms are the guard's (made by an SDK page), which the baseline joins directly. Publishers: ${'`'}pub0…pub${Math.max(...NS) - 1}${'`'}, our SDK, fake camera 320×240 + microphone, in the
   room for the whole series of one N.
 - **Ours** is dist/knowledgetalk.umd.js used like an app: \`joinRoom()\`, then \`subscribeVideo()\` for each
   feed of the \`publish\` presence events (all feeds of an event at once, not one await after another).
@@ -242,9 +256,8 @@ const NOTES = `How it was measured:
   (counted by test/support/harness.js, which wraps \`RTCPeerConnection\` before any page script) once it
   receives the N feeds and publishes its own camera ("2/3" would mean different counts across
   repetitions), and, in brackets, those still open after it left the room (kept by the instance).
-  4b: of those, the ones with audio/video m-lines. Ours has one more that carries no media: the
-  TextRoom data channel for chat, inform and whispers (opened at \`init\`, kept between rooms),
-  which the baseline does not have because it has no messaging.
+  4b: of those, the ones with audio/video m-lines. Chat, inform and whispers go through the guard
+  on the VideoRoom handles (no TextRoom data channel any more), so 4 and 4b should agree.
 - Spacing: ours and baseline alternate (and alternate which goes first), after one warm-up repetition
   each that is not counted. Janus passes at most one keyframe request (PLI) per second to a publisher
   stream; a new subscriber waits for a keyframe, so every leave is followed by a ${PAUSE_MS / 1000} s pause before the
@@ -266,9 +279,10 @@ async function main() {
   const server = await startPageServer();
   const browser = await launchBrowser();
   let bench;
+  let results;
   try {
-    // The Janus API's own `info` (over HTTP) names the version; no Admin API needed for that.
-    const info = await (await fetch(`${gateway.httpUrl}/info`)).json();
+    // Janus's `info` names the version (the Admin API's: the HTTP Janus API is off).
+    const info = await postAdminRequest(gateway.adminUrl, gateway.adminSecret, { janus: 'info' });
     bench = new Bench(gateway, server.origin, browser);
     await bench.setUp();
     const ttff = {};
@@ -279,15 +293,12 @@ async function main() {
     const lastLog = (kind) => ttff[n][kind].filter((s) => s.signalling).at(-1)?.signalling ?? [];
     const table = resultsTable({ ttff, publish, bundle });
     const about = { ...machine({ chromium: browser.version(), janus: info.version_string, loadBefore }), busy };
-    const md = resultsFile({
+    results = {
       table,
       about,
       notes: NOTES,
       timelines: { ttff, n, ours: signallingTimeline(lastLog('ours')), baseline: signallingTimeline(lastLog('baseline')) },
-    });
-    writeFileSync(RESULTS, md);
-    console.log(table);
-    console.log(`\nmedians of ${REPS} repetitions; ${PAUSE_MS / 1000} s pause after every leave (Janus PLI throttling); details in ${path.relative(process.cwd(), RESULTS)}`);
+    };
     const errors = bench.pageErrors();
     if (errors.length) log(`page errors:\n  ${errors.join('\n  ')}`);
   } finally {
@@ -295,6 +306,50 @@ async function main() {
     server.close();
     await gateway.stop();
   }
+  // Measure 5 alone on the machine: the browsers and the bench's gateway are gone.
+  log('the guard\'s own cost (test/bench/guard.mjs)');
+  results.guard = await guardFigures();
+  writeFileSync(RESULTS, resultsFile(results));
+  console.log(results.table);
+  console.log(`\n${guardSection(results.guard)}`);
+  console.log(`\nmedians of ${REPS} repetitions; ${PAUSE_MS / 1000} s pause after every leave (Janus PLI throttling); details in ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+/** test/bench/guard.mjs --json in a process of its own (its CPU figure is its process's). */
+function guardFigures() {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(HERE, 'guard.mjs'), '--json'], { timeout: 300_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout) => {
+      if (err) {
+        log(`guard.mjs failed: ${err.message.split('\n')[0]}`);
+        return resolve({ error: err.message.split('\n')[0] });
+      }
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+      } catch (e) {
+        resolve({ error: `unreadable output of guard.mjs: ${e.message}` });
+      }
+    });
+  });
+}
+
+/** Measure 5 as Markdown: added latency per request and the keepalive cost. */
+function guardSection(g) {
+  if (g.error) return `5. the guard's own cost: not measured (${g.error})`;
+  const f = (x) => x.toFixed(3);
+  const signed = (x) => (x >= 0 ? '+' : '') + f(x);
+  const rows = g.rows.map((r) => `| ${r.label} | ${f(r.median)} | ${f(r.p99)} |`).join('\n');
+  const k = g.keepalive;
+  return `5. The guard's own cost (test/bench/guard.mjs, ${g.n} sequential requests per row, one raw client, ms):
+
+| request | median | p99 |
+|---|---|---|
+${rows}
+
+Added by the guard per request: keepalive median ${signed(g.added.keepalive.median)} ms, p99 ${signed(g.added.keepalive.p99)} ms;
+listparticipants median ${signed(g.added.listparticipants.median)} ms, p99 ${signed(g.added.listparticipants.p99)} ms.
+Keepalives: ${k.sessions} sessions through one guard, ${k.rounds} keepalives each in ${Math.round(k.wallMs)} ms; CPU per keepalive
+${f(k.cpuPerKeepaliveMs)} ms (guard and bench clients in one process: an upper bound), so one core keeps ~${k.sessionsPerCore} sessions alive
+at janus.js's one keepalive per 25 s; rss ${Math.round(k.rssMiB)} MiB with ${k.guardSessions} sessions.`;
 }
 
 main().catch((e) => {
