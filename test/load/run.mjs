@@ -2,7 +2,8 @@
 // Chromium pages on our SDK. For N = 1, 2, 4, 8, 12, 16, 24, 32 (LOAD_STEPS), viewers are added, given
 // a few seconds to settle, then measured for LOAD_SECONDS (30): each viewer must decode at least 90%
 // of the frames the publisher encoded in that window. Prints, per N, the frame rates, the worst
-// viewer's share and the gateway's CPU, and the largest N that held. A script, not a test: the
+// viewer's share and the CPU of Janus and of the guard in front of it (the viewers connect to the
+// guard, startGateway's wsUrl), and the largest N that held. A script, not a test: the
 // figure depends on the machine, and the README quotes it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -73,11 +74,13 @@ async function main() {
       await sleep(SETTLE_MS);
       const before = await Promise.all([publisher, ...viewers].map(frames));
       const cpuBefore = cpuSeconds(gateway.pid);
+      const guardCpuBefore = cpuSeconds(gateway.guardPid);
       const started = Date.now();
       await sleep(SECONDS * 1000);
       const after = await Promise.all([publisher, ...viewers].map(frames));
       const elapsed = (Date.now() - started) / 1000;
       const cpu = (cpuSeconds(gateway.pid) - cpuBefore) / elapsed;
+      const guardCpu = (cpuSeconds(gateway.guardPid) - guardCpuBefore) / elapsed;
       const sent = after[0].encoded - before[0].encoded;
       const received = after.slice(1).map((a, i) => a.decoded - before[i + 1].decoded);
       const worst = Math.min(...received) / sent;
@@ -88,12 +91,13 @@ async function main() {
         viewerFpsMedian: received.sort((a, b) => a - b)[Math.floor(received.length / 2)] / elapsed,
         worstShare: worst,
         gatewayCpu: cpu,
+        guardCpu,
         held: worst >= NEEDED,
       };
       results.push(row);
       log(
         `N=${n}: publisher ${row.publisherFps.toFixed(1)} fps; viewers min ${row.viewerFpsMin.toFixed(1)} / median ` +
-          `${row.viewerFpsMedian.toFixed(1)} fps; worst ${(100 * worst).toFixed(0)}% of frames; gateway CPU ${(100 * cpu).toFixed(0)}% of one core` +
+          `${row.viewerFpsMedian.toFixed(1)} fps; worst ${(100 * worst).toFixed(0)}% of frames; Janus CPU ${(100 * cpu).toFixed(0)}%, guard ${(100 * guardCpu).toFixed(1)}% of one core` +
           (row.held ? '' : '  <- below 90%'),
       );
       if (!row.held) break;
@@ -106,10 +110,10 @@ async function main() {
   const best = results.filter((r) => r.held).pop();
   console.log('');
   console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; viewers are Chromium pages on the same machine, decoding 320x240.`);
-  console.log('| viewers | publisher fps | viewer fps (min / median) | worst viewer | Janus CPU |');
-  console.log('|---|---|---|---|---|');
+  console.log('| viewers | publisher fps | viewer fps (min / median) | worst viewer | Janus CPU | guard CPU |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.viewers} | ${r.publisherFps.toFixed(1)} | ${r.viewerFpsMin.toFixed(1)} / ${r.viewerFpsMedian.toFixed(1)} | ${(100 * r.worstShare).toFixed(0)}% | ${(100 * r.gatewayCpu).toFixed(0)}% |`);
+    console.log(`| ${r.viewers} | ${r.publisherFps.toFixed(1)} | ${r.viewerFpsMin.toFixed(1)} / ${r.viewerFpsMedian.toFixed(1)} | ${(100 * r.worstShare).toFixed(0)}% | ${(100 * r.gatewayCpu).toFixed(0)}% | ${(100 * r.guardCpu).toFixed(1)}% |`);
   }
   console.log(best ? `Largest N with every viewer at >= 90% of the frames: ${best.viewers}` : 'No N held 90%.');
 }
