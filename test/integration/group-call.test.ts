@@ -149,12 +149,12 @@ test('init and joinRoom report their progress, then connected with the members',
   const ids = Object.keys(connected[0].detail.members);
   expect(ids).toHaveLength(2);
   expect(ids).toEqual(expect.arrayContaining(['progress-b', expect.stringMatching(/^user0-/)]));
-  // A join that fails goes no further than its checks.
+  // A join that fails goes no further than the join, where the guard refuses it: no 100, no connected.
   const [c] = await openMembers(1);
   expect((await c.call('init', 'cp', 'key')).code).toBe('200');
   expect((await c.call('joinRoom', 'no-such-room-progress')).code).toBe('441');
   const failed = await c.page.evaluate(() => (window as any).harness.progress);
-  expect(failed.map((p: any) => p.detail.progress ?? p.type)).toEqual([0, 30, 40]);
+  expect(failed.map((p: any) => p.detail.progress ?? p.type)).toEqual([0, 30, 40, 70]);
   await disconnectAll([a, b, c]);
 });
 
