@@ -16,7 +16,8 @@
  * Timings are medians of BENCH_REPS repetitions (default 7), ours and baseline interleaved.
  *
  * Environment: BENCH_REPS (default 7), BENCH_N (default "1,4,8"), CHROMIUM_PATH; GUARD_BENCH_N and
- * GUARD_BENCH_SESSIONS for measure 5 (see guard.mjs).
+ * GUARD_BENCH_SESSIONS for measure 5 (see guard.mjs); BENCH_RESULTS: write the report there instead
+ * of test/bench/RESULTS.md (a quick run that must not replace the committed figures).
  * Needs `npm run build` first (the script `npm run bench` does it).
  */
 import { execFile } from 'node:child_process';
@@ -35,7 +36,7 @@ const { startGateway } = require('../../gateway-config/start.cjs');
 const { postAdminRequest } = require('../../gateway-config/start/admin-request.cjs');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const RESULTS = path.join(HERE, 'RESULTS.md');
+const RESULTS = process.env.BENCH_RESULTS ? path.resolve(process.env.BENCH_RESULTS) : path.join(HERE, 'RESULTS.md');
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 7));
 const NS = (process.env.BENCH_N ?? '1,4,8').split(',').map(Number);

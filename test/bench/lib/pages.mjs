@@ -3,7 +3,7 @@
  * (test/support/browser.ts), so the bench runs the browser exactly as the integration tests do;
  * that file is TypeScript and this script runs without ts-node, so it is compiled in memory here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,15 +14,26 @@ const SUPPORT = path.join(ROOT, 'test', 'support');
 /** Counts the RTCPeerConnections of a page; installed before any page script runs. */
 const HARNESS = path.join(SUPPORT, 'harness.js');
 
-/** Loads a CommonJS-compatible TypeScript module of the test suite (types are just stripped). */
+const loaded = new Map();
+/**
+ * Loads a CommonJS-compatible TypeScript module of the test suite (types are just stripped), and
+ * the suite's own TypeScript modules it imports (`./wait` and the like) the same way.
+ */
 function loadTypeScriptModule(file) {
+  if (loaded.has(file)) return loaded.get(file).exports;
   const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     fileName: file,
   });
   const module = { exports: {} };
+  loaded.set(file, module);
+  const nodeRequire = createRequire(file);
+  const requireModule = (id) => {
+    const tsFile = id.startsWith('.') ? path.resolve(path.dirname(file), `${id}.ts`) : null;
+    return tsFile && existsSync(tsFile) ? loadTypeScriptModule(tsFile) : nodeRequire(id);
+  };
   const run = new Function('exports', 'require', 'module', '__filename', '__dirname', outputText);
-  run(module.exports, createRequire(file), module, file, path.dirname(file));
+  run(module.exports, requireModule, module, file, path.dirname(file));
   return module.exports;
 }
 
