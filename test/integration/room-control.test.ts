@@ -46,9 +46,7 @@ test('only the host kicks and destroys; the kicked member is cleanly out, a dest
   await guest.waitForPresence((p) => p.type === 'leave' && p.user === 'victim');
   await guest.waitForPresence((p) => p.type === 'unpublish' && p.user === 'victim');
   expect(await victim.call('getRoomId')).toBeNull();
-  await waitUntil('the kicked member holds no media PeerConnection', async () =>
-    JSON.stringify(await victim.harness('openPeerConnectionKinds')) === JSON.stringify([{ media: 0, data: true }]),
-  );
+  await waitUntil('the kicked member holds no PeerConnection', async () => (await victim.harness('openPeerConnectionKinds')).length === 0);
   // Cleanly out: the same instance can come back.
   expect((await victim.call('joinRoom', roomId)).code).toBe('200');
 
