@@ -56,16 +56,18 @@ export function videoRoomError(janusCode: number, reason: string, ktCode?: unkno
 const errorOf = (data: PluginData): KtError | undefined =>
   typeof data.error_code === 'number' ? videoRoomError(data.error_code, String(data.error ?? ''), data.kt_code) : undefined;
 
-/** A missing (429) or wrong (433) room PIN or secret, as `code` ('401' for a PIN, '413' for a secret). */
-function asAccessError(code: ResponseCode, message: string) {
-  return (err: unknown): never => {
-    if (err instanceof KtError && (err.janusCode === MISSING_ELEMENT || err.janusCode === UNAUTHORIZED)) {
-      throw new KtError(code, message, err.janusCode, err.reason);
-    }
-    throw err;
-  };
-}
-const asPinError = asAccessError(Code.UNAUTHORIZED, 'wrong or missing room PIN');
+/**
+ * A publisher join's errors: Janus's own missing (429) or wrong (433) answer there is about the
+ * room's PIN, Knowledgetalk's '401'. A refusal of the guard (which says what it means in
+ * `kt_code`, e.g. '413' for a room the token does not name) keeps its code.
+ */
+const joinErrorOf = (data: PluginData): KtError | undefined => {
+  const janusCode = data.error_code;
+  if ((janusCode === MISSING_ELEMENT || janusCode === UNAUTHORIZED) && data.kt_code === undefined) {
+    return new KtError(Code.UNAUTHORIZED, 'wrong or missing room PIN', janusCode, String(data.error ?? ''));
+  }
+  return errorOf(data);
+};
 const pinOf = (pin: string | undefined) => (pin === undefined ? {} : { pin });
 
 /** What a room is created with (the guard keeps it; joiners read it as a RoomView). */
@@ -205,7 +207,7 @@ export class VideoRoomRequests extends SlotRequests {
    */
   async joinAsPublisher(p: { room: string; id: string; display: string; pin?: string; info: Omit<MemberInfo, 'name'> }): Promise<PluginData> {
     const body = { request: 'join', ptype: 'publisher', room: p.room, id: p.id, display: p.display, ...pinOf(p.pin), kt: p.info };
-    const { data } = await this.send(body, (d) => d.videoroom === 'joined').catch(asPinError);
+    const { data } = await this.request(body, { answeredBy: (d) => d.videoroom === 'joined', errorOf: joinErrorOf });
     return data;
   }
 

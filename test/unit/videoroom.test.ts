@@ -65,6 +65,7 @@ test('an asynchronous request resolves with the event that answers it, and fails
   const gateway = new FakeGateway((sent: Sent, handle) => {
     if (sent.body.request === 'join' && sent.body.pin === 'wrong') handle.emit({ videoroom: 'event', error_code: 433, error: 'Unauthorized (wrong pin)' });
     else if (sent.body.request === 'join' && sent.body.room === 'full') handle.emit({ videoroom: 'event', error_code: 432, error: 'room full', kt_code: '444' });
+    else if (sent.body.request === 'join' && sent.body.room === 'not-yours') handle.emit({ videoroom: 'event', error_code: 433, error: 'not allowed', kt_code: '413' });
     else if (sent.body.request === 'join') {
       handle.emit({ videoroom: 'event', configured: 'ok' }); // not the answer: ignored
       handle.emit({ videoroom: 'joined', room: sent.body.room, id: sent.body.id, private_id: 7 });
@@ -84,6 +85,8 @@ test('an asynchronous request resolves with the event that answers it, and fails
   await expect(vr.serial((r) => r.joinAsPublisher({ room: 'r', id: 'me', display: 'Me', pin: 'wrong', info }))).rejects.toMatchObject({ code: '401', janusCode: 433 });
   // The guard's capacity refusal is Knowledgetalk's '444'.
   await expect(vr.serial((r) => r.joinAsPublisher({ room: 'full', id: 'me', display: 'Me', info }))).rejects.toMatchObject({ code: '444', janusCode: 432 });
+  // A room the token does not name: the guard's 433 says '413', not a PIN problem.
+  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'not-yours', id: 'me', display: 'Me', info }))).rejects.toMatchObject({ code: '413', janusCode: 433 });
 });
 
 test('an asynchronous request that is never answered times out with 504', async () => {
