@@ -124,8 +124,6 @@ export class Room {
     return byUserId([...this.members.all(), this.local.member()]);
   }
 
-  // --- media we send ---
-
   async publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
     this.assertCanSend(type);
     await this.local.publish(type, stream, options);
@@ -168,8 +166,6 @@ export class Room {
     if (broadcast) await this.send({ k: 'user', name, video, audio });
   }
 
-  // --- media we receive ---
-
   subscribe(userId: string, type: FeedType): Promise<MediaStream> {
     this.assertMember(userId);
     return this.remote.subscribe(userId, type);
@@ -201,8 +197,6 @@ export class Room {
     this.assertMember(userId);
     await this.remote.setQuality(userId, type, substream);
   }
-
-  // --- messages, host powers, measurements ---
 
   /** To the room, or to one member (`to`); `roomId`, when given, must be ours. */
   send(body: Envelope, to?: string, roomId?: string): Promise<void> {
@@ -258,8 +252,6 @@ export class Room {
   peerConnections(): RTCPeerConnection[] {
     return [this.publisherHandle.media.peerConnection(), this.subscriber.peerConnection()].filter((pc): pc is RTCPeerConnection => !!pc);
   }
-
-  // --- the room's life ---
 
   /**
    * After a reclaimed connection: Janus did not deliver the events of the outage, so compare the
