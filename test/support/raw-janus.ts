@@ -6,6 +6,11 @@ import WebSocket from 'ws';
 
 export type Frame = Record<string, any>;
 
+export interface OpenOptions {
+  /** false: never answer the server's WebSocket pings (a page that froze or lost its network). */
+  autoPong?: boolean;
+}
+
 export class RawJanus {
   readonly ws: WebSocket;
   readonly frames: Frame[] = [];
@@ -13,8 +18,8 @@ export class RawJanus {
   private n = 0;
   readonly closed: Promise<{ code: number }>;
 
-  private constructor(url: string, protocol: string | null) {
-    this.ws = new WebSocket(url, protocol === null ? [] : [protocol], { perMessageDeflate: false });
+  private constructor(url: string, protocol: string | null, opts: OpenOptions) {
+    this.ws = new WebSocket(url, protocol === null ? [] : [protocol], { perMessageDeflate: false, autoPong: opts.autoPong ?? true });
     this.ws.on('message', (data) => {
       let frame: Frame;
       try {
@@ -34,8 +39,8 @@ export class RawJanus {
   }
 
   /** `protocol` null: no subprotocol at all. */
-  static async open(url: string, protocol: string | null = 'janus-protocol'): Promise<RawJanus> {
-    const c = new RawJanus(url, protocol);
+  static async open(url: string, protocol: string | null = 'janus-protocol', opts: OpenOptions = {}): Promise<RawJanus> {
+    const c = new RawJanus(url, protocol, opts);
     await new Promise<void>((resolve, reject) => {
       c.ws.once('open', () => resolve());
       c.ws.once('error', reject);
@@ -98,8 +103,8 @@ export class RawSession {
     readonly token: string | undefined,
   ) {}
 
-  static async create(url: string, token: string | undefined): Promise<RawSession> {
-    const c = await RawJanus.open(url);
+  static async create(url: string, token: string | undefined, opts: OpenOptions = {}): Promise<RawSession> {
+    const c = await RawJanus.open(url, 'janus-protocol', opts);
     const answer = await c.request({ janus: 'create', ...(token === undefined ? {} : { token }) });
     if (answer.janus !== 'success') {
       c.close();

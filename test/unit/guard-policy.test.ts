@@ -19,11 +19,59 @@ beforeEach(() => {
 });
 
 const kind = (d: ReturnType<typeof decide>) => (d.kind === 'refuse' ? `refuse:${d.error.kt}` : d.kind);
+/** Makes `userId` a member of `room` in the registry, as Janus's `joined` would. */
+function admitted(room: string, userId: string, sessionId: number, handleId: number) {
+  rooms.reserve(signed(userId, { rooms: [room] }), room, { userId, name: userId.toUpperCase(), userType: 'guest', device: '', video: true, audio: true, sessionId, handleId });
+  rooms.admit(room, `${sessionId}:${handleId}`);
+}
 
 test('the publisher join is rewritten to the identity, whatever id and display the client sent', () => {
   const s = sessionOf(signed('bob', { rooms: ['r'] }));
   const d = decide(s, handle(), { request: 'join', ptype: 'publisher', room: 'r', id: 'alice', display: 'kt1:{"name":"Alice"}', pin: 'x' }, undefined, rooms);
-  expect(d).toEqual({ kind: 'forward', join: 'publisher', body: { request: 'join', ptype: 'publisher', room: 'r', id: 'bob', display: 'BOB', pin: 'x' } });
+  expect(d).toEqual({ kind: 'forward', join: 'publisher', info: { device: '', video: true, audio: true }, body: { request: 'join', ptype: 'publisher', room: 'r', id: 'bob', display: 'BOB', pin: 'x' } });
+});
+
+test("the publisher join's kt is member info the guard keeps (never forwarded); anything else in it is 433 / '422'", () => {
+  const s = sessionOf(signed('bob', { rooms: ['r'] }));
+  const join = (kt: unknown) => decide(s, handle(), { request: 'join', ptype: 'publisher', room: 'r', kt }, undefined, rooms);
+  const d = join({ device: 'Chrome 126', video: false });
+  expect(d).toMatchObject({ kind: 'forward', info: { device: 'Chrome 126', video: false, audio: true } });
+  expect(d.kind === 'forward' && d.body.kt).toBeUndefined();
+  for (const bad of [{ name: 'Alice' }, { userType: 'host' }, { video: 'off' }, { audio: 1 }, { device: 7 }, { device: 'x'.repeat(257) }, 'kt', [], null]) {
+    const r = join(bad);
+    expect([bad, r.kind === 'refuse' && r.error]).toEqual([bad, expect.objectContaining({ code: 433, kt: '422' })]);
+  }
+  expect(kind(join({ device: 'x'.repeat(256) }))).toBe('forward');
+});
+
+test("kt_user: a member's own info; a signed name is the token's; not a member: '400'", () => {
+  const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
+  const signedMember = sessionOf(signed('bob', { rooms: ['r'] }), pub);
+  const devMember = sessionOf({ ...unboundIdentity(), userId: 'dev', name: 'Dev' }, pub);
+  const user = (s: SessionState, body: Record<string, unknown>) => decide(s, pub, { request: 'kt_user', room: 'r', ...body }, undefined, rooms);
+  expect(user(signedMember, { device: 'Safari', video: false, audio: true })).toEqual({ kind: 'user', room: 'r', patch: { device: 'Safari', video: false, audio: true } });
+  expect(user(signedMember, { name: 'BOB' })).toEqual({ kind: 'user', room: 'r', patch: { name: 'BOB' } }); // its own name: fine
+  expect(kind(user(signedMember, { name: 'Alice' }))).toBe('refuse:413');
+  expect(user(devMember, { name: ' Dev\u0007 2 ' })).toEqual({ kind: 'user', room: 'r', patch: { name: ' Dev 2 ' } });
+  for (const bad of [{ name: '' }, { name: 5 }, { video: 'no' }, { device: {} }, { userType: 'host' }, { id: 'alice' }]) expect(kind(user(devMember, bad))).toBe('refuse:422');
+  expect(kind(decide(signedMember, pub, { request: 'kt_user', room: 'nope', video: false }, undefined, rooms))).toBe('refuse:441');
+  expect(kind(decide(signedMember, pub, { request: 'kt_user', video: false }, undefined, rooms))).toBe('refuse:441');
+  const outsider = sessionOf(signed('m', { rooms: ['r'] }));
+  expect(kind(decide(outsider, handle(), { request: 'kt_user', room: 'r', video: false }, undefined, rooms))).toBe('refuse:400');
+});
+
+test('every refusal carries a Knowledgetalk code from SPEC §2', () => {
+  const codes = new Set(['400', '401', '413', '421', '422', '440', '441', '442', '443', '444', '500', '504', '570', '599']);
+  const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
+  const s = sessionOf(signed('bob', { rooms: ['r'] }), pub);
+  const bodies: Array<Record<string, unknown>> = [{}, { request: 7 }, { request: 'nope' }, { request: 'join' }, { request: 'join', ptype: 'publisher', room: 'r' }, { request: 'join', ptype: 'x' }, { request: 'configure', bitrate: 1 }, { request: 'start' }, { request: 'update' }, { request: 'kick', room: 'r' }, { request: 'kick', room: 'r', id: 'a' }, { request: 'enable_recording', room: 'r' }, { request: 'create', kt: 5 }, { request: 'kt_message', room: 'r', to: 'z', body: 1 }, { request: 'kt_user', room: 'r', x: 1 }, { request: 'listparticipants', room: 'pinned' }];
+  const fresh = handle();
+  for (const body of bodies) {
+    for (const h of [pub, fresh]) {
+      const d = decide(s, h, body, undefined, rooms);
+      if (d.kind === 'refuse') expect([body, codes.has(d.error.kt)]).toEqual([body, true]);
+    }
+  }
 });
 
 test('forbidden requests and fields are refused, never stripped and forwarded', () => {
@@ -76,13 +124,20 @@ test('list / listparticipants / kt_room follow visibility; kt_message needs memb
   const outsider = sessionOf(signed('m', { rooms: ['other'] }));
   expect(kind(decide(outsider, handle(), { request: 'listparticipants', room: 'r' }, undefined, rooms))).toBe('refuse:413');
   expect(kind(decide(outsider, handle(), { request: 'kt_room', room: 'r' }, undefined, rooms))).toBe('refuse:413');
-  expect(kind(decide(outsider, handle(), { request: 'kt_message', room: 'r', body: 'hi' }, undefined, rooms))).toBe('refuse:413');
+  expect(kind(decide(outsider, handle(), { request: 'kt_message', room: 'r', body: 'hi' }, undefined, rooms))).toBe('refuse:400');
+  expect(kind(decide(outsider, handle(), { request: 'kt_message', room: 'nope', body: 'hi' }, undefined, rooms))).toBe('refuse:441');
   const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
   const memberSession = sessionOf(signed('bob', { rooms: ['r'] }), pub);
-  rooms.admit('r', '1:11', { userId: 'bob', name: 'B', userType: 'guest', sessionId: 1, handleId: 11 });
+  admitted('r', 'bob', 1, 11);
   expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: { t: 1 } }, undefined, rooms))).toBe('message');
   expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 'ghost', body: 1 }, undefined, rooms))).toBe('refuse:422');
-  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: 'x'.repeat(20000) }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 7, body: 1 }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r' }, undefined, rooms))).toBe('refuse:422');
+  // 64 KiB of JSON (what the SDK's inform sends at most, 32 KiB, wrapped), counted in bytes.
+  const sized = (bytes: number) => 'x'.repeat(bytes - 2); // JSON adds the quotes
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: sized(64 * 1024) }, undefined, rooms))).toBe('message');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: sized(64 * 1024 + 1) }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: 'é'.repeat(33 * 1024) }, undefined, rooms))).toBe('refuse:422');
   expect(kind(decide(memberSession, pub, { request: 'listparticipants', room: 'r' }, undefined, rooms))).toBe('forward');
   expect(kind(decide(memberSession, pub, { request: 'list' }, undefined, rooms))).toBe('list');
 });

@@ -1,14 +1,17 @@
 /** The room registry (sdk/server/guard/rooms.ts): capacity, host powers, visibility, destroy-on-empty, one sharer. */
-import { RoomRegistry, handleKey, type RoomMeta } from '../../sdk/server/guard/rooms';
+import { RoomRegistry, handleKey, type Member, type RoomMeta } from '../../sdk/server/guard/rooms';
 import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
 
 const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'h', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
 const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({ userId, name: userId, signed: true, rooms: [], canCreate: false, role: 'guest', expiresAt: Infinity, ...over });
 const dev = (userId: string): Identity => ({ ...unboundIdentity(), userId });
 
+/** The member-to-be of a join by `who` from session `session`, handle `handle`. */
+const seat = (who: Identity, session: number, handle = 1): Member => ({ userId: who.userId!, name: who.name ?? '', userType: 'guest', device: '', video: true, audio: true, sessionId: session, handleId: handle });
+
 function join(reg: RoomRegistry, who: Identity, room: string, session: number, handle = 1) {
-  const why = reg.reserve(who, room, handleKey(session, handle));
-  if (why === null) reg.admit(room, handleKey(session, handle), { userId: who.userId!, name: who.name ?? '', userType: 'guest', sessionId: session, handleId: handle });
+  const why = reg.reserve(who, room, seat(who, session, handle));
+  if (why === null) reg.admit(room, handleKey(session, handle));
   return why;
 }
 
@@ -16,21 +19,21 @@ test('capacity counts members and joins in flight; a refused join frees its seat
   const reg = new RoomRegistry();
   reg.add('r', meta({ capacity: 2 }), 's', null);
   expect(join(reg, dev('a'), 'r', 1)).toBeNull();
-  expect(reg.reserve(dev('b'), 'r', handleKey(2, 1))).toBeNull(); // in flight
-  expect(reg.reserve(dev('c'), 'r', handleKey(3, 1))).toBe('full');
+  expect(reg.reserve(dev('b'), 'r', seat(dev('b'), 2, 1))).toBeNull(); // in flight
+  expect(reg.reserve(dev('c'), 'r', seat(dev('c'), 3, 1))).toBe('full');
   reg.cancel('r', handleKey(2, 1));
-  expect(reg.reserve(dev('c'), 'r', handleKey(3, 1))).toBeNull();
-  expect(reg.reserve(dev('d'), 'r', handleKey(4, 1))).toBe('full');
+  expect(reg.reserve(dev('c'), 'r', seat(dev('c'), 3, 1))).toBeNull();
+  expect(reg.reserve(dev('d'), 'r', seat(dev('d'), 4, 1))).toBe('full');
 });
 
 test('the same user twice is refused; unknown rooms and rooms outside the token too', () => {
   const reg = new RoomRegistry();
   reg.add('r', meta(), 's', null);
   expect(join(reg, dev('a'), 'r', 1)).toBeNull();
-  expect(reg.reserve(dev('a'), 'r', handleKey(2, 1))).toBe('already_in');
-  expect(reg.reserve(dev('a'), 'nope', handleKey(2, 1))).toBe('no_such_room');
-  expect(reg.reserve(signed('m', { rooms: ['other'] }), 'r', handleKey(3, 1))).toBe('not_allowed');
-  expect(reg.reserve(signed('g', { rooms: ['r'] }), 'r', handleKey(3, 1))).toBeNull();
+  expect(reg.reserve(dev('a'), 'r', seat(dev('a'), 2, 1))).toBe('already_in');
+  expect(reg.reserve(dev('a'), 'nope', seat(dev('a'), 2, 1))).toBe('no_such_room');
+  expect(reg.reserve(signed('m', { rooms: ['other'] }), 'r', seat(signed('m'), 3, 1))).toBe('not_allowed');
+  expect(reg.reserve(signed('g', { rooms: ['r'] }), 'r', seat(signed('g'), 3, 1))).toBeNull();
 });
 
 test('host powers go by identity: the creator, or a signed host named in the room', () => {
@@ -74,7 +77,7 @@ test('destroy-on-empty: whoever departs last (or a whole session) empties a dest
   expect(reg.get('k')!.members.size).toBe(0);
   expect(reg.depart('d', 1, 1)).toBe(reg.get('d')); // idempotent: still empty
   // A join in flight keeps the room alive.
-  reg.reserve(dev('late'), 'd', handleKey(9, 1));
+  reg.reserve(dev('late'), 'd', seat(dev('late'), 9, 1));
   expect(reg.depart('d', 1, 1)).toBeNull();
 });
 
@@ -101,4 +104,20 @@ test('room limits: per user and per gateway', () => {
   expect(reg.createRefusal('b1', 'b')).toBeNull();
   reg.add('b1', meta({ host: 'b' }), 's', null);
   expect(reg.createRefusal('b2', 'b')).toMatch(/too many rooms on this gateway/);
+});
+
+test('a member-to-be is known before Janus confirms (others may hear `joining` first); its patch changes its view only', () => {
+  const reg = new RoomRegistry();
+  reg.add('r', meta(), 's', null);
+  expect(reg.reserve(dev('a'), 'r', { ...seat(dev('a'), 1), device: 'Firefox', video: false })).toBeNull();
+  expect(reg.find('r', 'a')).toMatchObject({ userId: 'a', device: 'Firefox', video: false, audio: true });
+  expect(reg.get('r')!.members.size).toBe(0);
+  expect(reg.admit('r', handleKey(1, 1))).toMatchObject({ userId: 'a', device: 'Firefox' });
+  expect(reg.admit('r', handleKey(1, 1))).toBeUndefined(); // admitted once
+  join(reg, dev('b'), 'r', 2);
+  expect(reg.update('r', 'a', { audio: false, name: 'Anna' })).toMatchObject({ userId: 'a', name: 'Anna', audio: false, device: 'Firefox', video: false });
+  expect(reg.find('r', 'b')).toMatchObject({ audio: true, device: '' });
+  expect(reg.update('r', 'ghost', { audio: false })).toBeUndefined();
+  expect(reg.find('nope', 'a')).toBeUndefined();
+  expect(reg.seatsOf('r', 'a').map((m) => m.sessionId)).toEqual([1]);
 });

@@ -9,6 +9,7 @@ import { CORE, coreError } from './errors';
 import type { Json } from './policy';
 import type { GuardCore } from './core';
 import { RateLimit, type RateOptions } from './rate-limit';
+import { Heartbeat } from './heartbeat';
 import { Relay } from './relay';
 import { Requests, type RequestLimits } from './requests';
 import { observe } from './observe';
@@ -17,6 +18,8 @@ export interface ConnectionOptions extends RequestLimits {
   janusUrl: string;
   janusApiSecret?: string;
   rate: RateOptions;
+  /** WebSocket ping interval; two unanswered pings in a row and the client is terminated. */
+  pingMs: number;
 }
 
 export class ClientConnection {
@@ -46,7 +49,14 @@ export class ClientConnection {
         ws.close(1011, 'internal error');
       }
     });
-    ws.on('close', () => this.clientGone());
+    const heartbeat = new Heartbeat();
+    const pinger = setInterval(() => (heartbeat.tick() === 'terminate' ? ws.terminate() : ws.ping()), opts.pingMs);
+    pinger.unref();
+    ws.on('pong', () => heartbeat.pong());
+    ws.on('close', () => {
+      clearInterval(pinger);
+      this.clientGone();
+    });
     ws.on('error', () => {});
   }
 

@@ -6,9 +6,11 @@
  */
 import type { Identity } from './identity';
 import type { HandleState, Json, SessionState } from './policy';
-import type { Room, RoomRegistry } from './rooms';
+import type { Member, Room, RoomRegistry } from './rooms';
 import type { RoomAuthority } from './authority';
 import { VIDEOROOM } from './errors';
+import type { MemberPatch } from './member-info';
+import { memberView } from './views';
 
 /** The link to Janus a session travels on (relay.ts); it changes when another connection claims it. */
 export interface SessionLink {
@@ -16,6 +18,8 @@ export interface SessionLink {
   push(frame: Json): void;
   /** Destroys the session in Janus over this link; resolves once Janus answered or the link is gone. */
   destroy(session: GuardSession): Promise<void>;
+  /** A VideoRoom `leave` on one of its handles; resolves once Janus confirmed (or failed) it. */
+  leave(session: GuardSession, handleId: number): Promise<void>;
   /** The session no longer travels on this link. */
   forget(session: GuardSession): void;
 }
@@ -78,31 +82,71 @@ export class GuardCore {
 
   /** Destroys the session in Janus and forgets it; resolves once Janus has let it go. */
   async release(session: GuardSession, why: string): Promise<void> {
-    clearTimeout(session.held);
-    const link = session.link;
-    const done = link.destroy(session);
+    const done = session.link.destroy(session);
     this.endSession(session, why);
     await done;
   }
 
-  /** Delivers a guard message to members of a room; returns how many got it. */
-  deliver(room: Room, from: Identity, to: string | null, body: unknown): number {
+  /**
+   * The sessions holding a user's seats in a room, when a new publisher join of the same identity
+   * may take their place: every one of them is held (its page is gone, e.g. reloaded, and not
+   * claimed back). A live one keeps its seat, and the join gets '442'. null: none to take over.
+   */
+  replaceable(roomId: string, userId: string, joining: GuardSession): Set<number> | null {
+    const seats = this.rooms.seatsOf(roomId, userId);
+    if (seats.length === 0) return null;
+    const ids = new Set(seats.map((m) => m.sessionId));
+    for (const id of ids) {
+      const session = this.sessions.get(id);
+      if (id === joining.id || (session && !session.held)) return null;
+    }
+    return ids;
+  }
+
+  /**
+   * A held session gives its seat in `roomId` to a new one of the same identity. Janus takes a
+   * participant out of its room before it answers a `leave`, but only some time after it answered
+   * a session `destroy`: so leave first, and the new join finds the id free (not 436).
+   */
+  async evict(sessionId: number, roomId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) {
+      // A seat no session holds any more: only the registry has it.
+      for (const room of this.rooms.departSession(sessionId)) void this.authority.destroy(room.id);
+      return;
+    }
+    for (const h of session.handles.values()) if (h.role === 'publisher' && h.room === roomId) await session.link.leave(session, h.id);
+    await this.release(session, 'replaced by a new session of the same identity');
+  }
+
+  /**
+   * A guard event to the members of a room that `to` picks, on each one's publisher handle (where
+   * Janus's own room events arrive too); returns how many got it. Held sessions get nothing: their
+   * page is gone, and what it missed it reads again from the room view when it is back.
+   */
+  notify(room: Room, data: Json, to: (m: Member) => boolean): number {
     let sent = 0;
     for (const member of room.members.values()) {
-      if (member.userId === from.userId || (to !== null && member.userId !== to)) continue;
       const session = this.sessions.get(member.sessionId);
-      if (!session || session.held) continue;
-      session.link.push({
-        janus: 'event',
-        session_id: session.id,
-        sender: member.handleId,
-        plugindata: {
-          plugin: VIDEOROOM,
-          data: { videoroom: 'kt_message', room: room.id, from: { id: from.userId, name: from.name ?? from.userId }, whisper: to !== null, body },
-        },
-      });
+      if (!to(member) || !session || session.held) continue;
+      session.link.push({ janus: 'event', session_id: session.id, sender: member.handleId, plugindata: { plugin: VIDEOROOM, data } });
       sent++;
     }
     return sent;
+  }
+
+  /** A guard message: `from` is the sender's identity, whatever the client wrote. */
+  deliver(room: Room, from: Identity, to: string | null, body: unknown): number {
+    const data = { videoroom: 'kt_message', room: room.id, from: { id: from.userId, name: from.name ?? from.userId }, whisper: to !== null, body };
+    return this.notify(room, data, (m) => m.userId !== from.userId && (to === null || m.userId === to));
+  }
+
+  /** A member's own kt_user: its MemberView changes, and every other member hears of it (kt_member). */
+  updateMember(room: Room, identity: Identity, patch: MemberPatch): Member | undefined {
+    // An unsigned identity's name is its own to choose (policy.ts refused a signed one's change).
+    if (patch.name !== undefined && !identity.signed) identity.name = patch.name;
+    const member = this.rooms.update(room.id, identity.userId!, patch);
+    if (member) this.notify(room, { videoroom: 'kt_member', room: room.id, member: memberView(member) }, (m) => m.userId !== member.userId);
+    return member;
   }
 }

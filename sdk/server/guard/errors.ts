@@ -42,13 +42,15 @@ export const VR = {
 } as const;
 
 /**
- * A refusal of a plugin request. `kt` is the Knowledgetalk code where the Janus code alone is
- * ambiguous (432 is '444' from the guard, '440' for a second screen sharer): the SDK reads it first.
+ * A refusal of a plugin request by the guard. `kt` is the Knowledgetalk code it means (SPEC §2;
+ * the table is in index.ts), sent as `kt_code`: every guard refusal has one, because the Janus
+ * code alone is ambiguous (433 is '413' not permitted, '440' someone else shares, '422' bad member
+ * info) and the SDK reads `kt_code` first.
  */
 export interface PluginError {
   code: number;
   reason: string;
-  kt?: string;
+  kt: string;
 }
 
 export function coreError(transaction: unknown, code: number, reason: string, sessionId?: number): Record<string, unknown> {
@@ -66,7 +68,7 @@ export function pluginErrorData(err: PluginError): Record<string, unknown> {
     videoroom: 'event',
     error_code: err.code,
     error: err.reason,
-    ...(err.kt === undefined ? {} : { kt_code: err.kt }),
+    kt_code: err.kt,
   };
 }
 

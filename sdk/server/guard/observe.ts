@@ -8,17 +8,22 @@ import type { Pending, Relay } from './relay';
 import type { GuardCore, GuardSession } from './core';
 import type { HandleState, Json } from './policy';
 import { handleKey } from './rooms';
-import { roomView } from './views';
+import { memberView, roomView } from './views';
+import { annotate } from './annotate';
+import { CORE } from './errors';
 
 export function observe(relay: Relay, core: GuardCore, frame: Json): void {
   const tx = frame.transaction;
   const pending = typeof tx === 'string' ? relay.pending.get(tx) : undefined;
   if (pending) {
-    const final = frame.janus !== 'ack' || !pending.async;
-    if (final) relay.pending.delete(tx as string);
+    if (isFinal(pending, frame)) relay.pending.delete(tx as string);
     frame.transaction = pending.clientTx;
     if (pending.creating) return created(relay, core, pending, frame);
     if (frame.janus === 'success' || frame.janus === 'ack') onSuccess(relay, core, pending, frame);
+    // Janus no longer has the session (it timed out unseen, or Janus restarted under a link that
+    // had not closed yet): neither has the guard. The client gets Janus's own words for it.
+    const error = frame.error as { code?: unknown } | undefined;
+    if (frame.janus === 'error' && error?.code === CORE.SESSION_NOT_FOUND && pending.session) core.endSession(pending.session, 'unknown to Janus');
   }
   const session = relay.session(frame.session_id);
   if (!session) {
@@ -36,7 +41,27 @@ export function observe(relay: Relay, core: GuardCore, frame: Json): void {
   } else if (frame.janus === 'timeout') {
     core.endSession(session, 'timed out in Janus');
   }
+  const data = (frame.plugindata as { data?: unknown } | undefined)?.data;
+  if (handle && typeof data === 'object' && data !== null) {
+    annotate(data as Json, (room, id) => {
+      const m = core.rooms.find(room, id);
+      return m && memberView(m);
+    });
+  }
   relay.push(frame);
+}
+
+/**
+ * Whether this frame ends a request's life in the relay. An asynchronous one gets an `ack` and an
+ * event, and Janus sends them in either order: the client needs its own transaction id on both
+ * (janus.js resolves a send on the ack), so the mapping stays until both came. Anything else
+ * (a success, an error) ends it at once.
+ */
+function isFinal(pending: Pending, frame: Json): boolean {
+  if (!pending.async || (frame.janus !== 'ack' && frame.janus !== 'event')) return true;
+  const seen = (pending.seen ??= {});
+  seen[frame.janus === 'ack' ? 'ack' : 'event'] = true;
+  return seen.ack === true && seen.event === true;
 }
 
 function created(relay: Relay, core: GuardCore, pending: Pending, frame: Json): void {
@@ -98,13 +123,11 @@ function onEvent(core: GuardCore, session: GuardSession, handle: HandleState, fr
   }
   if (pending?.join === 'publisher' && data.videoroom === 'joined' && handle.room) {
     const room = rooms.get(handle.room);
-    const userId = session.identity.userId!;
     handle.joined = true;
     handle.privateId = typeof data.private_id === 'number' ? data.private_id : null;
-    const userType = rooms.isHost(session.identity, handle.room) ? 'host' : 'guest';
-    rooms.admit(handle.room, key, { userId, name: session.identity.name ?? userId, userType, sessionId: session.id, handleId: handle.id });
+    const member = rooms.admit(handle.room, key);
     // What the SDK needs and Janus has no field for: who I am and the room's metadata.
-    if (room) data.kt = { self: { id: userId, name: session.identity.name ?? userId, userType }, room: roomView(room) };
+    if (room && member) data.kt = { self: memberView(member), room: roomView(room) };
     return;
   }
   if (pending?.join === 'subscriber' && data.videoroom === 'attached') {

@@ -7,8 +7,8 @@
 import type { GuardCore, GuardSession } from './core';
 import type { Decision, Json } from './policy';
 import { RefusedError } from './authority';
-import { pluginErrorData } from './errors';
-import { listEntry, roomView } from './views';
+import { VR, pluginErrorData } from './errors';
+import { listEntry, memberView, roomView } from './views';
 
 export async function perform(core: GuardCore, session: GuardSession, decision: Decision, answer: (data: Json) => void): Promise<void> {
   const { rooms, authority } = core;
@@ -39,6 +39,12 @@ export async function perform(core: GuardCore, session: GuardSession, decision: 
         const room = rooms.get(decision.room)!;
         const sent = core.deliver(room, session.identity, decision.to, decision.body);
         return answer({ videoroom: 'kt_message', room: room.id, sent });
+      }
+      case 'user': {
+        const room = rooms.get(decision.room)!;
+        const member = core.updateMember(room, session.identity, decision.patch);
+        if (!member) return answer(pluginErrorData({ code: VR.JOIN_FIRST, reason: 'Join the room first', kt: '400' }));
+        return answer({ videoroom: 'kt_user', room: room.id, member: memberView(member) });
       }
       default:
         throw new Error(`not a local decision: ${decision.kind}`);

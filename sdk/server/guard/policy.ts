@@ -18,6 +18,7 @@ import { bindUserId, displayName, isValidId, type Identity } from './identity';
 import { VR, type PluginError } from './errors';
 import type { RoomRegistry } from './rooms';
 import { metaFromCreate, type CreateSpec } from './create-spec';
+import { infoOf, readPatch, type MemberInfo, type MemberPatch } from './member-info';
 
 export type Json = Record<string, unknown>;
 export interface Jsep {
@@ -44,7 +45,8 @@ export interface SessionState {
 }
 
 export type Decision =
-  | { kind: 'forward'; body: Json; jsep?: Jsep; join?: 'publisher' | 'subscriber'; screen?: boolean }
+  /** `info`: a publisher join's member info (its `kt`, not forwarded). */
+  | { kind: 'forward'; body: Json; jsep?: Jsep; join?: 'publisher' | 'subscriber'; info?: MemberInfo; screen?: boolean }
   | { kind: 'reply'; data: Json }
   | { kind: 'refuse'; error: PluginError }
   | { kind: 'create'; spec: CreateSpec }
@@ -52,6 +54,7 @@ export type Decision =
   | { kind: 'kick'; room: string; userId: string }
   | { kind: 'record'; room: string; record: boolean }
   | { kind: 'message'; room: string; to: string | null; body: unknown }
+  | { kind: 'user'; room: string; patch: MemberPatch }
   | { kind: 'list' }
   | { kind: 'room'; room: string };
 
@@ -62,12 +65,17 @@ export function isAsync(request: unknown): boolean {
 }
 
 /** The VideoRoom requests the guard knows (everything else is refused before anything is read). */
-const VIDEO_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
+const VIDEO_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'kt_user', 'create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
 
-/** Largest body of a guard message (chat, inform) in bytes of JSON. */
-export const MAX_MESSAGE_BYTES = 16 * 1024;
+/**
+ * Largest body of a guard message (chat, inform) in bytes of JSON: the SDK's `inform` allows 32 KiB
+ * of JSON and wraps it in an envelope, so twice that leaves room for the envelope and for escaping.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const refuse = (code: number, reason: string, kt?: string): Decision => ({ kind: 'refuse', error: { code, reason, ...(kt ? { kt } : {}) } });
+const refuse = (code: number, reason: string, kt: string): Decision => ({ kind: 'refuse', error: { code, reason, kt } });
+/** A request that needs the sender (or this handle) in the room first: '400', a bad request, not a permission. */
+const joinFirst = (what: string): Decision => refuse(VR.JOIN_FIRST, what, '400');
 const denied = (what: string): Decision => refuse(VR.UNAUTHORIZED, `${what} is not allowed through this gateway`, '413');
 
 /** The first field of `body` not in `allowed`, if any. */
@@ -112,11 +120,22 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
     case 'kt_message': {
       const bad = badField(body, ['room', 'to', 'body']) ?? needRoom();
       if (bad) return bad;
-      if (!memberHandle(session, room as string)) return refuse(VR.JOIN_FIRST, 'Join the room first', '413');
+      if (!memberHandle(session, room as string)) return joinFirst('Join the room first');
       if (body.to !== undefined && !isValidId(body.to)) return refuse(VR.INVALID_ELEMENT, 'Invalid element (to)', '422');
       if (body.to !== undefined && !rooms.member(room as string, body.to as string)) return refuse(VR.NO_SUCH_FEED, `No such member (${String(body.to)})`, '422');
-      if (body.body === undefined || JSON.stringify(body.body).length > MAX_MESSAGE_BYTES) return refuse(VR.INVALID_ELEMENT, `body missing or over ${MAX_MESSAGE_BYTES} bytes`, '422');
+      if (body.body === undefined || Buffer.byteLength(JSON.stringify(body.body)) > MAX_MESSAGE_BYTES) return refuse(VR.INVALID_ELEMENT, `body missing or over ${MAX_MESSAGE_BYTES} bytes`, '422');
       return { kind: 'message', room: room as string, to: (body.to as string | undefined) ?? null, body: body.body };
+    }
+    case 'kt_user': {
+      const { request: _request, room: _room, ...fields } = body;
+      const read = readPatch(fields, ['name', 'device', 'video', 'audio']);
+      if ('error' in read) return { kind: 'refuse', error: read.error };
+      const bad = needRoom();
+      if (bad) return bad;
+      if (!memberHandle(session, room as string)) return joinFirst('Join the room first');
+      // A signed name is the token's: the app server vouches for it, the page cannot change it.
+      if (read.patch.name !== undefined && id.signed && read.patch.name !== id.name) return refuse(VR.UNAUTHORIZED, 'The name is the token\'s', '413');
+      return { kind: 'user', room: room as string, patch: read.patch };
     }
     // ---------------------------------------------------------------- synchronous
     case 'create': {
@@ -147,18 +166,18 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
       if (body.ptype === 'subscriber') return subscriberJoin(session, body, rooms);
       return refuse(VR.INVALID_ELEMENT, 'Invalid element (ptype)', '422');
     case 'configure':
-      if (!handle.joined) return refuse(VR.JOIN_FIRST, 'Join first', '413');
+      if (!handle.joined) return joinFirst('Join first');
       return handle.role === 'publisher' ? publisherConfigure(session, handle, body, jsep, rooms) : subscriberConfigure(body, jsep);
     case 'unpublish':
     case 'leave':
-      if (handle.role === 'none') return refuse(VR.JOIN_FIRST, 'Join first', '413');
+      if (handle.role === 'none') return joinFirst('Join first');
       if (request === 'unpublish' && handle.role !== 'publisher') return refuse(VR.INVALID_REQUEST, 'Not a publisher', '400');
       return badField(body, []) ?? { kind: 'forward', body: { request } };
     case 'update':
-      if (handle.role !== 'subscriber' || !handle.joined) return refuse(VR.JOIN_FIRST, 'Subscribe first', '413');
+      if (handle.role !== 'subscriber' || !handle.joined) return joinFirst('Subscribe first');
       return badField(body, ['subscribe', 'unsubscribe']) ?? checkStreams(body.subscribe, false) ?? checkStreams(body.unsubscribe, true) ?? { kind: 'forward', body: { request, ...pick(body, ['subscribe', 'unsubscribe']) } };
     case 'start':
-      if (handle.role !== 'subscriber') return refuse(VR.JOIN_FIRST, 'Subscribe first', '413');
+      if (handle.role !== 'subscriber') return joinFirst('Subscribe first');
       if (!jsep || jsep.type !== 'answer') return refuse(VR.INVALID_ELEMENT, "'start' needs a JSEP answer", '422');
       return badField(body, []) ?? { kind: 'forward', body: { request }, jsep };
     default:
@@ -171,17 +190,20 @@ function hostOnly(id: Identity, room: string, rooms: RoomRegistry, then: Decisio
 }
 
 function publisherJoin(session: SessionState, body: Json, rooms: RoomRegistry): Decision {
-  const bad = badField(body, ['ptype', 'room', 'id', 'display', 'pin']);
+  const bad = badField(body, ['ptype', 'room', 'id', 'display', 'pin', 'kt']);
   if (bad) return bad;
   if (!isValidId(body.room) || !rooms.get(body.room)) return refuse(VR.NO_SUCH_ROOM, `No such room (${String(body.room)})`, '441');
   if (!isOptStr(body.pin, 256) || !isOptStr(body.display, 4096)) return refuse(VR.INVALID_ELEMENT, 'Invalid element (pin/display)', '422');
+  // The member's info (device, switches) is the guard's to hold; Janus has no field for it.
+  const read = body.kt === undefined ? { patch: {} } : readPatch(body.kt, ['device', 'video', 'audio']);
+  if ('error' in read) return { kind: 'refuse', error: read.error };
   if (memberHandle(session, body.room)) return refuse(VR.ALREADY_JOINED, 'Already in this room', '442');
   // The id and name are the session's, whatever the client sent: this is what stops posing.
   const userId = bindUserId(session.identity, body.id);
   const display = displayName(session.identity, body.display);
   const rewritten: Json = { request: 'join', ptype: 'publisher', room: body.room, id: userId, display };
   if (body.pin !== undefined) rewritten.pin = body.pin;
-  return { kind: 'forward', body: rewritten, join: 'publisher' };
+  return { kind: 'forward', body: rewritten, join: 'publisher', info: infoOf(read.patch) };
 }
 
 function subscriberJoin(session: SessionState, body: Json, rooms: RoomRegistry): Decision {

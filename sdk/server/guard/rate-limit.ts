@@ -1,8 +1,10 @@
 /**
  * Flood control for one client connection: a token bucket. A client over its rate gets errors for
  * the frames over it; one that keeps going (a deficit of another full burst) is disconnected. The
- * figures leave room for what the SDK really does: a join with eight subscriptions and their
- * trickled candidates is well under 100 frames in its first second.
+ * figures leave room for what the SDK really does at its busiest: join, publish, subscribe and
+ * leave back to back, with their trickled candidates, run at ~30 cycles a second in the leak test
+ * (test/integration/leak-cycles.test.ts), which 100 frames/s cut off after a few seconds; a flood
+ * that hurts Janus is thousands a second.
  */
 export interface RateOptions {
   /** Frames per second, sustained. */
@@ -11,7 +13,7 @@ export interface RateOptions {
   burst: number;
 }
 
-export const DEFAULT_RATE: RateOptions = { perSecond: 100, burst: 200 };
+export const DEFAULT_RATE: RateOptions = { perSecond: 400, burst: 800 };
 
 export type RateVerdict = 'ok' | 'refuse' | 'close';
 

@@ -22,8 +22,13 @@ export interface Pending {
   join?: 'publisher' | 'subscriber';
   room?: string;
   screen?: boolean;
-  /** An asynchronous plugin request: its `ack` is not the end, the event after it is. */
+  /**
+   * An asynchronous plugin request: answered by an `ack` and an event, in either order (Janus
+   * often sends a quick plugin's event before the ack); the mapping lives until both came.
+   */
   async?: boolean;
+  /** Which of the two an asynchronous request has had. */
+  seen?: { ack?: boolean; event?: boolean };
   /** A session being created: who it will be, known before Janus gives its id. */
   creating?: { identity: Identity; token: string | undefined };
   at: number;
@@ -31,8 +36,6 @@ export interface Pending {
 
 /** A request Janus never answered is forgotten after this long (its client gave up long before). */
 const PENDING_TTL_MS = 60000;
-/** How long a link with no session and no client stays, so that a destroy just sent is answered. */
-const LINGER_MS = 1000;
 
 export class Relay implements SessionLink {
   readonly up: JanusLink;
@@ -40,6 +43,8 @@ export class Relay implements SessionLink {
   readonly pending = new Map<string, Pending>();
   /** Whether the client's socket is still there (a held session's link outlives it). */
   clientOpen = true;
+  /** The guard's own requests not answered yet (destroy, leave): the link stays until they are. */
+  private asking = 0;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -81,19 +86,39 @@ export class Relay implements SessionLink {
 
   forget(session: GuardSession): void {
     this.sessions.delete(session);
-    if (!this.clientOpen && this.sessions.size === 0) setTimeout(() => this.close(), LINGER_MS).unref();
+    this.closeIfIdle();
   }
 
-  async destroy(session: GuardSession): Promise<void> {
-    await this.up.request({ janus: 'destroy', session_id: session.id }).catch(() => {
+  destroy(session: GuardSession): Promise<void> {
+    return this.ask({ janus: 'destroy', session_id: session.id }, false);
+  }
+
+  leave(session: GuardSession, handleId: number): Promise<void> {
+    return this.ask({ janus: 'message', session_id: session.id, handle_id: handleId, body: { request: 'leave' } }, true);
+  }
+
+  /** A request of the guard's own on this link; settles when Janus answered, refused or is gone. */
+  private async ask(frame: Frame, awaitEvent: boolean): Promise<void> {
+    this.asking++;
+    try {
+      await this.up.request(frame, awaitEvent);
+    } catch {
       /* refused or the link is gone: either way Janus no longer has it for us */
-    });
+    } finally {
+      this.asking--;
+      this.closeIfIdle();
+    }
   }
 
   /** The client's socket closed; the link stays while it carries held sessions. */
   clientGone(): void {
     this.clientOpen = false;
-    if (this.sessions.size === 0) this.close();
+    this.closeIfIdle();
+  }
+
+  /** Nobody needs the link any more: no client, no session, no request of the guard's waiting. */
+  private closeIfIdle(): void {
+    if (!this.clientOpen && this.sessions.size === 0 && this.asking === 0) this.close();
   }
 
   close(): void {

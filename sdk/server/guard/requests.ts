@@ -14,7 +14,6 @@ import { decide, isAsync, type HandleState, type Json } from './policy';
 import type { GuardCore, GuardSession } from './core';
 import type { Pending, Relay } from './relay';
 import type { JoinRefusal } from './rooms';
-import { handleKey } from './rooms';
 import { perform } from './perform';
 
 export interface RequestLimits {
@@ -49,7 +48,7 @@ export class Requests {
     if (m.janus === 'claim') return this.claim(m, tx);
     if (m.janus === 'ping') return push({ janus: 'pong', transaction: tx });
     const session = this.relay.session(m.session_id);
-    if (!session) return push(coreError(tx, CORE.SESSION_NOT_FOUND, `No such session ${String(m.session_id)}`));
+    if (!session) return push(noSuchSession(tx, m.session_id));
     // The token is checked on every request of the session, like Janus's own token auth.
     if (m.token !== session.token || isExpired(session.identity)) return push(coreError(tx, CORE.UNAUTHORIZED, UNAUTHORIZED_REASON, session.id));
     switch (m.janus) {
@@ -83,7 +82,9 @@ export class Requests {
 
   private claim(m: Json, tx: string): void {
     const session = typeof m.session_id === 'number' ? this.core.sessions.get(m.session_id) : undefined;
-    if (!session) return this.relay.push(coreError(tx, CORE.SESSION_NOT_FOUND, `No such session ${String(m.session_id)}`));
+    // Janus's own answer, to the letter: after a Janus restart this is how janus.js and the SDK
+    // learn that the session is gone for good and must be rebuilt (and not retried).
+    if (!session) return this.relay.push(noSuchSession(tx, m.session_id));
     if (m.token !== session.token) return this.relay.push(coreError(tx, CORE.UNAUTHORIZED, UNAUTHORIZED_REASON));
     // A development token is often one literal key shared by every page of an app: it may only
     // take back a session whose page is gone, never one that is still connected.
@@ -125,8 +126,16 @@ export class Requests {
       return void perform(this.core, session, decision, answer);
     }
     const rooms = this.core.rooms;
+    const identity = session.identity;
+    let replacing: Set<number> | null = null;
     if (decision.join === 'publisher') {
-      const why = rooms.reserve(session.identity, decision.body.room as string, handleKey(session.id, handle.id));
+      const room = decision.body.room as string;
+      const userId = identity.userId!;
+      const member = { userId, name: identity.name ?? userId, userType: rooms.isHost(identity, room) ? 'host' : 'guest', ...decision.info!, sessionId: session.id, handleId: handle.id } as const;
+      // A page that reloaded comes back as a new session while its old one is still held: the
+      // new one takes the seat rather than wait reclaimMs for the old one to go.
+      replacing = this.core.replaceable(room, userId, session);
+      const why = rooms.reserve(identity, room, member, replacing ?? undefined);
       if (why) return this.refuse(session, handle, tx, REFUSALS[why], true);
     }
     if (decision.join) {
@@ -136,6 +145,11 @@ export class Requests {
     if (handle.role === 'publisher' && Array.isArray(decision.body.descriptions)) {
       for (const d of decision.body.descriptions as Json[]) handle.labels.set(d.mid as string, d.description as string);
     }
+    // A display change (development identities may rename) is the MemberView's name too; Janus
+    // tells the others itself (its event with `display`).
+    if (handle.role === 'publisher' && handle.room && typeof decision.body.display === 'string' && identity.userId) {
+      rooms.update(handle.room, identity.userId, { name: decision.body.display });
+    }
     if (decision.screen !== undefined && handle.room) {
       // The turn is taken now, not when Janus answers, so two sharers racing cannot both win.
       const userId = session.identity.userId ?? '';
@@ -144,7 +158,13 @@ export class Requests {
     }
     const frame: Frame = { janus: 'message', ...base, body: decision.body };
     if (decision.jsep) frame.jsep = decision.jsep;
-    this.relay.send(frame, { ...pending, join: decision.join, room: handle.room ?? undefined, screen: decision.screen, async: isAsync(decision.body.request) });
+    const send = () => this.relay.send(frame, { ...pending, join: decision.join, room: handle.room ?? undefined, screen: decision.screen, async: isAsync(decision.body.request) });
+    if (!replacing) return send();
+    // Janus would refuse the same id twice in a room (436): the old seat must be gone from Janus
+    // first (core.evict waits for that). The new seat, reserved above, keeps a
+    // destroy-on-empty room from going meanwhile.
+    const room = handle.room!;
+    void Promise.all([...replacing].map((id) => this.core.evict(id, room))).then(send);
   }
 
   /** A refusal, shaped as the plugin's: a `success` with the error, or for an asynchronous request an `ack` and then an error event. */
@@ -154,6 +174,11 @@ export class Requests {
     this.relay.push({ janus: 'ack', session_id: session.id, transaction: tx });
     this.relay.push({ janus: 'event', session_id: session.id, sender: handle.id, transaction: tx, plugindata });
   }
+}
+
+/** Janus's answer for a session it does not have (janus.c: the session id echoed when it is one). */
+function noSuchSession(tx: string, id: unknown): Json {
+  return coreError(tx, CORE.SESSION_NOT_FOUND, `No such session ${String(id)}`, typeof id === 'number' && id > 0 ? id : undefined);
 }
 
 function isCandidate(c: unknown): boolean {

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Identity, Role } from './identity';
+import type { MemberInfo, MemberPatch } from './member-info';
 
 export interface RoomMeta {
   title: string;
@@ -27,7 +28,7 @@ export interface RoomMeta {
   pinRequired: boolean;
 }
 
-export interface Member {
+export interface Member extends MemberInfo {
   userId: string;
   name: string;
   userType: Role;
@@ -42,8 +43,11 @@ export interface Room {
   secret: string;
   pin: string | null;
   members: Map<string, Member>;
-  /** Joins forwarded to Janus and not answered yet, by handle key: they count against capacity. */
-  pending: Map<string, string>;
+  /**
+   * Joins forwarded to Janus and not answered yet, by handle key: they count against capacity, and
+   * the others may hear of the joiner (Janus's `joining`, on their links) before its own `joined`.
+   */
+  pending: Map<string, Member>;
   /** The user id sharing a screen, if any (one sharer per room). */
   sharer: string | null;
 }
@@ -138,16 +142,20 @@ export class RoomRegistry {
     });
   }
 
-  /** Counts a join that is about to be forwarded; null when it may go ahead. */
-  reserve(identity: Identity, roomId: string, key: string): JoinRefusal | null {
+  /**
+   * Counts a join that is about to be forwarded (the member-to-be); null when it may go ahead.
+   * `replacing`: sessions whose seats of the same user this join takes over (core.replaceable);
+   * they are neither "already in" nor counted against capacity, being on their way out.
+   */
+  reserve(identity: Identity, roomId: string, member: Member, replacing: ReadonlySet<number> = new Set()): JoinRefusal | null {
     const room = this.rooms.get(roomId);
     if (!room) return 'no_such_room';
     if (!this.mayEnter(identity, roomId)) return 'not_allowed';
-    const userId = identity.userId!;
-    if (room.members.has(userId) || [...room.pending.values()].includes(userId)) return 'already_in';
+    const seats = this.seatsOf(roomId, member.userId);
+    if (seats.some((m) => !replacing.has(m.sessionId))) return 'already_in';
     const limit = room.meta.capacity ?? this.limits.maxMembers;
-    if (room.members.size + room.pending.size >= limit) return 'full';
-    room.pending.set(key, userId);
+    if (room.members.size + room.pending.size - seats.length >= limit) return 'full';
+    room.pending.set(handleKey(member.sessionId, member.handleId), member);
     return null;
   }
 
@@ -156,12 +164,39 @@ export class RoomRegistry {
     this.rooms.get(roomId)?.pending.delete(key);
   }
 
-  /** Janus confirmed the join (`joined`). */
-  admit(roomId: string, key: string, member: Member): void {
+  /** Janus confirmed the join (`joined`): the member it reserved for. */
+  admit(roomId: string, key: string): Member | undefined {
     const room = this.rooms.get(roomId);
-    if (!room) return;
+    const member = room?.pending.get(key);
+    if (!room || !member) return undefined;
     room.pending.delete(key);
     room.members.set(member.userId, member);
+    return member;
+  }
+
+  /** The member, or member-to-be, a user id is in a room (what the annotations show of it). */
+  find(roomId: string, userId: string): Member | undefined {
+    const room = this.rooms.get(roomId);
+    if (!room) return undefined;
+    return room.members.get(userId) ?? [...room.pending.values()].find((m) => m.userId === userId);
+  }
+
+  /** Every seat (membership, or join in flight) of a user id in a room. */
+  seatsOf(roomId: string, userId: string): Member[] {
+    const room = this.rooms.get(roomId);
+    if (!room) return [];
+    const seats = [...room.pending.values()].filter((m) => m.userId === userId);
+    const member = room.members.get(userId);
+    return member ? [member, ...seats] : seats;
+  }
+
+  /** Applies a member's own patch (kt_user, a display change) to its MemberView. */
+  update(roomId: string, userId: string, patch: MemberPatch): Member | undefined {
+    const member = this.rooms.get(roomId)?.members.get(userId);
+    if (!member) return undefined;
+    // A patch holds only what was sent (member-info.ts leaves out the rest).
+    Object.assign(member, patch);
+    return member;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * The guard's WebSocket server: speaks the Janus API (`janus-protocol` subprotocol) to browsers and
- * relays, per browser, over its own WebSocket to a Janus that listens on loopback for it alone.
+ * relays, per browser, over its own WebSocket to a Janus that listens on loopback for it alone; and
+ * the guard's own admin session, which it keeps for as long as it runs, across Janus restarts.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -10,13 +11,14 @@ import { RoomAuthority } from './authority';
 import { AdminSession, JanusLink } from './janus-link';
 import { DEFAULT_LIMITS, RoomRegistry, type Limits } from './rooms';
 import { DEFAULT_RATE, type RateOptions } from './rate-limit';
+import { DEFAULT_PING_MS } from './heartbeat';
 import type { Profile } from './identity';
 
 /** Largest client frame, in bytes. A larger one closes that client's socket (1009). */
 export const MAX_FRAME_BYTES = 256 * 1024;
 
 export interface GuardOptions {
-  /** Janus's WebSocket, e.g. ws://127.0.0.1:8188 (loopback: only the guard should reach it). */
+  /** Janus's WebSocket, e.g. ws://127.0.0.1:8189 (loopback: only the guard should reach it). */
   janusUrl: string;
   /** janus.plugin.videoroom's admin_key (JANUS_VIDEOROOM_ADMIN_KEY): rooms are created by the guard only. */
   adminKey: string;
@@ -31,6 +33,8 @@ export interface GuardOptions {
   port?: number;
   /** How long a session whose browser dropped waits for a `claim`. Default 20000 (Janus's reclaim_session_timeout). */
   reclaimMs?: number;
+  /** WebSocket ping interval to clients; two missed pongs in a row end the client. Default 30000. */
+  pingMs?: number;
   limits?: Partial<Limits>;
   rate?: Partial<RateOptions>;
   /** Where refusals and room events are logged. Default: nowhere. */
@@ -43,10 +47,13 @@ export interface Guard {
   port: number;
   /** The room registry (read it; for tests and operators). */
   rooms: RoomRegistry;
-  /** Open client connections and live sessions. */
-  stats(): { connections: number; sessions: number; rooms: number };
+  /** Open client connections, live sessions, rooms, and whether the admin session is up (Janus reachable). */
+  stats(): { connections: number; sessions: number; rooms: number; janus: boolean };
   stop(): Promise<void>;
 }
+
+/** The admin session's retry delays after Janus went away: quick at first, then every 5 s. */
+const RECONNECT_MS = (attempt: number) => Math.min(5000, 250 * 2 ** attempt);
 
 export async function startGuard(options: GuardOptions): Promise<Guard> {
   const profile = options.profile ?? 'development';
@@ -59,6 +66,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
   const rate = { ...DEFAULT_RATE, ...options.rate };
 
   let admin = await startAdmin(options);
+  let janusUp = true;
   const authority = () => new RoomAuthority(admin, rooms, { adminKey: options.adminKey, log });
   const core = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
 
@@ -82,6 +90,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       janusApiSecret: options.janusApiSecret,
       identity: { profile, tokenSecret: options.tokenSecret },
       rate,
+      pingMs: options.pingMs ?? DEFAULT_PING_MS,
       maxSessions: 4,
       maxHandles: 16,
       maxPending: 256,
@@ -90,12 +99,17 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
     ws.on('close', () => connections.delete(conn));
   });
 
-  // Janus restarted (or the guard lost it): every room and session in it is gone, so is our view.
+  // The admin link dropped: Janus restarted (or is gone). Every room and session in it is gone
+  // too, so is the guard's view of them (the sessions end as each client's own link to Janus
+  // closes, connection.ts); clients are closed so that they reconnect, claim, hear "No such
+  // session" and rebuild, exactly as behind a Janus that restarted with no guard.
   let stopping = false;
   const watch = () => {
     admin.link.onClose = () => {
       if (stopping) return;
-      log('lost the admin session: Janus restarted? dropping all rooms and clients');
+      janusUp = false;
+      admin.stop();
+      log('lost the admin session: Janus restarted? dropping all rooms, sessions and clients');
       rooms.clear();
       for (const client of wss.clients) client.close(1011, 'gateway restarted');
       void reconnect();
@@ -103,16 +117,19 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
   };
   const reconnect = async () => {
     for (let attempt = 0; !stopping; attempt++) {
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      await new Promise((r) => setTimeout(r, RECONNECT_MS(attempt)));
+      if (stopping) return;
       try {
         admin = await startAdmin(options);
-        core.authority = authority();
-        watch();
-        log('admin session back');
-        return;
       } catch {
-        /* keep trying */
+        continue;
       }
+      if (stopping) return admin.stop();
+      core.authority = authority();
+      janusUp = true;
+      watch();
+      log('admin session back');
+      return;
     }
   };
   watch();
@@ -122,7 +139,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
     url: `ws://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     rooms,
-    stats: () => ({ connections: connections.size, sessions: core.sessions.size, rooms: rooms.all().length }),
+    stats: () => ({ connections: connections.size, sessions: core.sessions.size, rooms: rooms.all().length, janus: janusUp }),
     stop: async () => {
       stopping = true;
       for (const client of wss.clients) client.terminate();

@@ -2,14 +2,28 @@
  * What the guard shows of its rooms: the room view (`kt` of created / joined / kt_room answers)
  * and `list` entries. Pure: no secret and no PIN ever leaves here.
  */
-import type { Room } from './rooms';
+import type { Member, Room } from './rooms';
 import type { Json } from './policy';
+
+/** A member as every other member sees it. */
+export interface MemberView {
+  id: string;
+  name: string;
+  userType: 'host' | 'guest';
+  device: string;
+  video: boolean;
+  audio: boolean;
+}
+
+export function memberView(m: Member): MemberView {
+  return { id: m.userId, name: m.name, userType: m.userType, device: m.device, video: m.video, audio: m.audio };
+}
 
 /** The room as the guard tells a member or inspector: metadata, members, the sharer. */
 export function roomView(room: Room): Json {
   return {
     ...room.meta,
-    members: [...room.members.values()].map((m) => ({ id: m.userId, name: m.name, userType: m.userType })),
+    members: [...room.members.values()].map(memberView),
     sharer: room.sharer,
   };
 }
