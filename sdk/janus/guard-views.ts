@@ -1,9 +1,10 @@
 /**
  * What the gateway guard adds to the VideoRoom API (its contract: sdk/server/guard/index.ts): the
  * room and member views it holds, read defensively from what arrives. The guard is the authority on
- * both; the SDK only reads them.
+ * both; the SDK only reads them. The one definition of the view types: the guard (Node) imports
+ * them from here, so this file imports nothing.
  */
-import type { PluginData } from './types';
+type PluginData = Record<string, unknown>;
 
 export interface MemberView {
   id: string;

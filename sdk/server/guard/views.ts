@@ -5,15 +5,10 @@
 import type { Member, Room } from './rooms';
 import type { Json } from './policy';
 
-/** A member as every other member sees it. */
-export interface MemberView {
-  id: string;
-  name: string;
-  userType: 'host' | 'guest';
-  device: string;
-  video: boolean;
-  audio: boolean;
-}
+import type { MemberView } from '../../janus/guard-views';
+
+/** A member as every other member sees it (the type is the SDK's: one definition of the wire). */
+export type { MemberView };
 
 export function memberView(m: Member): MemberView {
   return { id: m.userId, name: m.name, userType: m.userType, device: m.device, video: m.video, audio: m.audio };
