@@ -16,19 +16,27 @@ export interface MemberView {
   audio: boolean;
 }
 
-export interface RoomView {
+/** A room's metadata, which the guard holds (and keeps in its registry: sdk/server/guard/rooms.ts). */
+export interface RoomMeta {
   title: string;
-  /** Most members at once; null: no limit. */
+  /** Most members at once; null = no limit besides the guard's maxMembers. */
   capacity: number | null;
-  /** The creator's user id. */
+  /** The creator's user id: it has the host powers (kick, destroy, record). */
   host: string;
+  /** Destroy the room when its last member leaves (whoever that is, also a timed-out session). */
   destroy: boolean;
   talkingNoty: boolean;
+  /** Made by Knowledgetalk createRoom (1:1), served by the same SFU. */
   p2p: boolean;
   recording: boolean;
   /** ms since epoch */
   createdAt: number;
+  /** Whether joining needs a PIN (the PIN itself is never shown). */
   pinRequired: boolean;
+}
+
+/** The room as the guard shows it to a member (`kt` of created / joined / kt_room answers). */
+export interface RoomView extends RoomMeta {
   members: MemberView[];
 }
 

@@ -11,22 +11,10 @@ import { randomBytes } from 'node:crypto';
 import type { Identity, Role } from './identity';
 import type { MemberInfo, MemberPatch } from './member-info';
 
-export interface RoomMeta {
-  title: string;
-  /** Most members at once; null = no limit besides the guard's maxMembers. */
-  capacity: number | null;
-  /** The creator's user id: it has the host powers (kick, destroy, record). */
-  host: string;
-  /** Destroy the room when its last member leaves (whoever that is, also a timed-out session). */
-  destroy: boolean;
-  talkingNoty: boolean;
-  /** Made by Knowledgetalk createRoom (1:1), served by the same SFU. */
-  p2p: boolean;
-  recording: boolean;
-  createdAt: number;
-  /** Whether joining needs a PIN (the PIN itself is never shown). */
-  pinRequired: boolean;
-}
+import type { RoomMeta } from '../../janus/guard-views';
+
+/** A room's metadata (the type is the SDK's, as the guard shows it: one definition of the wire). */
+export type { RoomMeta };
 
 export interface Member extends MemberInfo {
   userId: string;
