@@ -25,6 +25,7 @@ import { CHROMIUM_ARGS, launchBrowser, MemberPage } from '../support/browser';
 import { disconnectAll } from '../support/call';
 import { RawJanus } from '../support/raw-janus';
 import { waitFor } from '../support/wait';
+import { tcpAccepts } from '../support/tcp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'test-output');
@@ -285,19 +286,6 @@ function servedFingerprint(port: number): Promise<string> {
   });
 }
 
-/** Whether a TCP connection to host:port is accepted. */
-function tcpAccepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 const START_PRODUCTION = path.join(ROOT, 'gateway-config', 'production', 'start-production.sh');
 const AS_ROOT = process.getuid?.() === 0;

@@ -8,7 +8,6 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import { startGateway, LOCAL_SECURE_SECRETS, type Gateway } from '../../gateway-
 import { signToken } from '../../sdk/server/guard';
 import { adminRequest } from '../support/admin';
 import { RawJanus, RawSession } from '../support/raw-janus';
+import { tcpAccepts } from '../support/tcp';
 
 const START = path.join(__dirname, '..', '..', 'gateway-config', 'start.cjs');
 
@@ -32,18 +32,6 @@ const listeningPorts = (pid: number): number[] =>
     .map((line) => Number(line.trim().split(/\s+/)[3].split(':').pop()))
     .sort((a, b) => a - b);
 
-function tcpAccepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 const externalAddress = () =>
   Object.values(os.networkInterfaces())
