@@ -50,7 +50,7 @@ export interface EnteredRoom {
   meta: RoomView;
   /** Whether we are the room's host (its creator, or a signed host), as the guard decided. */
   host: boolean;
-  /** Room events (and messages) that came after `joined`, before a Room listened: to be replayed, in order. */
+  /** Room events (and messages) that came around `joined`, before a Room listened: to be replayed, in order. */
   early: PluginData[];
 }
 
@@ -63,11 +63,12 @@ export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
   try {
     if (!publisher) throw (attached as PromiseRejectedResult).reason;
     if (!subscriber) throw (subAttached as PromiseRejectedResult).reason;
+    // Everything but `joined` itself, also what comes before it: Janus can push another
+    // publisher's `publishers` event to us before our own `joined` (its `publishers` list counts
+    // started publishers only, so that member would otherwise never be announced).
     const early: PluginData[] = [];
-    let joinedSeen = false;
     const keepEarly = ({ data }: { data: PluginData }) => {
-      if (joinedSeen) early.push(data);
-      else joinedSeen = data.videoroom === 'joined';
+      if (data.videoroom !== 'joined') early.push(data);
     };
     publisher.events.on('message', keepEarly);
     params.onProgress?.(70, 'joining');
