@@ -2,11 +2,15 @@
 // - dist/knowledgetalk.umd.js: self-contained, minified, global `Knowledgetalk` for a <script> tag;
 // - dist/knowledgetalk.mjs: ES module, with janus-gateway, webrtc-adapter and mitt as imports;
 // - dist/knowledgetalk.d.ts: the types.
+// And the parts loaded only when used (issue 15, lazyBuilds below): dist/lazy/*.mjs, next to them.
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 // The three dependencies (webrtc-adapter by its utils module, see sdk/janus/janus-js.ts).
 const external = (id) => /^(janus-gateway|webrtc-adapter|mitt)(\/|$)/.test(id);
@@ -30,6 +34,38 @@ function janusAsPlainModule() {
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined });
 
+/**
+ * Issue 15: what only some apps use (the whiteboard, PDF pages) is not in the bundle. Each part is a
+ * self-contained ES module, dist/lazy/<name>.mjs, that the SDK imports the first time it is needed
+ * (sdk/lazy/parts.ts: `import('../board/index')` and the like). In the ES build that import stays
+ * `import('./lazy/<name>.mjs')`, which browsers and bundlers follow; in the UMD build (a classic
+ * script, no import.meta) it is resolved against the script's own URL, taken while it runs.
+ */
+const LAZY = [
+  { name: 'board', input: 'sdk/board/index.ts' },
+  { name: 'pdf', input: 'sdk/document/pdf.ts' },
+];
+
+function lazyParts({ umd }) {
+  const byInput = new Map(LAZY.map((part) => [path.resolve(part.input), `./lazy/${part.name}.mjs`]));
+  return {
+    name: 'lazy-parts',
+    async resolveDynamicImport(specifier, importer) {
+      if (typeof specifier !== 'string') return null;
+      const resolved = await this.resolve(specifier, importer, { skipSelf: true });
+      const file = resolved && byInput.get(resolved.id);
+      return file ? { id: file, external: true } : null;
+    },
+    renderDynamicImport({ targetModuleId }) {
+      if (!umd || !targetModuleId || !targetModuleId.startsWith('./lazy/')) return null;
+      return { left: 'import(new URL(', right: ', __ktScriptUrl || location.href).href)' };
+    },
+  };
+}
+
+/** The UMD factory runs while its <script> does: the one moment `document.currentScript` is it. */
+const UMD_INTRO = "var __ktScriptUrl = typeof document !== 'undefined' && document.currentScript && document.currentScript.src || '';";
+
 export default [
   {
     input: 'sdk/umd.ts',
@@ -38,15 +74,16 @@ export default [
       format: 'umd',
       name: 'Knowledgetalk',
       sourcemap: true,
+      intro: UMD_INTRO,
       plugins: [terser({ format: { comments: false } })],
     },
-    plugins: [janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts()],
+    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts()],
   },
   {
     input: 'sdk/index.ts',
     output: { file: 'dist/knowledgetalk.mjs', format: 'es', sourcemap: true },
     external,
-    plugins: [ts()],
+    plugins: [lazyParts({ umd: false }), ts()],
   },
   {
     input: 'sdk/index.ts',
@@ -54,9 +91,57 @@ export default [
     external,
     plugins: [dts()],
   },
+  ...lazyBuilds(),
+  ...privacyBuilds(),
   ...serverBuilds(),
   ...guardBuilds(),
 ];
+
+/** Each lazy part on its own, its dependencies (yjs, pdf.js, ...) inside it. */
+function lazyBuilds() {
+  return LAZY.filter((part) => existsSync(part.input)).map((part) => ({
+    input: part.input,
+    output: { file: `dist/lazy/${part.name}.mjs`, format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+    plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(part.copy ?? [])],
+  }));
+}
+
+/**
+ * Issue 15: PrivacyMode (background blur and replacement), a script of its own as in the original
+ * (`privacyMode.js`): dist/privacy-mode.umd.js (global `PrivacyMode`) and dist/privacy-mode.mjs.
+ * The segmentation model and its WebAssembly runtime ship in the npm package and are copied to
+ * dist/mediapipe/, next to it: nothing is fetched from a CDN.
+ */
+function privacyBuilds() {
+  const input = 'sdk/privacy/index.ts';
+  if (!existsSync(input)) return [];
+  const dir = 'node_modules/@mediapipe/selfie_segmentation';
+  const model = readdirSync(dir).filter((f) => !/\.(md|json|d\.ts)$/.test(f)).map((f) => ({ from: `${dir}/${f}`, to: `mediapipe/${f}` }));
+  return [
+    {
+      input,
+      output: [
+        { file: 'dist/privacy-mode.umd.js', format: 'umd', name: 'PrivacyMode', exports: 'default', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+      ],
+      plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(model)],
+    },
+    {
+      input,
+      output: { file: 'dist/privacy-mode.mjs', format: 'es', sourcemap: true },
+      plugins: [resolve({ browser: true }), commonjs(), ts()],
+    },
+  ];
+}
+
+/** Copies files a part loads at run time (a worker, a model) into dist/ as they are. */
+function copyFiles(list) {
+  return {
+    name: 'copy-files',
+    async generateBundle() {
+      for (const { from, to } of list) this.emitFile({ type: 'asset', fileName: to, source: await readFile(from) });
+    },
+  };
+}
 
 /**
  * Issue 5: `knowledgetalk-janus/server` (token and TURN credential helpers) for Node only, as

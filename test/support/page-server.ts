@@ -9,7 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'knowledgetalk.umd.js');
+const DIST = path.resolve(__dirname, '..', '..', 'dist');
+const BUNDLE = path.join(DIST, 'knowledgetalk.umd.js');
+/** What the bundle loads when used (dist/lazy: whiteboard, PDF) and the privacy-mode script with its model. */
+const DIST_FILES = /^\/((lazy|mediapipe)\/[\w.-]+|privacy-mode\.umd\.js)$/;
+const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 const PAGE = '<!doctype html><meta charset="utf-8"><title>member</title><script src="/knowledgetalk.umd.js"></script>';
 /** Plain janus.js, for the hand-written client that bypasses our SDK (the security tests). */
 const RAW_JANUS = path.resolve(__dirname, '..', '..', 'node_modules', 'janus-gateway', 'npm', 'src', 'janus.js');
@@ -17,10 +21,11 @@ const RAW_PAGE = '<!doctype html><meta charset="utf-8"><title>raw</title><script
 
 export async function startPageServer(): Promise<{ origin: string; server: Server }> {
   const server = createServer((req, res) => {
-    const script = req.url === '/knowledgetalk.umd.js' ? BUNDLE : req.url === '/raw/janus.js' ? RAW_JANUS : undefined;
+    const url = (req.url ?? '/').split('?')[0];
+    const script = url === '/knowledgetalk.umd.js' ? BUNDLE : url === '/raw/janus.js' ? RAW_JANUS : DIST_FILES.test(url) ? path.join(DIST, url) : undefined;
     if (script) {
       readFile(script).then(
-        (body) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(body),
+        (body) => res.writeHead(200, { 'content-type': TYPES[path.extname(script)] ?? 'application/octet-stream' }).end(body),
         () => res.writeHead(500).end('run npm run build first'),
       );
       return;
