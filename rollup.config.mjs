@@ -43,7 +43,8 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, o
  */
 const LAZY = [
   { name: 'board', input: 'sdk/board/index.ts' },
-  { name: 'pdf', input: 'sdk/document/pdf.ts' },
+  // pdf.js renders in a worker of its own: a file next to the part, as the package ships it.
+  { name: 'pdf', input: 'sdk/document/pdf.ts', copy: [{ from: 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs', to: 'pdf.worker.mjs' }] },
 ];
 
 function lazyParts({ umd }) {
