@@ -25,7 +25,7 @@ import type { Board, BoardOptions, ShapeType, Tool } from './types';
 
 export type { Board, BoardOptions, BoardTransport, ShapeType, Tool } from './types';
 
-export const DEFAULT_PAGE = 'board';
+const DEFAULT_PAGE = 'board';
 /** The laser pointer's color when a peer's is not one. */
 const POINTER_COLOR = 'red';
 /** A shape is made once the drag is this long (a fraction of the canvas): a click makes none. */

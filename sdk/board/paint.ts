@@ -68,6 +68,7 @@ export function paint(ctx: CanvasRenderingContext2D, item: Item, path: Path2D | 
       ctx.globalAlpha = HIGHLIGHT_ALPHA;
     } else if (item.tool === 'crayon') {
       ctx.fillStyle = crayons.get(ctx, item.color, item.seed, width);
+      ctx.imageSmoothingEnabled = false; // a crisp grain, not a blur
     }
     ctx.fill(path);
   } else if (item.kind === 'shape' && path) {
@@ -99,7 +100,7 @@ export function seededRandom(seed: number): () => number {
 
 const TILE = 64;
 /** Grain size in reference pixels: the texture scales with the canvas like everything else. */
-const GRAIN = 1.5;
+const GRAIN = 2;
 /** Tiles differ by the low bits of the seed only: eight textures a color are plenty to the eye. */
 const TILE_VARIANTS = 8;
 
@@ -137,8 +138,8 @@ function makeTile(color: string, variant: number): HTMLCanvasElement {
   const random = seededRandom(0x9e3779b9 + variant);
   for (let i = 3; i < image.data.length; i += 4) {
     const r = random();
-    // a fifth of the paper shows through; the rest takes the wax unevenly
-    image.data[i] = r < 0.2 ? 0 : Math.round(image.data[i] * (0.5 + 0.5 * random()));
+    // a third of the paper shows through; the rest takes the wax unevenly
+    image.data[i] = r < 0.33 ? 0 : Math.round(image.data[i] * (0.45 + 0.55 * random()));
   }
   ctx.putImageData(image, 0, 0);
   return tile;

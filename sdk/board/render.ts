@@ -4,13 +4,19 @@
  * through that layer only, so the background is never erased).
  *
  * Cheap to repeat: at most one paint per animation frame, whatever changed in between; each item's
- * outline is a Path2D computed once per size and item version; and the leading run of finished
- * items is kept painted on its own canvas (`settled`), so a frame while someone draws repaints
- * only what is still being drawn (and what came after it).
+ * outline is a Path2D computed once per size and item version; and the leading run of items that
+ * are not being drawn is kept painted on its own canvas (`settled`), so a frame while someone
+ * draws repaints only what is still being drawn (and what came after it).
  */
 import type * as Y from 'yjs';
 import { readItem, type BoardDoc, type Item } from './doc';
 import { CrayonPatterns, outline, paint } from './paint';
+
+/**
+ * An unfinished item that has not changed for this long counts as settled: its author left
+ * mid-stroke (a closed tab), and it must not keep every later item out of the cache for good.
+ */
+const IDLE_MS = 2000;
 
 interface Prepared {
   key: string;
@@ -28,6 +34,8 @@ export class Renderer {
   private settledItems: { map: Y.Map<unknown>; version: number }[] = [];
   private settledPage = '';
   private readonly prepared = new WeakMap<Y.Map<unknown>, Prepared>();
+  /** When each unfinished item was last seen to change. */
+  private readonly changed = new WeakMap<Y.Map<unknown>, { version: number; at: number }>();
   private readonly crayons = new CrayonPatterns();
   private frame: number | null = null;
   /** How long the last paint took (ms): for the measurements of the tests. */
@@ -69,7 +77,7 @@ export class Renderer {
     if (page !== this.settledPage) this.settledItems = [];
     this.settledPage = page;
     const maps = this.model.pageItems(page);
-    let firstOpen = maps.findIndex((map) => map.get('done') !== true);
+    let firstOpen = maps.findIndex((map) => this.beingDrawn(map, started));
     if (firstOpen < 0) firstOpen = maps.length;
 
     const settledCtx = this.settled.getContext('2d');
@@ -110,6 +118,17 @@ export class Renderer {
     this.frame = null;
     this.settledItems = [];
     this.settled.width = this.layer.width = 0;
+  }
+
+  private beingDrawn(map: Y.Map<unknown>, now: number): boolean {
+    if (map.get('done') === true) return false;
+    const version = this.model.version(map);
+    const last = this.changed.get(map);
+    if (!last || last.version !== version) {
+      this.changed.set(map, { version, at: now });
+      return true;
+    }
+    return now - last.at < IDLE_MS;
   }
 
   private paintItem(ctx: CanvasRenderingContext2D, map: Y.Map<unknown>, width: number, height: number): void {

@@ -56,8 +56,8 @@ export function traceShape(sink: PathSink, type: ShapeType, x0: number, y0: numb
       if (length < 1e-9) return;
       sink.moveTo(x0, y0);
       sink.lineTo(x1, y1);
-      // The head: two barbs 30° off the shaft, a quarter of its length but at least a few widths.
-      const head = Math.min(length * 0.4, Math.max(length * 0.25, lineWidth * 4));
+      // The head: two barbs 30° off the shaft, a third of its length but at least a few widths.
+      const head = Math.min(length * 0.45, Math.max(length * 0.3, lineWidth * 4));
       const angle = Math.atan2(h, w);
       for (const side of [-1, 1]) {
         const a = angle + Math.PI + (side * Math.PI) / 6;
