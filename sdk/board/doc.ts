@@ -21,9 +21,9 @@ import type { ShapeType } from './types';
 export const REFERENCE_WIDTH = 1000;
 export const COORD_SCALE = 10000;
 /**
- * A stroke holds at most this many points; a longer gesture goes on in a new stroke. Bounds what
- * one item costs to send again (a redo re-sends it whole: 1500 points are ~9 KB, well under the
- * gateway's 32 KiB per message).
+ * A stroke holds at most this many points; a longer gesture goes on in a new stroke, its own undo
+ * step. Bounds what one step costs to send again (a redo re-sends its stroke whole: 1500 points
+ * are ~9.4 KB, well under the gateway's 32 KiB per message).
  */
 export const MAX_POINTS = 1500;
 export const MAX_TEXT = 1000;
@@ -156,11 +156,10 @@ export class BoardDoc {
     return this.versions.get(item) ?? 0;
   }
 
-  /** `continues`: the gesture's previous stroke was full; this one is the same undo step. */
-  beginStroke(page: string, style: StrokeStyle, x: number, y: number, continues = false): StrokeHandle {
+  beginStroke(page: string, style: StrokeStyle, x: number, y: number): StrokeHandle {
     const points = new Y.Array<number>();
     const fields = { tool: style.tool, hl: style.highlight === true, seed: (Math.random() * 2 ** 31) >>> 0, pts: points };
-    const map = this.newItem(page, 'stroke', style.color, style.width, fields, false, continues);
+    const map = this.newItem(page, 'stroke', style.color, style.width, fields);
     let count = 0;
     let last = -1;
     let open = true;
@@ -185,7 +184,7 @@ export class BoardDoc {
       end: () => {
         if (!open) return;
         open = false;
-        if (map.doc) this.doc.transact(() => map.set('done', true), this.localOrigin);
+        if (!map._item?.deleted) this.doc.transact(() => map.set('done', true), this.localOrigin);
       },
     };
     handle.add([[x, y]]);
@@ -198,12 +197,12 @@ export class BoardDoc {
     let open = true;
     return {
       drag: (cx, cy) => {
-        if (open && map.doc && isFraction(cx) && isFraction(cy)) this.doc.transact(() => map.set('box', [...start, toFixed(cx), toFixed(cy)]), this.localOrigin);
+        if (open && !map._item?.deleted && isFraction(cx) && isFraction(cy)) this.doc.transact(() => map.set('box', [...start, toFixed(cx), toFixed(cy)]), this.localOrigin);
       },
       end: () => {
         if (!open) return;
         open = false;
-        if (map.doc) this.doc.transact(() => map.set('done', true), this.localOrigin);
+        if (!map._item?.deleted) this.doc.transact(() => map.set('done', true), this.localOrigin);
       },
     };
   }
@@ -269,7 +268,7 @@ export class BoardDoc {
     this.doc.destroy();
   }
 
-  private newItem(page: string, kind: Item['kind'], color: string, width: number, fields: Record<string, unknown>, done = false, sameStep = false): Y.Map<unknown> {
+  private newItem(page: string, kind: Item['kind'], color: string, width: number, fields: Record<string, unknown>, done = false): Y.Map<unknown> {
     const map = new Y.Map<unknown>();
     map.set('id', `${this.doc.clientID.toString(36)}-${(this.counter++).toString(36)}`);
     map.set('page', page);
@@ -279,7 +278,7 @@ export class BoardDoc {
     map.set('width', width);
     for (const [key, value] of Object.entries(fields)) map.set(key, value);
     map.set('done', done);
-    if (!sameStep) this.undoManager.stopCapturing();
+    this.undoManager.stopCapturing();
     this.doc.transact(() => this.items.push([map]), this.localOrigin);
     return map;
   }

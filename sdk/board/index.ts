@@ -255,9 +255,9 @@ class WhiteBoard implements Board {
     if (this.stroke) {
       const stroke = this.stroke;
       if (!stroke.handle.add(points)) {
-        // Full (or removed meanwhile): the gesture goes on in a new stroke, the same undo step.
+        // Full (or removed meanwhile): the gesture goes on in a new stroke (doc.ts, MAX_POINTS).
         stroke.handle.end();
-        stroke.handle = model.beginStroke(stroke.page, this.strokeStyle(stroke.settings), last[0], last[1], true);
+        stroke.handle = model.beginStroke(stroke.page, this.strokeStyle(stroke.settings), last[0], last[1]);
       }
     } else if (this.shape) {
       const shape = this.shape;

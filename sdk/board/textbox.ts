@@ -57,10 +57,10 @@ export class TextEntry {
     this.element = box;
     parent.appendChild(box);
     this.fit();
-    // Focused once the click that opened it is over, so that click does not take the focus away.
-    setTimeout(() => {
-      if (!this.done) box.focus({ preventScroll: true });
-    }, 0);
+    // Now, within the gesture that opened it (a touch keyboard opens only then). The click can no
+    // longer take the focus away: its pointerdown was preventDefault-ed (input.ts), so there is no
+    // mousedown to move the focus.
+    box.focus({ preventScroll: true });
   }
 
   get open(): boolean {

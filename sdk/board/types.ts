@@ -39,11 +39,11 @@ export interface Board {
   /** Documents: strokes belong to a page; switching shows that page's strokes over its background (an image or canvas, drawn to fit, centred). Default page key: 'board'. */
   setPage(key: string, background?: CanvasImageSource | null): void;
   readonly page: string;
-  /** The canvas as the member sees it (background + strokes), PNG data URL (reqCanvasImage's answer). */
+  /** The canvas as the member sees it (background + strokes), PNG data URL (reqCanvasImage's answer); '' once destroyed, or when a background from another origin (no CORS) taints the canvas. */
   snapshot(): string;
   /** Shows an image received as a snapshot (updateImage) as the background of the current page. Resolves false for a bad data URL. */
   showImage(dataUrl: string): Promise<boolean>;
-  /** The whole state, as a Yjs update (what a late joiner would need). */
+  /** The whole state, as a Yjs update (what a late joiner would need); once destroyed, the empty update. */
   encodeState(): Uint8Array;
   /** Redraws at the canvas's current size (call after a resize). */
   redraw(): void;

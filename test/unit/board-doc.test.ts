@@ -183,6 +183,20 @@ describe('board doc', () => {
     expect(readItem(undefined)).toBeNull();
   });
 
+  test('a stroke cleared by someone else while it is drawn takes no more points', () => {
+    const { docs: [a, b], deliver } = members(2);
+    const s = a.beginStroke('board', PEN, 0.1, 0.1);
+    expect(s.add([[0.2, 0.2]])).toBe(true);
+    deliver();
+    b.clear('board');
+    deliver();
+    expect(s.add([[0.3, 0.3]])).toBe(false);
+    s.end();
+    deliver();
+    expect([a.read('board'), b.read('board')]).toEqual([[], []]);
+    expect(a.undo()).toBe(false); // its only step is gone with the stroke
+  });
+
   test('a stroke takes at most MAX_POINTS points; repeated points are not stored', () => {
     const doc = new BoardDoc();
     const s = doc.beginStroke('board', PEN, 0, 0);
