@@ -8,62 +8,22 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { HELPERS, at, bt, call, click, drag, drivePage, hamming, inkCount, line, settle, twoBoards, type Frac } from '../support/board/drive';
 import { launchBrowser } from '../support/browser';
 import { eventually } from '../support/wait';
 
 jest.setTimeout(120_000);
 
-const HELPERS = path.join(__dirname, '..', 'support', 'board', 'page-helpers.js');
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
-type Rgba = [number, number, number, number];
-type Frac = [number, number];
-
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** window.bt[fn](...args) in the page (test/support/board/page-helpers.js). */
-function bt<T = unknown>(fn: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(([f, a]) => (window as any).bt[f as string](...(a as unknown[])), [fn, args] as const);
-}
-const call = <T = unknown>(id: string, method: string, ...args: unknown[]) => bt<T>('call', id, method, ...args);
-const at = (id: string, f: Frac, radius = 0, which?: 'overlay') => bt<Rgba>('at', id, f[0], f[1], radius, which);
-const inkCount = (id: string, which?: 'overlay') => bt<number>('inkCount', id, which);
-const settle = () => bt('settle');
-
-/** A drag with the real mouse over canvas `id`, through `points` (fractions of the canvas). */
-async function drag(id: string, points: Frac[], steps = 6): Promise<void> {
-  const box = await page.locator(`#${id}`).boundingBox();
-  if (!box) throw new Error(`#${id} is not shown`);
-  const xy = ([fx, fy]: Frac): [number, number] => [box.x + fx * box.width, box.y + fy * box.height];
-  await page.mouse.move(...xy(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...xy(p), { steps });
-  await page.mouse.up();
-}
-
-async function click(id: string, f: Frac): Promise<void> {
-  const box = await page.locator(`#${id}`).boundingBox();
-  if (!box) throw new Error(`#${id} is not shown`);
-  await page.mouse.click(box.x + f[0] * box.width, box.y + f[1] * box.height);
-}
-
-const line = (from: Frac, to: Frac, n: number): Frac[] => Array.from({ length: n + 1 }, (_, i) => [from[0] + ((to[0] - from[0]) * i) / n, from[1] + ((to[1] - from[1]) * i) / n]);
-const hamming = (a: string, b: string) => [...a].filter((c, i) => c !== b[i]).length;
-
-/** Two boards, A 400x300 px shown at 500x375 CSS px, B 800x600, drawing enabled on both. */
-async function twoBoards(): Promise<void> {
-  await bt('reset');
-  await bt('create', 'a', { width: 400, height: 300, cssWidth: 500, cssHeight: 375 });
-  await bt('create', 'b', { width: 800, height: 600 });
-  expect(await call('a', 'enableDrawing')).toBe(true);
-  expect(await call('b', 'enableDrawing')).toBe(true);
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  drivePage(page);
   await page.goto(`${process.env.KT_PAGE_ORIGIN}/board-test`);
   await page.addScriptTag({ path: HELPERS });
   expect(await bt('load')).toEqual(['createBoard']);
@@ -81,8 +41,7 @@ afterEach(() => {
 
 test('a stroke drawn with the mouse on one canvas appears on the other at the same relative place', async () => {
   expect(await call('a', 'setTool', 'pen', 'rgb(200, 0, 0)', 10)).toBe(true);
-  const path = line([0.15, 0.3], [0.85, 0.7], 10);
-  await drag('a', path);
+  await drag('a', line([0.15, 0.3], [0.85, 0.7], 10));
   await settle();
   for (const t of [0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9]) {
     const f: Frac = [0.15 + 0.7 * t, 0.3 + 0.4 * t];
