@@ -118,19 +118,26 @@ function privacyBuilds() {
   if (!existsSync(input)) return [];
   const dir = 'node_modules/@mediapipe/selfie_segmentation';
   const model = readdirSync(dir).filter((f) => !/\.(md|json|d\.ts)$/.test(f)).map((f) => ({ from: `${dir}/${f}`, to: `mediapipe/${f}` }));
+  // The script's own URL, which the model's folder is resolved against (sdk/privacy/assets.ts): in the
+  // UMD build taken while its <script> runs, in the ES build import.meta.url. Kept out of the sources,
+  // which the tests' CommonJS type-check also reads (no import.meta there).
+  const umdIntro = "var __ktPrivacyScriptUrl = typeof document !== 'undefined' && document.currentScript && document.currentScript.src || '';";
+  const esIntro = 'var __ktPrivacyScriptUrl = import.meta.url;';
   return [
     {
-      input,
+      // Its own entry with only the default export: the global is the class (as sdk/umd.ts).
+      input: 'sdk/privacy/umd.ts',
       output: [
-        { file: 'dist/privacy-mode.umd.js', format: 'umd', name: 'PrivacyMode', exports: 'default', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+        { file: 'dist/privacy-mode.umd.js', format: 'umd', name: 'PrivacyMode', exports: 'default', sourcemap: true, intro: umdIntro, plugins: [terser({ format: { comments: false } })] },
       ],
       plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(model)],
     },
     {
       input,
-      output: { file: 'dist/privacy-mode.mjs', format: 'es', sourcemap: true },
+      output: { file: 'dist/privacy-mode.mjs', format: 'es', sourcemap: true, intro: esIntro },
       plugins: [resolve({ browser: true }), commonjs(), ts()],
     },
+    { input, output: { file: 'dist/privacy-mode.d.ts', format: 'es' }, plugins: [dts()] },
   ];
 }
 
