@@ -42,13 +42,17 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, o
  * script, no import.meta) it is resolved against the script's own URL, taken while it runs.
  */
 const LAZY = [
+  // What the SDK loads when an app draws or shows a document: the board engine with the session
+  // that binds it to the gateway (sdk/drawing/). board.mjs is the engine alone, for its own tests.
+  { name: 'drawing', input: 'sdk/drawing/index.ts' },
   { name: 'board', input: 'sdk/board/index.ts' },
   // pdf.js renders in a worker of its own: a file next to the part, as the package ships it.
   { name: 'pdf', input: 'sdk/document/pdf.ts', copy: [{ from: 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs', to: 'pdf.worker.mjs' }] },
 ];
 
-function lazyParts({ umd }) {
-  const byInput = new Map(LAZY.map((part) => [path.resolve(part.input), `./lazy/${part.name}.mjs`]));
+/** `dir`: where the lazy files are from the output's own folder ('./lazy/' for the bundles, './' among themselves). */
+function lazyParts({ umd, dir = './lazy/' }) {
+  const byInput = new Map(LAZY.map((part) => [path.resolve(part.input), `${dir}${part.name}.mjs`]));
   return {
     name: 'lazy-parts',
     async resolveDynamicImport(specifier, importer) {
@@ -58,7 +62,7 @@ function lazyParts({ umd }) {
       return file ? { id: file, external: true } : null;
     },
     renderDynamicImport({ targetModuleId }) {
-      if (!umd || !targetModuleId || !targetModuleId.startsWith('./lazy/')) return null;
+      if (!umd || !targetModuleId || !targetModuleId.startsWith(dir)) return null;
       return { left: 'import(new URL(', right: ', __ktScriptUrl || location.href).href)' };
     },
   };
@@ -76,7 +80,7 @@ export default [
       name: 'Knowledgetalk',
       sourcemap: true,
       intro: UMD_INTRO,
-      plugins: [terser({ format: { comments: false } })],
+      plugins: [terser({ format: { comments: false }, compress: { passes: 3 } })],
     },
     plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts()],
   },
@@ -103,7 +107,7 @@ function lazyBuilds() {
   return LAZY.filter((part) => existsSync(part.input)).map((part) => ({
     input: part.input,
     output: { file: `dist/lazy/${part.name}.mjs`, format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
-    plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(part.copy ?? [])],
+    plugins: [lazyParts({ umd: false, dir: './' }), resolve({ browser: true }), commonjs(), ts(), copyFiles(part.copy ?? [])],
   }));
 }
 

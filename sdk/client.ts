@@ -15,9 +15,10 @@ import { ConnectionStateMachine } from './connection/state';
 import { Code, KtError } from './errors';
 import type { ConnectGateway } from './janus/types';
 import { getLogger } from './logger';
-import type { CreateRoomParams } from './room/directory';
+import type { CreateRoomParams, RoomDirectory } from './room/directory';
 import type { Self } from './room/enter';
 import { Room, type RoomSnapshot } from './room/room';
+import { joinResultOf } from './room/join-result';
 import type { ConnectionState, InstanceEvents, JoinResult, Member } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId } from './util/ids';
@@ -72,7 +73,8 @@ export class Client {
     return this.connection?.room?.id;
   }
 
-  init(userId: string | undefined, name: string, device: string, token: string): Promise<string> {
+  /** `forced`: this user id takes over from any other session of it (which is disconnected). */
+  init(userId: string | undefined, name: string, device: string, token: string, forced = false): Promise<string> {
     return this.ops.run(async () => {
       if (this.state.state !== 'disconnected') throw new KtError(Code.BAD_REQUEST, 'already initialised: call disconnect() first');
       this.state.set('connecting');
@@ -81,7 +83,7 @@ export class Client {
       this.events.emit('connecting', { progress: 0, step: 'connecting to the gateway' });
       let connection: Connection;
       try {
-        connection = await this.connect(token, { userId: userId ?? generateId('U'), name, device, video: true, audio: true }, this.options.timeoutMs);
+        connection = await this.connect(token, { userId: userId ?? generateId('U'), name, device, video: true, audio: true }, this.options.timeoutMs, forced);
       } catch (err) {
         if (stillConnecting()) this.state.set('disconnected', String(err));
         throw err;
@@ -100,7 +102,7 @@ export class Client {
     });
   }
 
-  private connect(token: string, self: Self, timeoutMs: number): Promise<Connection> {
+  private connect(token: string, self: Self, timeoutMs: number, forced = false): Promise<Connection> {
     const { servers, iceServers, connect, timeoutMs: requestTimeoutMs } = this.options;
     return openConnection(self, {
       connect,
@@ -109,11 +111,21 @@ export class Client {
       iceServers,
       timeoutMs,
       requestTimeoutMs,
+      forced,
       on: {
         dropped: (connection, { reason }) => void this.onDropped(connection, reason),
         refused: (connection, { reason }) => this.onLost(connection, reason),
+        replaced: (connection) => this.onReplaced(connection),
       },
     });
+  }
+
+  /** Our user id signed in elsewhere with `forced`: out of the room, and disconnected for good. */
+  private onReplaced(connection: Connection): void {
+    if (this.connection !== connection) return;
+    const room = connection.room;
+    if (room) this.events.emit('presence', { eventOp: 'presence', roomId: room.id, type: 'kickOut', user: connection.self.userId, reason: 'replaced' });
+    this.onLost(connection, 'this user id signed in elsewhere (init with forced)');
   }
 
   createVideoRoom(params: CreateRoomParams): Promise<string> {
@@ -143,8 +155,7 @@ export class Client {
       setTimeout(() => {
         if (connection.room === room) room.initialFeeds.forEach((p) => this.events.emit('presence', p));
       }, 0);
-      const { title, talkingNoty, createdAt, host } = room.meta;
-      return { code: Code.OK, roomId, title, talkingNoty, isRecording: room.isRecording, createdAt, host, members: room.membersWithSelf() };
+      return joinResultOf(room, connection.fileServerUrl);
     });
   }
 
@@ -177,6 +188,11 @@ export class Client {
     });
   }
 
+  /** Rooms from outside (create, read, edit, destroy): '400' before init. */
+  directory(): RoomDirectory {
+    return this.connected().directory;
+  }
+
   /** The room we are in, if any (for reads: streams, members, levels). */
   get room(): Room | undefined {
     return this.connection?.room;
@@ -196,10 +212,10 @@ export class Client {
   }
 
   /** Changes our name and camera/microphone switches; in a room, the others' view of us too. */
-  editUserInfo(change: Partial<Pick<Self, 'name' | 'video' | 'audio'>>, broadcast: boolean): Promise<void> {
+  editUserInfo(change: Partial<Pick<Self, 'name' | 'video' | 'audio'>>, broadcast: boolean, target?: string): Promise<void> {
     return this.ops.run(async () => {
       const { self, room } = this.connected();
-      if (room) await room.announceUserInfo(change, broadcast);
+      if (room) await room.announceUserInfo(change, broadcast, target);
       else Object.assign(self, change);
     });
   }

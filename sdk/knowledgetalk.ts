@@ -4,7 +4,7 @@
  * outcomes turned into result codes by api/result.ts.
  * Every call resolves (never throws, never rejects); failures carry a code from SPEC §2.
  */
-import { KnowledgetalkExtensions } from './api/extensions';
+import { KnowledgetalkClassroom } from './api/classroom';
 import {
   MAX_MESSAGE,
   optionalBitrate,
@@ -22,7 +22,8 @@ import {
   userInfoChange,
 } from './api/arguments';
 import { result, succeeded } from './api/result';
-import { Code } from './errors';
+import { Code, KtError } from './errors';
+import { requireCanvas } from './api/drawing-arguments';
 import { getLogger, loggerControl } from './logger';
 import { watchDevices } from './media/devices';
 import { applyResolution } from './media/resolution';
@@ -31,7 +32,7 @@ import { requireId } from './util/ids';
 
 const log = getLogger('api');
 
-export class Knowledgetalk extends KnowledgetalkExtensions {
+export class Knowledgetalk extends KnowledgetalkClassroom {
   /** `Knowledgetalk.logger.setLevel('trace'|'debug'|'info'|'error'|'off')`. */
   static readonly logger = loggerControl;
   static readonly codes = Code;
@@ -39,14 +40,16 @@ export class Knowledgetalk extends KnowledgetalkExtensions {
   /** Set while initialised: the `devicechange` listener's removal. */
   private stopWatchingDevices?: () => void;
 
-  init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown): Promise<InitResult> {
+  /** `forced`: this user id takes over from its other sign-ins (they get presence `kickOut`, reason 'replaced', and are disconnected). */
+  init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown, forced?: unknown): Promise<InitResult> {
     return result('init', async () => {
       requireText(cpCode, 'cpCode');
       const token = requireText(authKey, 'authKey');
       const userId = id === undefined || id === null ? undefined : requireId(id, 'id');
       const userName = optionalText(name, 'name') ?? userId ?? '';
       const deviceName = optionalText(device, 'device') ?? '';
-      const joined = await this.client.init(userId, userName, deviceName, token);
+      const takeOver = optionalBoolean(forced, 'forced') ?? false;
+      const joined = await this.client.init(userId, userName, deviceName, token, takeOver);
       this.stopWatchingDevices ??= watchDevices(
         (lists) => this.dispatchEvent(new CustomEvent('devicechange', { detail: lists })),
         (err) => log.warn('listing devices after a change failed', err),
@@ -153,26 +156,58 @@ export class Knowledgetalk extends KnowledgetalkExtensions {
     });
   }
 
-  /** Sends another camera/microphone in place of the published one, without renegotiation. */
-  changeLocalStream(stream?: unknown): Promise<boolean> {
+  /**
+   * Sends another camera/microphone in place of the published one, without renegotiation.
+   * `target` (the original's 1:1 peer): must be a member; the one camera feed is what it receives.
+   */
+  changeLocalStream(stream?: unknown, target?: unknown): Promise<boolean> {
     return succeeded('changeLocalStream', async () => {
       const media = requireStream(stream);
-      await this.client.queued((room) => room.replaceCamera(media));
+      const to = target === undefined || target === null ? undefined : requireId(target, 'target');
+      await this.client.queued((room) => {
+        if (to !== undefined && !room.members.has(to)) throw new KtError(Code.NO_SUCH_USER, `${to} is not in the room`);
+        return room.replaceCamera(media);
+      });
     });
   }
 
-  /** Shares a screen next to the camera; one sharer per room ('440' while someone else shares). */
-  screenStart(stream?: unknown): Promise<Result> {
-    return result('screenStart', async () => {
+  /**
+   * Shares a screen next to the camera; one share per room ('440' while someone else shares a
+   * screen, the whiteboard or a document). `target` (the original's 1:1): that member receives it
+   * alone and gets presence `subscribed` with `cam: false`. `canvas`: a board over the screen
+   * (canvasInit + drawingInit). Resolves `{ code: '200' }`, or false on failure (the docs' samples
+   * test `if (!result)`; `result.code !== '200'` holds too). The reason is logged.
+   */
+  async screenStart(stream?: unknown, target?: unknown, canvas?: unknown): Promise<Result | false> {
+    const r = await result('screenStart', async () => {
       const media = requireStream(stream);
-      await this.client.queued((room) => room.publish('screen', media));
+      const to = target === undefined || target === null ? undefined : requireId(target, 'target');
+      const board = canvas === undefined || canvas === null ? undefined : requireCanvas(canvas);
+      await this.client.queued(async (room) => {
+        if (to !== undefined) await room.publishP2P(to, 'screen', media);
+        else await room.publish('screen', media);
+        if (board) {
+          room.classroom.drawing.attach(board);
+          room.classroom.drawing.setDrawing(room.classroom.may('draw'));
+        }
+      });
       return {};
     });
+    return r.code === Code.OK ? { code: Code.OK } : false;
   }
 
+  /** Ends our share: the screen, the whiteboard or a document (everyone gets presence `shareStop`). */
   shareStop(): Promise<Result> {
     return result('shareStop', async () => {
-      await this.client.queued((room) => room.unpublish('screen'));
+      await this.client.queued(async (room) => {
+        const share = room.classroom.shares.current;
+        // The whiteboard or a document (ours; the host may end anyone's): the guard's share.
+        if (share && share.type !== 'screen') {
+          if (!(await room.classroom.shares.stop())) throw new KtError(Code.NOT_PERMITTED, `${share.user} shares the ${share.type}`);
+          return;
+        }
+        await room.unpublish('screen');
+      });
       return {};
     });
   }
@@ -213,11 +248,15 @@ export class Knowledgetalk extends KnowledgetalkExtensions {
 
   /**
    * Changes our name and camera/microphone switches (the published tracks' `enabled`); in a room,
-   * memberList shows it, and with `broadcast` the others get presence `editUserInfo`.
+   * memberList shows it, and with `broadcast` (default true, as the current docs say) the others
+   * get presence `editUserInfo`; with `target` (the original's 1:1), that member alone.
    */
-  editUserInfo(name?: unknown, video?: unknown, audio?: unknown, broadcast: unknown = false): Promise<Result> {
+  editUserInfo(name?: unknown, video?: unknown, audio?: unknown, broadcast: unknown = true, target?: unknown): Promise<Result> {
     return result('editUserInfo', async () => {
-      await this.client.editUserInfo(userInfoChange(name, video, audio), optionalBoolean(broadcast, 'broadcast') ?? false);
+      const change = userInfoChange(name, video, audio);
+      const tell = optionalBoolean(broadcast, 'broadcast') ?? true;
+      const to = target === undefined || target === null ? undefined : requireId(target, 'target');
+      await this.client.editUserInfo(change, tell, to);
       return {};
     });
   }

@@ -1,7 +1,17 @@
 /** Public types of the Knowledgetalk API (SPEC §2). */
 import type { ResponseCode } from './errors';
+import type { Permit, ShareType } from './janus/guard-views';
 
 export type FeedType = 'cam' | 'screen';
+
+/** What a member may do besides talk and watch (`permit`, set by the host; the host may do all). */
+export type { Permit, ShareType };
+
+/** The room's one share at a time: a screen, the whiteboard or a document, and who shares it. */
+export interface Share {
+  type: ShareType;
+  user: string;
+}
 
 export interface Member {
   /** Same value as `userId`: older Knowledgetalk apps read one, newer ones the other. */
@@ -13,6 +23,8 @@ export interface Member {
   video: boolean;
   audio: boolean;
   publishing: boolean;
+  /** What the member may do (chat, draw, share a screen, the whiteboard, a document). */
+  permit: Permit;
 }
 
 export interface Feed extends Member {
@@ -44,9 +56,24 @@ export interface JoinResult extends Result {
   title?: string;
   talkingNoty?: boolean;
   isRecording?: boolean;
-  createdAt?: number;
-  host?: string;
+  /** When the room was made, as the original writes it: "2024/05/30 13:38:37" (local time). */
+  createdAt?: string;
+  /** The room's host, when it is in the room; else its user id only (`{ id, userId }`). */
+  host?: Member | { id: string; userId: string };
   members?: Record<string, Member>;
+  /** Whether the room is relayed by the media server: true for createVideoRoom rooms, false for createRoom's 1:1 rooms (the app uses publishP2P there). */
+  media?: boolean;
+  /** What is being shared in the room now, if anything. */
+  share?: Share | null;
+  /** Where documentShare's files are stored (the gateway's file store), when it has one. */
+  fileServerUrl?: string;
+  /** Extension: the room's capacity (null: the gateway's limit) and, for a breakout group, its main room. */
+  capacity?: number | null;
+  parent?: string | null;
+}
+
+export interface GroupResult extends Result {
+  groupId?: string;
 }
 
 interface PresenceBase {
@@ -68,10 +95,31 @@ export type PresenceDetail = PresenceBase &
     | { type: 'talking'; user: string; talking: boolean }
     | { type: 'screen'; user: string }
     | { type: 'shareStop'; user: string }
-    /** We are out of the room: kicked by the host (`reason: 'kicked'`) or the room was destroyed. */
-    | { type: 'kickOut'; user: string; reason: 'kicked' | 'destroyed' }
+    /**
+     * We are out of the room: kicked by the host (`reason: 'kicked'`), the room was destroyed, or
+     * our user id signed in elsewhere with init's `forced` (`'replaced'`: this instance is disconnected).
+     */
+    | { type: 'kickOut'; user: string; reason: 'kicked' | 'destroyed' | 'replaced' }
     /** Extension: the gateway started (true) or stopped recording the room; everyone gets it, the host too. */
     | { type: 'recording'; recording: boolean }
+    /** A member started the whiteboard (whiteBoardStart). */
+    | { type: 'whiteboard'; user: string }
+    /** A member started sharing documents (documentStart). */
+    | { type: 'document'; user: string }
+    /** The document shown (documentShare): `img` is its URL; `page` the page of a PDF. */
+    | { type: 'documentShare'; user: string; img: string; page: number }
+    /** `sender` asked for our canvas (reqCanvasImage): the SDK sends it by itself. */
+    | { type: 'reqCanvasImage'; sender: string }
+    /** The canvas image we asked `sender` for: a PNG data URL, already drawn on our canvas. */
+    | { type: 'updateImage'; sender: string; img: string }
+    /** The host made a breakout group with us on its list: leaveRoom, then joinRoom(groupId). */
+    | { type: 'createGroup'; user: string; groupId: string; title: string }
+    /** Extension: the host ended the breakout group we are in; `mainRoomId` is where it came from. */
+    | { type: 'endGroup'; groupId: string; mainRoomId: string }
+    /** Extension: the host changed the room (editRoomInfo): its title, capacity or host. */
+    | { type: 'editRoomInfo'; title: string; capacity: number | null; host: string }
+    /** Extension: what a member may do changed (the host's permit); `user` may be ourselves. */
+    | { type: 'permit'; user: string; permit: Permit }
   );
 
 export type PresenceType = PresenceDetail['type'];

@@ -106,9 +106,11 @@ export function isPositive(value: unknown): value is number {
 export function serversFrom(value: unknown): string[] {
   const list = (Array.isArray(value) ? value : [value]).filter((s): s is string => typeof s === 'string' && s !== '');
   if (list.length > 0) return list;
+  // The page's host: on https, the production gateway's documented wss port (8989,
+  // gateway-config/production); on http, the local development gateway's ws port (8188).
   const loc = typeof location !== 'undefined' ? location : undefined;
-  const scheme = loc?.protocol === 'https:' ? 'wss' : 'ws';
-  return [`${scheme}://${loc?.hostname || '127.0.0.1'}:8188`];
+  const host = loc?.hostname || '127.0.0.1';
+  return [loc?.protocol === 'https:' ? `wss://${host}:8989` : `ws://${host}:8188`];
 }
 
 export function optionalResolution(value: unknown): Resolution | undefined {

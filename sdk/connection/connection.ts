@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import { RoomDirectory } from '../room/directory';
 import type { Self } from '../room/enter';
 import type { Room } from '../room/room';
+import type { Identity } from '../janus/guard-views';
 
 export interface Connection {
   session: GatewaySession;
@@ -17,6 +18,8 @@ export interface Connection {
   directory: RoomDirectory;
   self: Self;
   room?: Room;
+  /** The gateway's file store, when it has one (joinRoom's `fileServerUrl`). */
+  fileServerUrl?: string;
 }
 
 export interface OpenOptions extends ConnectOptions {
@@ -24,7 +27,12 @@ export interface OpenOptions extends ConnectOptions {
   /** How long each request may take (the connection's own attempt has `timeoutMs`). */
   requestTimeoutMs: number;
   /** Called with the session's events, bound to this connection. */
-  on: { [K in keyof SessionEvents]: (connection: Connection, event: SessionEvents[K]) => void };
+  on: { [K in keyof SessionEvents]: (connection: Connection, event: SessionEvents[K]) => void } & {
+    /** Our user id signed in elsewhere with init's `forced`: the guard ends this session. */
+    replaced: (connection: Connection) => void;
+  };
+  /** init's `forced`: take over from any other session of this user id. */
+  forced?: boolean;
 }
 
 /**
@@ -33,19 +41,23 @@ export interface OpenOptions extends ConnectOptions {
  * token's user wins over it. The Self of the connection is the guard's answer.
  */
 export async function openConnection(wanted: Self, options: OpenOptions): Promise<Connection> {
-  const { connect, servers, token, iceServers, timeoutMs, requestTimeoutMs, on } = options;
+  const { connect, servers, token, iceServers, timeoutMs, requestTimeoutMs, on, forced } = options;
   const session = await connect({ servers, token, iceServers, timeoutMs });
   let control: VideoRoomHandle;
-  let self: Self;
+  let identity: Identity;
   try {
     control = await attachVideoRoom(session, requestTimeoutMs);
-    const identity = await control.whoami({ id: wanted.userId, ...(wanted.name === '' ? {} : { name: wanted.name }) });
-    self = { ...wanted, userId: identity.id, name: identity.name || wanted.name };
+    identity = await control.whoami({ id: wanted.userId, ...(wanted.name === '' ? {} : { name: wanted.name }), ...(forced ? { forced } : {}) });
   } catch (err) {
     await session.destroy();
     throw err;
   }
-  const connection: Connection = { session, control, self, directory: new RoomDirectory(control) };
+  const self = { ...wanted, userId: identity.id, name: identity.name || wanted.name };
+  const connection: Connection = { session, control, self, directory: new RoomDirectory(control), fileServerUrl: identity.files };
+  // The guard says it on every handle of the session: the control handle hears it in or out of a room.
+  control.events.on('message', ({ data }) => {
+    if (data.videoroom === 'kt_replaced') on.replaced(connection);
+  });
   session.events.on('dropped', (e) => on.dropped(connection, e));
   session.events.on('refused', (e) => on.refused(connection, e));
   return connection;

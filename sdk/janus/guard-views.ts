@@ -6,6 +6,45 @@
  */
 type PluginData = Record<string, unknown>;
 
+/**
+ * Room and user ids (SPEC §2, issue 15): 1-64 characters, each a letter, mark or digit of any
+ * script (Hangul included) or one of `_ - . @ +`, so that e-mail addresses and Korean names are ids
+ * as apps use them. No spaces, slashes, quotes or control characters: ids end up in Janus's
+ * recording file names and in logs. The one rule, for the SDK and the guard alike.
+ */
+export const ID_PATTERN = /^[\p{L}\p{M}\p{N}_.@+-]{1,64}$/u;
+export const ID_RULE = "1-64 letters or digits (any script) or '_', '-', '.', '@', '+'";
+
+export function isValidId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+/** What a member may do besides talk and watch (Knowledgetalk `permit`); the host may do all of it. */
+export interface Permit {
+  chat: boolean;
+  draw: boolean;
+  screen: boolean;
+  whiteboard: boolean;
+  document: boolean;
+}
+
+export const PERMIT_KEYS = ['chat', 'draw', 'screen', 'whiteboard', 'document'] as const;
+
+/** Everything allowed: the host's permit, and a guest's unless the room or the host says otherwise. */
+export const FULL_PERMIT: Readonly<Permit> = { chat: true, draw: true, screen: true, whiteboard: true, document: true };
+
+export type ShareType = 'screen' | 'whiteboard' | 'document';
+
+/** The room's one share at a time (a screen, the whiteboard or a document), as the guard holds it. */
+export interface ShareView {
+  type: ShareType;
+  user: string;
+  /** The board the share draws on: a new one each time a share starts (strokes of an old one are refused). */
+  board: number;
+  /** A document share: what is shown now (documentShare), so a late joiner shows the same. */
+  document?: { url: string; page: number };
+}
+
 export interface MemberView {
   id: string;
   name: string;
@@ -14,6 +53,7 @@ export interface MemberView {
   /** The member's camera / microphone switches (editUserInfo). */
   video: boolean;
   audio: boolean;
+  permit: Permit;
 }
 
 /** A room's metadata, which the guard holds (and keeps in its registry: sdk/server/guard/rooms.ts). */
@@ -33,11 +73,16 @@ export interface RoomMeta {
   createdAt: number;
   /** Whether joining needs a PIN (the PIN itself is never shown). */
   pinRequired: boolean;
+  /** A breakout group (createGroup): the room it was made from; null for a main room. */
+  parent: string | null;
+  /** What a guest may do until the host permits otherwise. */
+  guestPermit: Permit;
 }
 
 /** The room as the guard shows it to a member (`kt` of created / joined / kt_room answers). */
 export interface RoomView extends RoomMeta {
   members: MemberView[];
+  share: ShareView | null;
 }
 
 /** Who the guard says we are (`kt_whoami`). */
@@ -46,11 +91,26 @@ export interface Identity {
   name: string;
   /** From a signed token (secure profile), not bound on first use. */
   signed: boolean;
+  /** The gateway's file store (documentShare's files), when it has one. */
+  files?: string;
 }
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const bool = (v: unknown, fallback: boolean): boolean => (typeof v === 'boolean' ? v : fallback);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function permitOf(v: unknown, fallback: Readonly<Permit> = FULL_PERMIT): Permit {
+  const o = isObject(v) ? v : {};
+  return { chat: bool(o.chat, fallback.chat), draw: bool(o.draw, fallback.draw), screen: bool(o.screen, fallback.screen), whiteboard: bool(o.whiteboard, fallback.whiteboard), document: bool(o.document, fallback.document) };
+}
+
+export function shareViewOf(v: unknown): ShareView | null {
+  if (!isObject(v) || typeof v.user !== 'string' || !['screen', 'whiteboard', 'document'].includes(v.type as string)) return null;
+  const share: ShareView = { type: v.type as ShareType, user: v.user, board: typeof v.board === 'number' ? v.board : 0 };
+  const d = v.document;
+  if (isObject(d) && typeof d.url === 'string') share.document = { url: d.url, page: typeof d.page === 'number' ? d.page : 1 };
+  return share;
+}
 
 export function memberViewOf(kt: unknown): MemberView | undefined {
   if (!isObject(kt) || typeof kt.id !== 'string') return undefined;
@@ -61,6 +121,7 @@ export function memberViewOf(kt: unknown): MemberView | undefined {
     device: str(kt.device),
     video: bool(kt.video, true),
     audio: bool(kt.audio, true),
+    permit: permitOf(kt.permit),
   };
 }
 
@@ -76,6 +137,9 @@ export function roomViewOf(kt: unknown): RoomView {
     recording: v.recording === true,
     createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
     pinRequired: v.pinRequired === true,
+    parent: typeof v.parent === 'string' ? v.parent : null,
+    guestPermit: permitOf(v.guestPermit),
+    share: shareViewOf(v.share),
     members: (Array.isArray(v.members) ? v.members : []).map(memberViewOf).filter((m): m is MemberView => m !== undefined),
   };
 }
@@ -88,5 +152,5 @@ export function joinedViewOf(data: PluginData): { self?: MemberView; room: RoomV
 
 export function identityOf(data: PluginData): Identity | undefined {
   if (typeof data.id !== 'string') return undefined;
-  return { id: data.id, name: str(data.name), signed: data.signed === true };
+  return { id: data.id, name: str(data.name), signed: data.signed === true, ...(typeof data.files === 'string' ? { files: data.files } : {}) };
 }

@@ -13,7 +13,7 @@
  */
 import { Code, KtError, type ResponseCode } from '../errors';
 import { listOf } from '../util/list-of';
-import { identityOf, roomViewOf, type Identity, type RoomView } from './guard-views';
+import { identityOf, roomViewOf, shareViewOf, type Identity, type Permit, type RoomView, type ShareView } from './guard-views';
 import { requestSync, RequestQueue, SlotRequests, type EventAnswer } from './transaction';
 import { VIDEOROOM, type GatewaySession, type HandleMedia, type Jsep, type PluginData, type PluginHandle } from './types';
 
@@ -58,13 +58,16 @@ const errorOf = (data: PluginData): KtError | undefined =>
 
 /**
  * A publisher join's errors: Janus's own missing (429) or wrong (433) answer there is about the
- * room's PIN, Knowledgetalk's '401'. A refusal of the guard (which says what it means in
+ * room's PIN: '401' (no credentials) and '411' (the password does not match). A refusal of the guard (which says what it means in
  * `kt_code`, e.g. '413' for a room the token does not name) keeps its code.
  */
 const joinErrorOf = (data: PluginData): KtError | undefined => {
   const janusCode = data.error_code;
-  if ((janusCode === MISSING_ELEMENT || janusCode === UNAUTHORIZED) && data.kt_code === undefined) {
-    return new KtError(Code.UNAUTHORIZED, 'wrong or missing room PIN', janusCode, String(data.error ?? ''));
+  if (janusCode === MISSING_ELEMENT && data.kt_code === undefined) {
+    return new KtError(Code.UNAUTHORIZED, 'the room needs a PIN', janusCode, String(data.error ?? ''));
+  }
+  if (janusCode === UNAUTHORIZED && data.kt_code === undefined) {
+    return new KtError(Code.WRONG_PASSWORD, 'wrong room PIN', janusCode, String(data.error ?? ''));
   }
   return errorOf(data);
 };
@@ -84,6 +87,8 @@ export interface RoomSettings {
   talkingNoty: boolean;
   /** Made by createRoom (the original's 1:1 room). */
   p2p: boolean;
+  /** What guests may do until the host permits otherwise (the guard's default: everything). */
+  guestPermit?: Partial<Permit>;
 }
 
 /** Our member info the guard holds and shows the others (`MemberView`, less what it decides). */
@@ -133,12 +138,12 @@ export class VideoRoomHandle {
 
   /** Creates a room; we are its host. The guard makes the Janus room (notify_joining, lock_record, ...). */
   async create(settings: RoomSettings): Promise<RoomView> {
-    const { room, pin, title, capacity, destroy, talkingNoty, p2p } = settings;
+    const { room, pin, title, capacity, destroy, talkingNoty, p2p, guestPermit } = settings;
     const answer = await this.sync({
       request: 'create',
       room,
       ...pinOf(pin),
-      kt: { title, capacity, destroy, talkingNoty, p2p },
+      kt: { title, capacity, destroy, talkingNoty, p2p, ...(guestPermit ? { permit: guestPermit } : {}) },
       audiolevel_event: talkingNoty,
       // Talking is decided over ~1 s of audio (50 packets of 20 ms), not Janus's default 2 s.
       audio_active_packets: 50,
@@ -175,7 +180,7 @@ export class VideoRoomHandle {
    * Who the guard says we are. With a signed token that is the token's user; in the development
    * profile, `wanted` binds our identity on first use (it never changes afterwards).
    */
-  async whoami(wanted: { id?: string; name?: string }): Promise<Identity> {
+  async whoami(wanted: { id?: string; name?: string; forced?: boolean }): Promise<Identity> {
     const identity = identityOf(await this.sync({ request: 'kt_whoami', ...wanted }));
     if (!identity) throw new KtError(Code.SERVER_ERROR, 'the gateway did not say who we are (is it the guard?)');
     return identity;
@@ -192,6 +197,51 @@ export class VideoRoomHandle {
   /** Our name, device and camera/microphone switches, as the others see them (`kt_member` events). */
   async updateMember(room: string, info: MemberInfo): Promise<void> {
     await this.sync({ request: 'kt_user', room, ...info });
+  }
+
+  /** The host's: what `target` may do (every member hears of it: `kt_member`). */
+  async permit(room: string, target: string, permit: Partial<Permit>): Promise<void> {
+    await this.sync({ request: 'kt_permit', room, target, ...permit });
+  }
+
+  /** The host's: the room's title, capacity, or a new host (every member hears of it: `kt_room_changed`). */
+  async editRoom(room: string, change: { title?: string; capacity?: number; host?: string }): Promise<RoomView> {
+    return roomViewOf((await this.sync({ request: 'kt_room_edit', room, ...change })).kt);
+  }
+
+  /** Takes the room's one share for the whiteboard or a document, or shows a document's page ('440': someone else shares). */
+  async share(room: string, type: 'whiteboard' | 'document', document?: { url: string; page: number }): Promise<ShareView> {
+    const share = shareViewOf((await this.sync({ request: 'kt_share', room, type, ...(document ? { document } : {}) })).share);
+    if (!share) throw new KtError(Code.SERVER_ERROR, 'the gateway did not say what is shared');
+    return share;
+  }
+
+  /** Ends our whiteboard or document share (the host: anyone's). Whether one ended. */
+  async shareStop(room: string): Promise<boolean> {
+    return (await this.sync({ request: 'kt_share_stop', room })).stopped === true;
+  }
+
+  /** Board strokes (a Yjs update, base64) or a pointer position for the other members. */
+  async board(room: string, board: number, payload: { update: string } | { transient: Record<string, unknown> }): Promise<void> {
+    await this.sync({ request: 'kt_board', room, board, ...payload });
+  }
+
+  /** The room's share and its board so far (state: a Yjs update, base64). */
+  async boardState(room: string): Promise<{ share: ShareView | null; state?: string }> {
+    const answer = await this.sync({ request: 'kt_board_state', room });
+    return { share: shareViewOf(answer.share), state: typeof answer.state === 'string' ? answer.state : undefined };
+  }
+
+  /** The host's: a breakout group; the members on `list` hear of it (`kt_group`). */
+  async createGroup(room: string, list: string[], title?: string): Promise<string> {
+    const answer = await this.sync({ request: 'kt_group', room, list, ...(title === undefined ? {} : { title }) });
+    if (typeof answer.group !== 'string') throw new KtError(Code.SERVER_ERROR, 'the gateway did not name the group');
+    return answer.group;
+  }
+
+  /** The host's, from the main room: ends a group (its members hear of it: `kt_group_end`). */
+  async endGroup(room: string, group: string): Promise<void> {
+    await this.sync({ request: 'kt_group_end', room, group });
   }
 
   private sync(body: Record<string, unknown>): Promise<PluginData> {

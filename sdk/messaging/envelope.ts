@@ -11,7 +11,11 @@ export type Envelope =
   | { k: 'user'; name: string; video: boolean; audio: boolean }
   | { k: 'p2p'; t: FeedType }
   /** The host changed the room's recording: read it from the gateway (room/recording.ts). */
-  | { k: 'rec' };
+  | { k: 'rec' }
+  /** reqCanvasImage: send me your canvas. */
+  | { k: 'canvas' }
+  /** Part `i` of `n` of a canvas image (a data URL cut to fit guard messages): room/canvas-image.ts. */
+  | { k: 'img'; id: string; i: number; n: number; d: string };
 
 /** Our envelope from a message's body; anything else (another client's message) is dropped. */
 export function parseEnvelope(body: unknown): Envelope | undefined {
@@ -30,6 +34,12 @@ export function parseEnvelope(body: unknown): Envelope | undefined {
       return v.t === 'cam' || v.t === 'screen' ? { k: 'p2p', t: v.t } : undefined;
     case 'rec':
       return { k: 'rec' };
+    case 'canvas':
+      return { k: 'canvas' };
+    case 'img': {
+      const ok = typeof v.id === 'string' && v.id.length <= 32 && Number.isInteger(v.i) && Number.isInteger(v.n) && (v.i as number) >= 0 && (v.i as number) < (v.n as number) && typeof v.d === 'string';
+      return ok ? { k: 'img', id: v.id as string, i: v.i as number, n: v.n as number, d: v.d as string } : undefined;
+    }
     default:
       return undefined;
   }

@@ -2,6 +2,7 @@
  * Per-feed quality figures from getStats (issue 8): what an app shows in a "connection quality"
  * badge. Rates need two readings, so a call reads the feed's RTP streams twice, `windowMs` apart.
  */
+import { Code, KtError } from '../errors';
 import type { FeedStats, FeedType, KindStats } from '../types';
 
 /** One getStats report, by stats id. */
@@ -47,4 +48,17 @@ export async function feedStats(
     }
   });
   return out;
+}
+
+/** getStats of a room's feed: ours (sending) for our own id, else a feed we receive. */
+export function statsOf(
+  room: { selfId: string; publisher: { rtpSendersOf(type: FeedType): RTCRtpSender[] }; subscriber: { receiversOf(userId: string, type: FeedType): RTCRtpReceiver[] } },
+  userId: string,
+  type: FeedType,
+): Promise<FeedStats> {
+  const sending = userId === room.selfId;
+  const items = sending ? room.publisher.rtpSendersOf(type) : room.subscriber.receiversOf(userId, type);
+  if (items.length === 0 && sending) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
+  if (items.length === 0) throw new KtError(Code.INVALID_PARAMETER, `not receiving ${type} of ${userId}`);
+  return feedStats({ userId, type, direction: sending ? 'send' : 'receive' }, items);
 }

@@ -3,7 +3,7 @@
  * it, destroying one we are not in. All through the instance's control handle; the guard decides
  * what we may see and do.
  */
-import type { RoomView } from '../janus/guard-views';
+import type { Permit, RoomView } from '../janus/guard-views';
 import type { VideoRoomHandle } from '../janus/videoroom';
 import type { Member } from '../types';
 import { byUserId } from '../util/list-of';
@@ -17,8 +17,10 @@ export interface CreateRoomParams {
   talkingNoty: boolean;
   /** createRoom: the original's 1:1 room, on the same SFU. */
   p2p: boolean;
-  /** Needed to join (wrong or missing: '401'). */
+  /** Needed to join (missing: '401', wrong: '411'). */
   pin?: string;
+  /** What guests may do until the host permits otherwise (default: everything). */
+  guestPermit?: Partial<Permit>;
 }
 
 export class RoomDirectory {
@@ -26,8 +28,8 @@ export class RoomDirectory {
 
   /** Creates the room; the guard makes us its host. */
   async create(params: CreateRoomParams): Promise<void> {
-    const { roomId, title, capacity, destroy, p2p, talkingNoty, pin } = params;
-    await this.control.create({ room: roomId, pin, title, capacity, destroy, talkingNoty, p2p });
+    const { roomId, title, capacity, destroy, p2p, talkingNoty, pin, guestPermit } = params;
+    await this.control.create({ room: roomId, pin, title, capacity, destroy, talkingNoty, p2p, guestPermit });
   }
 
   /** A room's metadata, as the guard holds it; '441' when there is no such room. */
@@ -44,6 +46,11 @@ export class RoomDirectory {
       return [toMember(p.id, infoOf(p), p.id === meta.host, { video: publishing, audio: publishing, publishing })];
     });
     return byUserId(members);
+  }
+
+  /** editRoomInfo: the host's ('413' from the guard for anyone else); every member hears of it. */
+  async edit(roomId: string, change: { title?: string; capacity?: number; host?: string }): Promise<void> {
+    await this.control.editRoom(roomId, change);
   }
 
   /** Destroys a room we are not in (the host's; '413' from the guard for anyone else). */

@@ -5,7 +5,7 @@
  * are we in it already) the guard decides at the join itself, where it cannot be raced: '441',
  * '444', '442'. The `joined` event brings the guard's view of the room and of us.
  */
-import type { RoomView } from '../janus/guard-views';
+import type { Permit, RoomView } from '../janus/guard-views';
 import { joinedViewOf } from '../janus/guard-views';
 import type { GatewaySession, PluginData } from '../janus/types';
 import { attachVideoRoom, type VideoRoomHandle } from '../janus/videoroom';
@@ -20,6 +20,9 @@ export interface Self {
   /** Camera / microphone switches: published camera tracks are enabled accordingly. */
   video: boolean;
   audio: boolean;
+  /** In a room: what the guard says we may do there, and whether we are its host. */
+  permit?: Permit;
+  userType?: 'host' | 'guest';
 }
 
 export interface JoinParams {
@@ -48,8 +51,6 @@ export interface EnteredRoom {
   joined: PluginData;
   /** The room as the guard holds it. */
   meta: RoomView;
-  /** Whether we are the room's host (its creator, or a signed host), as the guard decided. */
-  host: boolean;
   /** Room events (and messages) that came around `joined`, before a Room listened: to be replayed, in order. */
   early: PluginData[];
 }
@@ -77,7 +78,9 @@ export async function enterRoom(params: JoinParams): Promise<EnteredRoom> {
       .serial((requests) => requests.joinAsPublisher({ room: roomId, id: self.userId, display: self.name, pin: params.pin, info: { device, video, audio } }))
       .finally(() => publisher.events.off('message', keepEarly));
     const view = joinedViewOf(joined);
-    return { publisher, subscriber, joined, meta: view.room, host: view.self?.userType === 'host', early };
+    self.permit = view.self?.permit;
+    self.userType = view.self?.userType;
+    return { publisher, subscriber, joined, meta: view.room, early };
   } catch (err) {
     await Promise.all([publisher?.detach(), subscriber?.detach()]);
     throw err;

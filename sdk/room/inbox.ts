@@ -10,12 +10,14 @@ import { parseEnvelope, type Envelope } from '../messaging/envelope';
 import type { FeedType, PresenceDetail } from '../types';
 import type { MemberTable } from './members';
 import type { RoomRecording } from './recording';
+import type { DrawingLink } from './drawing-link';
 
 export interface InboxDeps {
   roomId: string;
   control: VideoRoomHandle;
   members: MemberTable;
   recording: RoomRecording;
+  drawing: DrawingLink;
   onPresence: (detail: PresenceDetail) => void;
   /** A member sent us its feed with publishP2P. */
   receiveP2P: (from: string, type: FeedType) => Promise<void>;
@@ -55,6 +57,11 @@ export class Inbox {
       case 'rec':
         this.deps.recording.refresh().catch((err) => log.warn('recording state not read', err));
         return;
+      case 'canvas':
+        this.deps.drawing.imageAsked(from).catch((err) => log.warn(`the canvas image for ${from} was not sent`, err));
+        return;
+      case 'img':
+        return this.deps.drawing.imagePart(from, body);
     }
   }
 }

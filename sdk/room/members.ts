@@ -2,7 +2,7 @@
  * The room's member table, and the one way a Member is built (for the table, for ourselves and
  * for a room we are not in). Pure logic over plain data, unit-tested in Node.
  */
-import { memberViewOf } from '../janus/guard-views';
+import { FULL_PERMIT, memberViewOf, type Permit } from '../janus/guard-views';
 import type { Feed, FeedType, Member } from '../types';
 
 /** What the others see of a member besides its feeds (the guard holds it: `MemberView`). */
@@ -14,6 +14,8 @@ export interface MemberInfo {
   audio: boolean;
   /** As the guard decided it (the creator, or a signed host); absent: judged by the room's host. */
   userType?: 'host' | 'guest';
+  /** As the guard holds it; absent (a client that is not ours, no guard view): everything. */
+  permit?: Permit;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface MemberInfo {
  */
 export function infoOf(entry: { display?: unknown; kt?: unknown }): MemberInfo {
   const view = memberViewOf(entry.kt);
-  if (view) return { name: view.name, device: view.device, video: view.video, audio: view.audio, userType: view.userType };
+  if (view) return { name: view.name, device: view.device, video: view.video, audio: view.audio, userType: view.userType, permit: view.permit };
   return { name: typeof entry.display === 'string' ? entry.display : '', device: '', video: true, audio: true };
 }
 
@@ -55,6 +57,7 @@ export function toMember(id: string, info: MemberInfo, host: boolean, sending: S
     video: info.video && sending.video,
     audio: info.audio && sending.audio,
     publishing: sending.publishing,
+    permit: { ...(info.permit ?? FULL_PERMIT) },
   };
 }
 
@@ -66,7 +69,8 @@ interface MemberState extends MemberInfo {
 export class MemberTable {
   private readonly members = new Map<string, MemberState>();
 
-  constructor(private readonly host: string) {}
+  /** `host`: the room's host (editRoomInfo may hand the role on). */
+  constructor(public host: string) {}
 
   has(id: string): boolean {
     return this.members.has(id);
@@ -104,6 +108,10 @@ export class MemberTable {
       if (state.streams.some((s) => s.feedType === 'screen')) return state.id;
     }
     return undefined;
+  }
+
+  ids(): string[] {
+    return [...this.members.keys()];
   }
 
   remove(id: string): boolean {

@@ -11,7 +11,7 @@ import { attachVideoRoom } from '../janus/videoroom';
 import { getLogger } from '../logger';
 import type { Envelope } from '../messaging/envelope';
 import { audioLevelsOf } from '../quality/audio-levels';
-import { feedStats } from '../quality/feed-stats';
+import { statsOf } from '../quality/feed-stats';
 import { QualityMonitor } from '../quality/monitor';
 import type { ConnectionQuality, FeedStats, FeedType, Member, PresenceDetail, PublishOptions } from '../types';
 import { byUserId } from '../util/list-of';
@@ -24,6 +24,8 @@ import { resyncEvents, seedFromJoined, translateRoomEvent } from './presence';
 import { Publisher } from './publisher';
 import { RemoteFeeds } from './remote-feeds';
 import { Subscriber } from './subscriber/subscriber';
+import { Classroom } from './classroom';
+import { allStreams, streamOf, type RoomStreams } from './streams';
 import type { RoomView } from '../janus/guard-views';
 import type { MemberInfo } from '../janus/videoroom';
 
@@ -49,8 +51,9 @@ export class Room {
   private readonly inbox: Inbox;
   private readonly powers: HostPowers;
   private readonly quality: QualityMonitor;
+  /** Shares, the board, permits, groups: what the host and guard decide for the others. */
+  readonly classroom: Classroom;
   private readonly publisherHandle: EnteredRoom['publisher'];
-  private readonly host: boolean;
   private left = false;
 
   private constructor(
@@ -61,7 +64,6 @@ export class Room {
     this.meta = entered.meta;
     this.publisherHandle = entered.publisher;
     this.members = new MemberTable(entered.meta.host);
-    this.host = entered.host;
     this.powers = new HostPowers(params.control, roomId, entered.meta.recording, (recording) => {
       if (!this.left) params.onPresence({ eventOp: 'presence', roomId, type: 'recording', recording });
     });
@@ -86,11 +88,13 @@ export class Room {
       active: () => !this.left,
       onChange: (detail) => params.onQuality?.(detail),
     });
+    this.classroom = new Classroom({ roomId, self, control: params.control, members: this.members, meta: this.meta, onPresence: params.onPresence, log });
     this.inbox = new Inbox({
       roomId,
       control: params.control,
       members: this.members,
       recording: this.powers.recording,
+      drawing: this.classroom.drawing,
       onPresence: params.onPresence,
       receiveP2P: (from, type) => this.receiveP2P(from, type),
       log,
@@ -104,8 +108,9 @@ export class Room {
     return this.params.roomId;
   }
 
+  /** As the guard says (the creator, a signed host, or whom editRoomInfo made host). */
   get isHost(): boolean {
-    return this.host;
+    return this.params.self.userType === 'host';
   }
 
   get isRecording(): boolean {
@@ -127,6 +132,8 @@ export class Room {
   async publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
     this.assertCanSend(type);
     await this.local.publish(type, stream, options);
+    // The screen's share has a board of its own, to draw over it (screenStart's canvas).
+    if (type === 'screen') await this.classroom.shares.refresh().catch((err) => this.params.log.warn('share not read back', err));
   }
 
   unpublish(type: FeedType): Promise<void> {
@@ -157,13 +164,15 @@ export class Room {
    * the room); with `broadcast`, presence `editUserInfo` to all. With a signed token the name is
    * the token's: another one is refused ('413').
    */
-  async announceUserInfo(change: MemberInfo, broadcast: boolean): Promise<void> {
-    this.assertIn();
+  async announceUserInfo(change: MemberInfo, broadcast: boolean, target?: string): Promise<void> {
+    if (target !== undefined) this.assertMember(target);
+    else this.assertIn();
     await this.params.control.updateMember(this.id, change);
     Object.assign(this.params.self, change);
     this.local.applySwitches();
     const { name, video, audio } = this.params.self;
-    if (broadcast) await this.send({ k: 'user', name, video, audio });
+    // A 1:1 target (the original's P2P editUserInfo) hears of it alone.
+    if (broadcast) await this.send({ k: 'user', name, video, audio }, target);
   }
 
   subscribe(userId: string, type: FeedType): Promise<MediaStream> {
@@ -176,20 +185,17 @@ export class Room {
     return this.subscriber.unsubscribe(userId, type);
   }
 
-  /** getStream: a member's camera as we receive it, ours, or 'screen' (ours or the sharer's). */
+  /** getStream (streams.ts). */
   streamOf(id: string): MediaStream | undefined {
-    if (id === 'screen') {
-      const sharer = this.members.sharer();
-      return this.local.stream('screen') ?? (sharer ? this.remote.streamOf(sharer, 'screen') : undefined);
-    }
-    if (id === this.params.self.userId) return this.local.stream('cam');
-    return this.remote.streamOf(id, 'cam');
+    return streamOf(id, this.streams());
   }
 
   allStreams(): Record<string, MediaStream> {
-    const ids = [this.params.self.userId, ...this.members.all().map((m) => m.userId), 'screen'];
-    // fromEntries, not `out[id] =`: an id such as '__proto__' must be a key like any other.
-    return Object.fromEntries(ids.flatMap((id) => (this.streamOf(id) ? [[id, this.streamOf(id)!]] : [])));
+    return allStreams(this.streams());
+  }
+
+  private streams(): RoomStreams {
+    return { selfId: this.params.self.userId, local: this.local, remote: this.remote, members: this.members };
   }
 
   /** Which simulcast layer of a member's video we receive. */
@@ -234,13 +240,9 @@ export class Room {
   }
 
   /** Quality figures of a feed: ours (sending) for our own id, else a feed we receive. */
-  async stats(userId: string, type: FeedType): Promise<FeedStats> {
+  stats(userId: string, type: FeedType): Promise<FeedStats> {
     this.assertIn();
-    const sending = userId === this.params.self.userId;
-    const items = sending ? this.publisher.rtpSendersOf(type) : this.subscriber.receiversOf(userId, type);
-    if (items.length === 0 && sending) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
-    if (items.length === 0) throw new KtError(Code.INVALID_PARAMETER, `not receiving ${type} of ${userId}`);
-    return feedStats({ userId, type, direction: sending ? 'send' : 'receive' }, items);
+    return statsOf({ selfId: this.params.self.userId, publisher: this.publisher, subscriber: this.subscriber }, userId, type);
   }
 
   /** A feed's last connection quality (ours for our own id, the default), once measured. */
@@ -250,7 +252,16 @@ export class Room {
 
   /** Our PeerConnections in this room (publisher, subscriber), for stats and tests. */
   peerConnections(): RTCPeerConnection[] {
-    return [this.publisherHandle.media.peerConnection(), this.subscriber.peerConnection()].filter((pc): pc is RTCPeerConnection => !!pc);
+    return [this.publisherConnection(), this.subscriberConnection()].filter((pc): pc is RTCPeerConnection => !!pc);
+  }
+
+  /** What we send travels on one PeerConnection, what we receive on another. */
+  publisherConnection(): RTCPeerConnection | undefined {
+    return this.publisherHandle.media.peerConnection() ?? undefined;
+  }
+
+  subscriberConnection(): RTCPeerConnection | undefined {
+    return this.subscriber.peerConnection() ?? undefined;
   }
 
   /**
@@ -285,6 +296,7 @@ export class Room {
 
   private async release(): Promise<void> {
     this.quality.stop();
+    this.classroom.close();
     await Promise.all([this.subscriber.close(), this.publisherHandle.detach()]);
   }
 
@@ -294,7 +306,10 @@ export class Room {
       const events = roomEventsOf(data);
       if (events.some((e) => e.name === 'destroyed')) return this.removed('destroyed');
       if (events.some((e) => e.name === 'kickedOut')) return this.removed('kicked');
-      for (const e of events) if (e.name === 'message') this.inbox.received(e.from, e.whisper, e.body);
+      for (const e of events) {
+        if (e.name === 'message') this.inbox.received(e.from, e.whisper, e.body);
+        else this.classroom.onEvent(e);
+      }
       this.announce(translateRoomEvent(this.members, this.id, this.params.self.userId, data));
     } catch (err) {
       this.params.log.error('could not handle room event', data, err);
@@ -322,10 +337,13 @@ export class Room {
     this.params.onPresence({ eventOp: 'presence', roomId: this.id, type: 'subscribed', user: from, cam: type === 'cam', feedType: type });
   }
 
-  /** One sharer per room ('440'). */
+  /** One share at a time per room ('440'); sharing a screen needs the host's permit ('413'). */
   private assertCanSend(type: FeedType): void {
     this.assertIn();
-    const sharer = type === 'screen' ? this.members.sharer() : undefined;
+    if (type !== 'screen') return;
+    if (this.params.self.permit?.screen === false) throw new KtError(Code.NOT_PERMITTED, 'the host has not permitted sharing a screen');
+    this.classroom.shares.assertFree('screen');
+    const sharer = this.members.sharer();
     if (sharer) throw new KtError(Code.ALREADY_SHARING, `${sharer} is sharing a screen`);
   }
 

@@ -1,18 +1,12 @@
 import { Code, KtError } from '../errors';
-
-/** Room and user ids: 1–64 letters, digits, '-' or '_' (SPEC §2). */
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-function isValidId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value);
-}
+import { ID_RULE, isValidId } from '../janus/guard-views';
 
 /** '421' when absent, '422' when present but not an id. */
 export function requireId(value: unknown, what: string): string {
   if (value === undefined || value === null || value === '') {
     throw new KtError(Code.MISSING_PARAMETER, `${what} is required`);
   }
-  if (!isValidId(value)) throw new KtError(Code.INVALID_PARAMETER, `${what} must be 1-64 of [A-Za-z0-9_-]`);
+  if (!isValidId(value)) throw new KtError(Code.INVALID_PARAMETER, `${what} must be ${ID_RULE}`);
   return value;
 }
 

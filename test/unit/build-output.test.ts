@@ -25,7 +25,8 @@ test('the ES module imports its three runtime dependencies instead of bundling t
 test('the types describe the public class and its results', () => {
   const dts = dist('knowledgetalk.d.ts');
   // The instance is an EventTarget: the Knowledgetalk calls on top of our extensions (api/extensions.ts).
-  expect(dts).toMatch(/declare class Knowledgetalk extends KnowledgetalkExtensions/);
+  expect(dts).toMatch(/declare class Knowledgetalk extends KnowledgetalkClassroom/);
+  expect(dts).toMatch(/declare class KnowledgetalkClassroom extends KnowledgetalkExtensions/);
   expect(dts).toMatch(/declare class KnowledgetalkExtensions extends EventTarget/);
   // Nothing of the SDK's inside (its state, the janus.js glue) is in the published types.
   expect(dts).not.toMatch(/\bClient\b|VideoRoomHandle|PluginHandle/);

@@ -69,7 +69,13 @@ test("the join result is the guard's view of the room; host only as the guard sa
   const c = client(gateway);
   await c.init('me', 'Me', 'tablet', 'token');
   const joined = await c.joinRoom('r');
-  expect(joined).toMatchObject({ roomId: 'r', title: 'Class', talkingNoty: true, isRecording: true, createdAt: 7, host: 'h' });
+  // createdAt as the original writes it (local time), the host as a Member, a media-server room.
+  const at = new Date(7);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const createdAt = `${at.getFullYear()}/${two(at.getMonth() + 1)}/${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
+  expect(joined).toMatchObject({ roomId: 'r', title: 'Class', talkingNoty: true, isRecording: true, createdAt, media: true, share: null });
+  expect(joined.host).toEqual(joined.members?.h);
+  expect(joined.createdAt).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
   expect(joined.members?.h).toMatchObject({ name: 'Host', userType: 'host', device: 'pc', video: false });
   expect(joined.members?.me).toMatchObject({ userType: 'guest', device: 'tablet' });
   expect(gateway.requests('join')[0].body).toMatchObject({ kt: { device: 'tablet', video: true, audio: true } });

@@ -3,7 +3,8 @@ import { annotate, type FindMember } from '../../sdk/server/guard/annotate';
 import { memberView, roomView } from '../../sdk/server/guard/views';
 import { RoomRegistry, type RoomMeta } from '../../sdk/server/guard/rooms';
 
-const view = (id: string) => ({ id, name: id.toUpperCase(), userType: 'guest' as const, device: 'd', video: true, audio: false });
+const FULL = { chat: true, draw: true, screen: true, whiteboard: true, document: true };
+const view = (id: string) => ({ id, name: id.toUpperCase(), userType: 'guest' as const, device: 'd', video: true, audio: false, permit: FULL });
 /** Knows alice and bob in room 'r' only. */
 const find: FindMember = (room, id) => (room === 'r' && ['alice', 'bob'].includes(id) ? view(id) : undefined);
 
@@ -52,13 +53,16 @@ test('nothing else is touched: other rooms, other requests, a missing room, leav
 
 test('views: a MemberView has exactly the contract fields; a RoomView lists MemberViews, no secret or PIN', () => {
   const reg = new RoomRegistry();
-  const meta: RoomMeta = { title: 't', capacity: 2, host: 'a', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 1, pinRequired: true };
+  const meta: RoomMeta = { title: 't', capacity: 2, host: 'a', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 1, pinRequired: true, parent: null, guestPermit: { ...FULL, draw: false } };
   reg.add('r', meta, 'the-secret', '1234');
   const m = { userId: 'a', name: 'A', userType: 'host' as const, device: 'Firefox', video: false, audio: true, sessionId: 9, handleId: 8 };
   reg.reserve({ userId: 'a', name: 'A', signed: false, rooms: [], canCreate: true, role: 'guest', expiresAt: Infinity }, 'r', m);
   reg.admit('r', '9:8');
-  expect(memberView(m)).toEqual({ id: 'a', name: 'A', userType: 'host', device: 'Firefox', video: false, audio: true });
-  const v = roomView(reg.get('r')!);
-  expect(v.members).toEqual([memberView(m)]);
+  const room = reg.get('r')!;
+  // The host may do everything, whatever the room's default for guests.
+  expect(memberView(reg, room, m)).toEqual({ id: 'a', name: 'A', userType: 'host', device: 'Firefox', video: false, audio: true, permit: FULL });
+  const v = roomView(reg, room);
+  expect(v.members).toEqual([memberView(reg, room, m)]);
+  expect(v.share).toBeNull();
   expect(JSON.stringify(v)).not.toMatch(/the-secret|1234/);
 });

@@ -4,7 +4,7 @@ import { metaFromCreate } from '../../sdk/server/guard/create-spec';
 import { RoomRegistry, type RoomMeta } from '../../sdk/server/guard/rooms';
 import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
 
-const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'alice', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'alice', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, parent: null, guestPermit: { chat: true, draw: true, screen: true, whiteboard: true, document: true }, ...over });
 const handle = (over: Partial<HandleState> = {}): HandleState => ({ id: 10, role: 'none', room: null, joined: false, privateId: null, labels: new Map(), ...over });
 function sessionOf(identity: Identity, ...handles: HandleState[]): SessionState {
   return { id: 1, identity, handles: new Map(handles.map((h) => [h.id, h])) };
@@ -61,7 +61,7 @@ test("kt_user: a member's own info; a signed name is the token's; not a member: 
 });
 
 test('every refusal carries a Knowledgetalk code from SPEC §2', () => {
-  const codes = new Set(['400', '401', '413', '421', '422', '440', '441', '442', '443', '444', '500', '504', '570', '599']);
+  const codes = new Set(['400', '401', '403', '404', '405', '409', '410', '411', '412', '413', '421', '422', '440', '441', '442', '443', '444', '445', '451', '452', '500', '504', '543', '570', '599']);
   const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
   const s = sessionOf(signed('bob', { rooms: ['r'] }), pub);
   const bodies: Array<Record<string, unknown>> = [{}, { request: 7 }, { request: 'nope' }, { request: 'join' }, { request: 'join', ptype: 'publisher', room: 'r' }, { request: 'join', ptype: 'x' }, { request: 'configure', bitrate: 1 }, { request: 'start' }, { request: 'update' }, { request: 'kick', room: 'r' }, { request: 'kick', room: 'r', id: 'a' }, { request: 'enable_recording', room: 'r' }, { request: 'create', kt: 5 }, { request: 'kt_message', room: 'r', to: 'z', body: 1 }, { request: 'kt_user', room: 'r', x: 1 }, { request: 'listparticipants', room: 'pinned' }];
@@ -130,20 +130,22 @@ test('list / listparticipants / kt_room follow visibility; kt_message needs memb
   const memberSession = sessionOf(signed('bob', { rooms: ['r'] }), pub);
   admitted('r', 'bob', 1, 11);
   expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: { t: 1 } }, undefined, rooms))).toBe('message');
-  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 'ghost', body: 1 }, undefined, rooms))).toBe('refuse:422');
+  // A target who is not in the room: '410', "not a registered user".
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 'ghost', body: 1 }, undefined, rooms))).toBe('refuse:410');
   expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', to: 7, body: 1 }, undefined, rooms))).toBe('refuse:422');
-  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r' }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r' }, undefined, rooms))).toBe('refuse:421');
   // 64 KiB of JSON (what the SDK's inform sends at most, 32 KiB, wrapped), counted in bytes.
   const sized = (bytes: number) => 'x'.repeat(bytes - 2); // JSON adds the quotes
   expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: sized(64 * 1024) }, undefined, rooms))).toBe('message');
-  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: sized(64 * 1024 + 1) }, undefined, rooms))).toBe('refuse:422');
-  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: 'é'.repeat(33 * 1024) }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: sized(64 * 1024 + 1) }, undefined, rooms))).toBe('refuse:445');
+  // Over the size limit: '445', "data exceeds the maximum".
+  expect(kind(decide(memberSession, pub, { request: 'kt_message', room: 'r', body: 'é'.repeat(33 * 1024) }, undefined, rooms))).toBe('refuse:445');
   expect(kind(decide(memberSession, pub, { request: 'listparticipants', room: 'r' }, undefined, rooms))).toBe('forward');
   expect(kind(decide(memberSession, pub, { request: 'list' }, undefined, rooms))).toBe('list');
 });
 
 test('one screen sharer: a screen stream another member already shares is refused with 440', () => {
-  rooms.get('r')!.sharer = 'alice';
+  rooms.get('r')!.share = { type: 'screen', user: 'alice', board: 1 };
   const pub = handle({ id: 11, role: 'publisher', room: 'r', joined: true, privateId: 1 });
   const s = sessionOf(signed('bob', { rooms: ['r'] }), pub);
   const sdp = (dir: string) => `v=0\r\nm=audio 9 UDP 111\r\na=mid:0\r\na=sendonly\r\nm=video 9 UDP 96\r\na=mid:1\r\na=${dir}\r\n`;
@@ -159,8 +161,9 @@ test('sendingMids reads direction and rejected m-lines', () => {
 
 test('development: kt_whoami binds the id once; a create without it binds a generated one', () => {
   const s = sessionOf(unboundIdentity());
-  expect(decide(s, handle(), { request: 'kt_whoami', id: 'alice' }, undefined, rooms)).toMatchObject({ kind: 'reply', data: { id: 'alice' } });
-  expect(decide(s, handle(), { request: 'kt_whoami', id: 'bob' }, undefined, rooms)).toMatchObject({ kind: 'reply', data: { id: 'alice' } });
+  expect(decide(s, handle(), { request: 'kt_whoami', id: 'alice' }, undefined, rooms)).toMatchObject({ kind: 'whoami', userId: 'alice', forced: false });
+  expect(decide(s, handle(), { request: 'kt_whoami', id: 'bob', forced: true }, undefined, rooms)).toMatchObject({ kind: 'whoami', userId: 'alice', forced: true });
+  expect(decide(s, handle(), { request: 'kt_whoami', forced: 'yes' }, undefined, rooms)).toMatchObject({ kind: 'refuse', error: { kt: '422' } });
   const fresh = sessionOf(unboundIdentity());
   expect(decide(fresh, handle(), { request: 'create', room: 'new' }, undefined, rooms)).toMatchObject({ kind: 'create' });
   expect(fresh.identity.userId).toMatch(/^U/);

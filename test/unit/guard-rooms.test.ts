@@ -2,7 +2,7 @@
 import { RoomRegistry, handleKey, type Member, type RoomMeta } from '../../sdk/server/guard/rooms';
 import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
 
-const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'h', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, ...over });
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'h', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, parent: null, guestPermit: { chat: true, draw: true, screen: true, whiteboard: true, document: true }, ...over });
 const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({ userId, name: userId, signed: true, rooms: [], canCreate: false, role: 'guest', expiresAt: Infinity, ...over });
 const dev = (userId: string): Identity => ({ ...unboundIdentity(), userId });
 
@@ -86,13 +86,17 @@ test('one screen sharer per room; the turn is freed by release or departure', ()
   reg.add('r', meta(), 's', null);
   join(reg, dev('a'), 'r', 1);
   join(reg, dev('b'), 'r', 2);
-  expect(reg.takeScreen('r', 'a')).toBe(true);
-  expect(reg.takeScreen('r', 'a')).toBe(true);
-  expect(reg.takeScreen('r', 'b')).toBe(false);
-  reg.releaseScreen('r', 'b'); // not b's to release
-  expect(reg.takeScreen('r', 'b')).toBe(false);
+  const first = reg.takeShare('r', 'a', 'screen');
+  expect(first).toMatchObject({ type: 'screen', user: 'a' });
+  expect(reg.takeShare('r', 'a', 'screen')).toBe(first); // its own share, kept as it is
+  expect(reg.takeShare('r', 'a', 'whiteboard')).toBeNull(); // one share at a time, of any type
+  expect(reg.takeShare('r', 'b', 'screen')).toBeNull();
+  expect(reg.releaseShare('r', 'b')).toBeNull(); // not b's to release
+  expect(reg.releaseShare('r', 'a', 'whiteboard')).toBeNull(); // not that type
+  expect(reg.takeShare('r', 'b', 'whiteboard')).toBeNull();
   reg.depart('r', 1, 1);
-  expect(reg.takeScreen('r', 'b')).toBe(true);
+  const second = reg.takeShare('r', 'b', 'whiteboard');
+  expect(second?.board).toBeGreaterThan(first!.board); // a new board with each share
 });
 
 test('room limits: per user and per gateway', () => {

@@ -23,7 +23,7 @@ test('joining becomes join with a full Member (id and userId)', () => {
       eventOp: 'presence',
       type: 'join',
       roomId: ROOM,
-      user: { id: 'host1', userId: 'host1', name: 'Host', userType: 'host', device: 'pc', video: false, audio: false, publishing: false },
+      user: { id: 'host1', userId: 'host1', name: 'Host', userType: 'host', device: 'pc', video: false, audio: false, publishing: false, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } },
     },
   ]);
 });

@@ -81,8 +81,8 @@ test('an asynchronous request resolves with the event that answers it, and fails
   const answer = await vr.serial((r) => r.configure({ descriptions: [{ mid: '0', description: 'cam' }] }, { type: 'offer', sdp: 'o' }));
   expect(answer.jsep).toEqual({ type: 'answer', sdp: 'a' });
   expect(gateway.sent[1]).toMatchObject({ body: { request: 'configure', descriptions: [{ mid: '0', description: 'cam' }] }, jsep: { type: 'offer', sdp: 'o' } });
-  // A wrong PIN at join is the app's '401'.
-  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'r', id: 'me', display: 'Me', pin: 'wrong', info }))).rejects.toMatchObject({ code: '401', janusCode: 433 });
+  // A wrong PIN at join is Knowledgetalk's '411' (the password does not match).
+  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'r', id: 'me', display: 'Me', pin: 'wrong', info }))).rejects.toMatchObject({ code: '411', janusCode: 433 });
   // The guard's capacity refusal is Knowledgetalk's '444'.
   await expect(vr.serial((r) => r.joinAsPublisher({ room: 'full', id: 'me', display: 'Me', info }))).rejects.toMatchObject({ code: '444', janusCode: 432 });
   // A room the token does not name: the guard's 433 says '413', not a PIN problem.
@@ -159,7 +159,14 @@ describe('the event classifier', () => {
     [{ videoroom: 'event', kicked: 'c' }, [{ name: 'left', id: 'c' }]],
     [{ videoroom: 'event', mid: '1', substream: 2 }, [{ name: 'substream', mid: '1', substream: 2 }]],
     [{ videoroom: 'kt_message', room: 'r', from: { id: 'a', name: 'A' }, whisper: true, body: { k: 'chat' } }, [{ name: 'message', from: 'a', whisper: true, body: { k: 'chat' } }]],
-    [{ videoroom: 'kt_member', room: 'r', member: { id: 'a', name: 'A2', video: false } }, [{ name: 'member', member: { id: 'a', name: 'A2', userType: 'guest', device: '', video: false, audio: true } }]],
+    [{ videoroom: 'kt_member', room: 'r', member: { id: 'a', name: 'A2', video: false } }, [{ name: 'member', member: { id: 'a', name: 'A2', userType: 'guest', device: '', video: false, audio: true, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } } }]],
+    [{ videoroom: 'kt_share', room: 'r', share: { type: 'whiteboard', user: 'a', board: 2 } }, [{ name: 'share', share: { type: 'whiteboard', user: 'a', board: 2 }, ended: null }]],
+    [{ videoroom: 'kt_share', room: 'r', share: null, ended: { type: 'document', user: 'a', board: 2 } }, [{ name: 'share', share: null, ended: { type: 'document', user: 'a', board: 2 } }]],
+    [{ videoroom: 'kt_board', room: 'r', from: 'a', board: 2, update: 'AAE=' }, [{ name: 'board', from: 'a', board: 2, update: 'AAE=', transient: undefined }]],
+    [{ videoroom: 'kt_board', room: 'r', board: 2, update: 'AAE=' }, []],
+    [{ videoroom: 'kt_group', room: 'r', group: 'G1', title: 'T', from: 'h' }, [{ name: 'group', group: 'G1', title: 'T', from: 'h' }]],
+    [{ videoroom: 'kt_group_end', room: 'G1', main: 'r' }, [{ name: 'groupEnd', group: 'G1', main: 'r' }]],
+    [{ videoroom: 'kt_replaced' }, [{ name: 'replaced' }]],
     [{ videoroom: 'kt_message', room: 'r', sent: {} }, []],
     [{ videoroom: 'event', configured: 'ok' }, []],
   ])('%j', (data, events) => {

@@ -25,6 +25,8 @@ export class RefusedError extends Error {
 
 export class RoomAuthority {
   private readonly creating = new Set<string>();
+  /** Told of every room that goes (its board and files go with it). */
+  onDestroyed?: (room: Room) => void;
 
   constructor(
     private readonly admin: AdminSession,
@@ -34,7 +36,7 @@ export class RoomAuthority {
 
   async create(identity: Identity, spec: CreateSpec): Promise<Room> {
     const host = identity.userId!;
-    const roomId = spec.room ?? 'R' + generateUserId().slice(1);
+    const roomId = spec.room ?? (spec.parent ? 'G' : 'R') + generateUserId().slice(1);
     if (this.creating.has(roomId)) throw new RefusedError({ code: VR.ROOM_EXISTS, reason: `Room ${roomId} already exists`, kt: '443' });
     const why = this.rooms.createRefusal(roomId, host);
     if (why === 'exists') throw new RefusedError({ code: VR.ROOM_EXISTS, reason: `Room ${roomId} already exists`, kt: '443' });
@@ -76,6 +78,8 @@ export class RoomAuthority {
           recording: false,
           createdAt: Date.now(),
           pinRequired: spec.pin !== null,
+          parent: spec.parent,
+          guestPermit: spec.guestPermit,
         },
         secret,
         spec.pin,
@@ -87,26 +91,44 @@ export class RoomAuthority {
     }
   }
 
-  /** Destroys the room in Janus (its members get `destroyed`) and forgets it. Idempotent. */
+  /**
+   * Destroys the room in Janus (its members get `destroyed`) and forgets it, its breakout groups
+   * with it. Idempotent.
+   */
   async destroy(roomId: string): Promise<void> {
     const room = this.rooms.remove(roomId);
     if (!room) return;
     this.log(`room ${roomId} destroyed`);
+    this.onDestroyed?.(room);
+    for (const group of this.rooms.groupsOf(roomId)) void this.destroy(group.id);
     await this.admin.videoroom({ request: 'destroy', room: roomId, secret: room.secret }).catch((err) => this.log(`destroy ${roomId}: ${String(err)}`));
   }
 
   async kick(roomId: string, userId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     const member = room?.members.get(userId);
-    if (!room || !member) throw new RefusedError({ code: VR.NO_SUCH_FEED, reason: `No such user ${userId} in room ${roomId}`, kt: '422' });
+    if (!room || !member) throw new RefusedError({ code: VR.NO_SUCH_FEED, reason: `No such user ${userId} in room ${roomId}`, kt: '410' });
     await this.admin.videoroom({ request: 'kick', room: roomId, id: userId, secret: room.secret });
     const emptied = this.rooms.depart(roomId, member.sessionId, member.handleId);
     if (emptied) await this.destroy(roomId);
   }
 
+  /** editRoomInfo's title and capacity, in Janus too (its description and publisher limit). */
+  async edit(roomId: string, change: { title?: string; capacity?: number }): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new RefusedError({ code: VR.NO_SUCH_ROOM, reason: `No such room (${roomId})`, kt: '441' });
+    const body: Record<string, unknown> = { request: 'edit', room: roomId, secret: room.secret };
+    if (change.title !== undefined) body.new_description = change.title;
+    if (change.capacity !== undefined) body.new_publishers = change.capacity;
+    await this.admin.videoroom(body);
+    if (change.title !== undefined) room.meta.title = change.title;
+    if (change.capacity !== undefined) room.meta.capacity = change.capacity;
+  }
+
   async record(roomId: string, record: boolean): Promise<void> {
     const room = this.rooms.get(roomId);
     if (!room) throw new RefusedError({ code: VR.NO_SUCH_ROOM, reason: `No such room (${roomId})`, kt: '441' });
+    if (record && room.meta.recording) throw new RefusedError({ code: VR.INVALID_REQUEST, reason: 'Already recording', kt: '452' });
     await this.admin.videoroom({ request: 'enable_recording', room: roomId, record, secret: room.secret });
     room.meta.recording = record;
   }

@@ -10,7 +10,9 @@ import type { Member, Room, RoomRegistry } from './rooms';
 import type { RoomAuthority } from './authority';
 import { VIDEOROOM } from './errors';
 import type { MemberPatch } from './member-info';
-import { memberView } from './views';
+import { memberView, roomView } from './views';
+import { BoardStore } from './board-store';
+import type { ShareView } from '../../janus/guard-views';
 
 /** The link to Janus a session travels on (relay.ts); it changes when another connection claims it. */
 export interface SessionLink {
@@ -40,6 +42,7 @@ export interface GuardCoreOptions {
 
 export class GuardCore {
   readonly sessions = new Map<number, GuardSession>();
+  readonly boards = new BoardStore();
 
   constructor(
     readonly rooms: RoomRegistry,
@@ -50,7 +53,10 @@ export class GuardCore {
   /** A publisher handle stopped being a member (left, kicked, detached, session gone). */
   depart(session: SessionState, handle: HandleState): void {
     if (handle.role === 'publisher' && handle.room !== null) {
+      const room = this.rooms.get(handle.room);
+      const share = room?.share ?? null;
       const emptied = this.rooms.depart(handle.room, session.id, handle.id);
+      if (room && share && room.share === null) this.shareEnded(room, share);
       if (emptied) void this.authority.destroy(emptied.id);
     }
     handle.role = 'none';
@@ -141,12 +147,56 @@ export class GuardCore {
     return this.notify(room, data, (m) => m.userId !== from.userId && (to === null || m.userId === to));
   }
 
+  /** A share ended (stopped, or its member left): its board goes, and every member hears of it. */
+  shareEnded(room: Room, share: ShareView): void {
+    this.boards.drop(room.id);
+    this.notify(room, { videoroom: 'kt_share', room: room.id, share: null, ended: share }, () => true);
+  }
+
+  /** `userId` stopped sending a screen (unpublished, hung up, refused): the turn is free again. */
+  releaseScreen(roomId: string, userId: string): void {
+    const room = this.rooms.get(roomId);
+    const ended = this.rooms.releaseShare(roomId, userId, 'screen');
+    if (room && ended) this.shareEnded(room, ended);
+  }
+
+  /** The room's share started or changed (a document's page): everyone but the sharer hears of it. */
+  shareChanged(room: Room, share: ShareView): void {
+    this.notify(room, { videoroom: 'kt_share', room: room.id, share }, (m) => m.userId !== share.user);
+  }
+
+  /** A member's view changed (the host's permit, the host role): every member hears of it, itself too. */
+  memberChanged(room: Room, member: Member): void {
+    this.notify(room, { videoroom: 'kt_member', room: room.id, member: memberView(this.rooms, room, member) }, () => true);
+  }
+
+  /** The room's metadata changed (editRoomInfo): every member hears of it. */
+  roomChanged(room: Room): void {
+    this.notify(room, { videoroom: 'kt_room_changed', room: room.id, kt: roomView(this.rooms, room) }, () => true);
+  }
+
+  /**
+   * init(..., forced): this user id signs in again and takes over. Every other session of it is
+   * told (`kt_replaced` on each of its handles, so its page stops instead of reconnecting) and
+   * destroyed; the seats it had in rooms go with it.
+   */
+  async replace(userId: string, keep: GuardSession): Promise<number> {
+    const others = [...this.sessions.values()].filter((s) => s !== keep && s.identity.userId === userId);
+    for (const session of others) {
+      for (const handle of session.handles.values()) {
+        session.link.push({ janus: 'event', session_id: session.id, sender: handle.id, plugindata: { plugin: VIDEOROOM, data: { videoroom: 'kt_replaced' } } });
+      }
+    }
+    await Promise.all(others.map((s) => this.release(s, 'replaced by a forced sign-in')));
+    return others.length;
+  }
+
   /** A member's own kt_user: its MemberView changes, and every other member hears of it (kt_member). */
   updateMember(room: Room, identity: Identity, patch: MemberPatch): Member | undefined {
     // An unsigned identity's name is its own to choose (policy.ts refused a signed one's change).
     if (patch.name !== undefined && !identity.signed) identity.name = patch.name;
     const member = this.rooms.update(room.id, identity.userId!, patch);
-    if (member) this.notify(room, { videoroom: 'kt_member', room: room.id, member: memberView(member) }, (m) => m.userId !== member.userId);
+    if (member) this.notify(room, { videoroom: 'kt_member', room: room.id, member: memberView(this.rooms, room, member) }, (m) => m.userId !== member.userId);
     return member;
   }
 }

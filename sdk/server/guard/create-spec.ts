@@ -4,12 +4,13 @@
  * protects other users: its own secret, private room, require_pvtid, lock_record, never permanent,
  * no rec_dir, and the host (the creator's identity).
  *
- * Metadata comes from a `kt` object: `{title?, capacity?, destroy?, talkingNoty?, p2p?}` (never
+ * Metadata comes from a `kt` object: `{title?, capacity?, destroy?, talkingNoty?, p2p?, permit?}` (never
  * `host` or `createdAt`: those are the guard's). A plain `description` is the title when `kt.title`
  * is absent, so that a plain janus.js client's rooms get a title too; it is never parsed.
  */
 import { isValidId } from './identity';
 import { VR } from './errors';
+import { FULL_PERMIT, PERMIT_KEYS, type Permit } from '../../janus/guard-views';
 
 export interface CreateSpec {
   /** null: the guard generates one. */
@@ -23,6 +24,10 @@ export interface CreateSpec {
   /** VideoRoom talk detection tuning the SDK sends (packets of 20 ms; level 0-127). */
   audioActivePackets: number | null;
   audioLevelAverage: number | null;
+  /** What guests may do until the host permits otherwise (`kt.permit`; default: everything). */
+  guestPermit: Permit;
+  /** A breakout group's main room (the guard's createGroup, never a client's `create`). */
+  parent: string | null;
 }
 
 export type CreateRefusal = { error: string; code: number; kt: string };
@@ -56,7 +61,7 @@ export function metaFromCreate(body: Record<string, unknown>): CreateSpec | Crea
   const kt = body.kt ?? {};
   if (typeof kt !== 'object' || kt === null || Array.isArray(kt)) return refusal('Invalid element (kt)', VR.INVALID_ELEMENT, '422');
   const k = kt as Record<string, unknown>;
-  const ktExtra = Object.keys(k).find((key) => !['title', 'capacity', 'destroy', 'talkingNoty', 'p2p'].includes(key));
+  const ktExtra = Object.keys(k).find((key) => !['title', 'capacity', 'destroy', 'talkingNoty', 'p2p', 'permit'].includes(key));
   if (ktExtra !== undefined) return refusal(`field 'kt.${ktExtra}' is not allowed`, VR.UNAUTHORIZED, '413');
   const capacity = k.capacity ?? null;
   if (capacity !== null && !(Number.isInteger(capacity) && (capacity as number) >= 1 && (capacity as number) <= MAX_CAPACITY)) {
@@ -67,6 +72,8 @@ export function metaFromCreate(body: Record<string, unknown>): CreateSpec | Crea
   for (const key of ['destroy', 'talkingNoty', 'p2p'] as const) {
     if (k[key] !== undefined && typeof k[key] !== 'boolean') return refusal(`Invalid element (kt.${key})`, VR.INVALID_ELEMENT, '422');
   }
+  const guestPermit = permitFrom(k.permit);
+  if (!guestPermit) return refusal('Invalid element (kt.permit)', VR.INVALID_ELEMENT, '422');
   const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
   return {
     room: (body.room as string | undefined) ?? null,
@@ -79,7 +86,24 @@ export function metaFromCreate(body: Record<string, unknown>): CreateSpec | Crea
     pin: (body.pin as string | undefined) ?? null,
     audioActivePackets: packets,
     audioLevelAverage: level,
+    guestPermit,
+    parent: null,
   };
+}
+
+/** `{chat?, draw?, screen?, whiteboard?, document?}` over the full permit; null when malformed. */
+function permitFrom(v: unknown): Permit | null {
+  if (v === undefined) return { ...FULL_PERMIT };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  if (Object.keys(o).some((key) => !(PERMIT_KEYS as readonly string[]).includes(key))) return null;
+  const permit = { ...FULL_PERMIT };
+  for (const key of PERMIT_KEYS) {
+    if (o[key] === undefined) continue;
+    if (typeof o[key] !== 'boolean') return null;
+    permit[key] = o[key] as boolean;
+  }
+  return permit;
 }
 
 function refusal(error: string, code: number, kt: string): CreateRefusal {

@@ -22,6 +22,7 @@
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { randomBytes } from 'node:crypto';
+import { isValidId } from '../../janus/guard-views';
 
 export type Role = 'host' | 'guest';
 export type Profile = 'development' | 'secure';
@@ -40,12 +41,9 @@ export interface Identity {
   expiresAt: number;
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The id rule is the SDK's (one definition for both sides of the wire). */
+export { ID_PATTERN, isValidId } from '../../janus/guard-views';
 export const MAX_NAME_LENGTH = 128;
-
-export function isValidId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value);
-}
 
 /** A display name as the guard stores it: a string, control characters dropped, length capped. */
 export function cleanName(value: unknown): string | null {

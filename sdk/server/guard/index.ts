@@ -124,4 +124,4 @@ export { signToken, identify } from './identity';
 export type { Identity, SignTokenOptions, Profile, Role } from './identity';
 export type { RoomMeta } from './rooms';
 export type { MemberView } from './views';
-export { MAX_MESSAGE_BYTES } from './policy';
+export { MAX_MESSAGE_BYTES } from './policy-kt';

@@ -37,15 +37,16 @@ export function observe(relay: Relay, core: GuardCore, frame: Json): void {
     core.depart(session, handle);
     session.handles.delete(handle.id);
   } else if (frame.janus === 'hangup' && handle?.role === 'publisher' && handle.room) {
-    core.rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+    core.releaseScreen(handle.room, session.identity.userId ?? '');
   } else if (frame.janus === 'timeout') {
     core.endSession(session, 'timed out in Janus');
   }
   const data = (frame.plugindata as { data?: unknown } | undefined)?.data;
   if (handle && typeof data === 'object' && data !== null) {
-    annotate(data as Json, (room, id) => {
-      const m = core.rooms.find(room, id);
-      return m && memberView(m);
+    annotate(data as Json, (roomId, id) => {
+      const room = core.rooms.get(roomId);
+      const m = core.rooms.find(roomId, id);
+      return room && m && memberView(core.rooms, room, m);
     });
   }
   relay.push(frame);
@@ -118,7 +119,7 @@ function onEvent(core: GuardCore, session: GuardSession, handle: HandleState, fr
     return;
   }
   if (pending?.screen !== undefined && typeof data.error_code === 'number' && handle.room) {
-    if (pending.screen) rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+    if (pending.screen) core.releaseScreen(handle.room, session.identity.userId ?? '');
     return;
   }
   if (pending?.join === 'publisher' && data.videoroom === 'joined' && handle.room) {
@@ -127,7 +128,7 @@ function onEvent(core: GuardCore, session: GuardSession, handle: HandleState, fr
     handle.privateId = typeof data.private_id === 'number' ? data.private_id : null;
     const member = rooms.admit(handle.room, key);
     // What the SDK needs and Janus has no field for: who I am and the room's metadata.
-    if (room && member) data.kt = { self: memberView(member), room: roomView(room) };
+    if (room && member) data.kt = { self: memberView(rooms, room, member), room: roomView(rooms, room) };
     return;
   }
   if (pending?.join === 'subscriber' && data.videoroom === 'attached') {
@@ -144,6 +145,6 @@ function onEvent(core: GuardCore, session: GuardSession, handle: HandleState, fr
     return;
   }
   if (data.videoroom === 'event' && data.unpublished === 'ok' && handle.room) {
-    rooms.releaseScreen(handle.room, session.identity.userId ?? '');
+    core.releaseScreen(handle.room, session.identity.userId ?? '');
   }
 }

@@ -15,48 +15,15 @@
  * identity to it (identity.ts says why); after that nothing here changes any state.
  */
 import { bindUserId, displayName, isValidId, type Identity } from './identity';
-import { VR, type PluginError } from './errors';
+import { VR } from './errors';
 import type { RoomRegistry } from './rooms';
-import { metaFromCreate, type CreateSpec } from './create-spec';
-import { infoOf, readPatch, type MemberInfo, type MemberPatch } from './member-info';
+import { metaFromCreate } from './create-spec';
+import { infoOf, readPatch } from './member-info';
+import { GUARD_REQUESTS, decideGuardRequest } from './policy-kt';
+import { badField, denied, extraField, isIntIn, isObj, isOptBool, isOptStr, isStr, joinFirst, memberHandle, refuse, type Decision, type HandleState, type Jsep, type Json, type SessionState } from './decision';
 
-export type Json = Record<string, unknown>;
-export interface Jsep {
-  type: 'offer' | 'answer';
-  sdp: string;
-  trickle?: boolean;
-}
-
-export interface HandleState {
-  id: number;
-  role: 'none' | 'publisher' | 'subscriber';
-  room: string | null;
-  joined: boolean;
-  /** Publisher: the private_id Janus gave it; the session's subscribers join with it. */
-  privateId: number | null;
-  /** Publisher: which mid carries what ('cam' | 'screen'), from `descriptions`. */
-  labels: Map<string, string>;
-}
-
-export interface SessionState {
-  id: number;
-  identity: Identity;
-  handles: Map<number, HandleState>;
-}
-
-export type Decision =
-  /** `info`: a publisher join's member info (its `kt`, not forwarded). */
-  | { kind: 'forward'; body: Json; jsep?: Jsep; join?: 'publisher' | 'subscriber'; info?: MemberInfo; screen?: boolean }
-  | { kind: 'reply'; data: Json }
-  | { kind: 'refuse'; error: PluginError }
-  | { kind: 'create'; spec: CreateSpec }
-  | { kind: 'destroy'; room: string }
-  | { kind: 'kick'; room: string; userId: string }
-  | { kind: 'record'; room: string; record: boolean }
-  | { kind: 'message'; room: string; to: string | null; body: unknown }
-  | { kind: 'user'; room: string; patch: MemberPatch }
-  | { kind: 'list' }
-  | { kind: 'room'; room: string };
+export type { Decision, HandleState, Jsep, Json, SessionState } from './decision';
+export { memberHandle } from './decision';
 
 /** Janus handles these asynchronously (an `ack`, then an event): a refusal must come the same way. */
 const ASYNC = new Set(['join', 'joinandconfigure', 'configure', 'publish', 'unpublish', 'start', 'pause', 'switch', 'update', 'subscribe', 'unsubscribe', 'leave']);
@@ -65,33 +32,9 @@ export function isAsync(request: unknown): boolean {
 }
 
 /** The VideoRoom requests the guard knows (everything else is refused before anything is read). */
-const VIDEO_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'kt_user', 'create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
+const VIDEO_REQUESTS = new Set(['create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
 
-/**
- * Largest body of a guard message (chat, inform) in bytes of JSON: the SDK's `inform` allows 32 KiB
- * of JSON and wraps it in an envelope, so twice that leaves room for the envelope and for escaping.
- */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const refuse = (code: number, reason: string, kt: string): Decision => ({ kind: 'refuse', error: { code, reason, kt } });
-/** A request that needs the sender (or this handle) in the room first: '400', a bad request, not a permission. */
-const joinFirst = (what: string): Decision => refuse(VR.JOIN_FIRST, what, '400');
-const denied = (what: string): Decision => refuse(VR.UNAUTHORIZED, `${what} is not allowed through this gateway`, '413');
-
-/** The first field of `body` not in `allowed`, if any. */
-function extraField(body: Json, allowed: readonly string[]): string | undefined {
-  return Object.keys(body).find((k) => k !== 'request' && !allowed.includes(k));
-}
-
-function badField(body: Json, allowed: readonly string[]): Decision | null {
-  const extra = extraField(body, allowed);
-  return extra === undefined ? null : refuse(VR.UNAUTHORIZED, `field '${extra}' is not allowed in '${String(body.request)}'`, '413');
-}
-
-const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
-const isOptStr = (v: unknown, max: number) => v === undefined || isStr(v, max);
-const isOptBool = (v: unknown) => v === undefined || typeof v === 'boolean';
-const isIntIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const MID = 16;
 
 export function decide(session: SessionState, handle: HandleState, body: Json, jsep: unknown, rooms: RoomRegistry): Decision {
@@ -104,39 +47,11 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
   const id = session.identity;
   const request = body.request as string;
   const room = body.room;
+  if (GUARD_REQUESTS.has(request)) return jsep ? refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422') : decideGuardRequest(session, handle, body, rooms);
   if (!VIDEO_REQUESTS.has(request)) return denied(`'${request}'`);
   if (jsep && !['configure', 'start'].includes(request)) return refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422');
   const needRoom = (): Decision | null => (isValidId(room) && rooms.get(room) ? null : refuse(VR.NO_SUCH_ROOM, `No such room (${String(room)})`, '441'));
   switch (request) {
-    // ---------------------------------------------------------------- guard requests
-    case 'kt_whoami': {
-      const bad = badField(body, ['id', 'name']);
-      if (bad) return bad;
-      const userId = bindUserId(id, body.id);
-      return { kind: 'reply', data: { videoroom: 'kt_identity', id: userId, name: displayName(id, body.name), signed: id.signed, role: id.role } };
-    }
-    case 'kt_room':
-      return badField(body, ['room']) ?? needRoom() ?? (rooms.mayInspect(id, room as string) ? { kind: 'room', room: room as string } : denied('this room'));
-    case 'kt_message': {
-      const bad = badField(body, ['room', 'to', 'body']) ?? needRoom();
-      if (bad) return bad;
-      if (!memberHandle(session, room as string)) return joinFirst('Join the room first');
-      if (body.to !== undefined && !isValidId(body.to)) return refuse(VR.INVALID_ELEMENT, 'Invalid element (to)', '422');
-      if (body.to !== undefined && !rooms.member(room as string, body.to as string)) return refuse(VR.NO_SUCH_FEED, `No such member (${String(body.to)})`, '422');
-      if (body.body === undefined || Buffer.byteLength(JSON.stringify(body.body)) > MAX_MESSAGE_BYTES) return refuse(VR.INVALID_ELEMENT, `body missing or over ${MAX_MESSAGE_BYTES} bytes`, '422');
-      return { kind: 'message', room: room as string, to: (body.to as string | undefined) ?? null, body: body.body };
-    }
-    case 'kt_user': {
-      const { request: _request, room: _room, ...fields } = body;
-      const read = readPatch(fields, ['name', 'device', 'video', 'audio']);
-      if ('error' in read) return { kind: 'refuse', error: read.error };
-      const bad = needRoom();
-      if (bad) return bad;
-      if (!memberHandle(session, room as string)) return joinFirst('Join the room first');
-      // A signed name is the token's: the app server vouches for it, the page cannot change it.
-      if (read.patch.name !== undefined && id.signed && read.patch.name !== id.name) return refuse(VR.UNAUTHORIZED, 'The name is the token\'s', '413');
-      return { kind: 'user', room: room as string, patch: read.patch };
-    }
     // ---------------------------------------------------------------- synchronous
     case 'create': {
       const spec = metaFromCreate(body);
@@ -245,8 +160,10 @@ function publisherConfigure(session: SessionState, handle: HandleState, body: Js
   const sending = sendingMids(jsep.sdp);
   const screen = [...labels].some(([mid, label]) => label === 'screen' && sending.has(mid));
   const userId = session.identity.userId!;
-  const sharer = rooms.get(handle.room!)?.sharer ?? null;
-  if (screen && sharer !== null && sharer !== userId) return refuse(VR.UNAUTHORIZED, `${sharer} is already sharing a screen`, '440');
+  const room = rooms.get(handle.room!);
+  if (screen && room && !rooms.permitOf(room, userId).screen) return refuse(VR.UNAUTHORIZED, "Not permitted: screen (the host's permit)", '413');
+  const share = room?.share ?? null;
+  if (screen && share !== null && (share.user !== userId || share.type !== 'screen')) return refuse(VR.UNAUTHORIZED, `${share.user} is already sharing (${share.type})`, '440');
   return { kind: 'forward', body: out, jsep, screen };
 }
 
@@ -275,12 +192,6 @@ function checkStreams(streams: unknown, unsubscribe: boolean): Decision | null {
   return ok ? null : refuse(VR.INVALID_ELEMENT, 'Invalid element (streams)', '422');
 }
 
-/** The session's joined publisher handle in a room (what makes it a member there). */
-export function memberHandle(session: SessionState, room: string): HandleState | undefined {
-  for (const h of session.handles.values()) if (h.role === 'publisher' && h.room === room && h.joined) return h;
-  return undefined;
-}
-
 /** The mids an SDP offer actually sends on (port not 0, direction sendrecv/sendonly). */
 export function sendingMids(sdp: string): Set<string> {
   const mids = new Set<string>();
@@ -298,9 +209,6 @@ function isJsep(v: unknown): v is Jsep {
   return (v.type === 'offer' || v.type === 'answer') && typeof v.sdp === 'string' && isOptBool(v.trickle) && (v.e2ee === undefined || v.e2ee === false);
 }
 
-function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function pick(body: Json, keys: readonly string[]): Json {
   const out: Json = {};

@@ -29,7 +29,7 @@ const REFUSALS: Record<JoinRefusal | 'sharing', PluginError> = {
   not_allowed: { code: VR.UNAUTHORIZED, reason: 'Not allowed in this room', kt: '413' },
   full: { code: VR.PUBLISHERS_FULL, reason: 'Room full', kt: '444' },
   already_in: { code: VR.ID_EXISTS, reason: 'User ID already exists in this room', kt: '442' },
-  sharing: { code: VR.UNAUTHORIZED, reason: 'Someone else is sharing a screen', kt: '440' },
+  sharing: { code: VR.UNAUTHORIZED, reason: 'Someone else is sharing (a screen, the whiteboard or a document)', kt: '440' },
 };
 
 export class Requests {
@@ -153,8 +153,11 @@ export class Requests {
     if (decision.screen !== undefined && handle.room) {
       // The turn is taken now, not when Janus answers, so two sharers racing cannot both win.
       const userId = session.identity.userId ?? '';
-      if (decision.screen && !rooms.takeScreen(handle.room, userId)) return this.refuse(session, handle, tx, REFUSALS.sharing, true);
-      if (!decision.screen) rooms.releaseScreen(handle.room, userId);
+      const before = rooms.get(handle.room)?.share ?? null;
+      const share = decision.screen ? rooms.takeShare(handle.room, userId, 'screen') : null;
+      if (decision.screen && !share) return this.refuse(session, handle, tx, REFUSALS.sharing, true);
+      if (share && share !== before) this.core.shareChanged(rooms.get(handle.room)!, share);
+      if (!decision.screen) this.core.releaseScreen(handle.room, userId);
     }
     const frame: Frame = { janus: 'message', ...base, body: decision.body };
     if (decision.jsep) frame.jsep = decision.jsep;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Identity, Role } from './identity';
 import type { MemberInfo, MemberPatch } from './member-info';
 
-import type { RoomMeta } from '../../janus/guard-views';
+import { FULL_PERMIT, type Permit, type RoomMeta, type ShareType, type ShareView } from '../../janus/guard-views';
 
 /** A room's metadata (the type is the SDK's, as the guard shows it: one definition of the wire). */
 export type { RoomMeta };
@@ -36,8 +36,12 @@ export interface Room {
    * the others may hear of the joiner (Janus's `joining`, on their links) before its own `joined`.
    */
   pending: Map<string, Member>;
-  /** The user id sharing a screen, if any (one sharer per room). */
-  sharer: string | null;
+  /** The one share at a time (screen, whiteboard or document), if any. */
+  share: ShareView | null;
+  /** What the host permitted or withdrew, by user id: kept when the member leaves, so a reload gains nothing. */
+  permits: Map<string, Permit>;
+  /** The last board number given to a share (each share draws on a new board). */
+  boards: number;
 }
 
 export type JoinRefusal = 'no_such_room' | 'not_allowed' | 'full' | 'already_in';
@@ -80,7 +84,7 @@ export class RoomRegistry {
 
   /** Records a room Janus has just created (call only after createRefusal returned null). */
   add(roomId: string, meta: RoomMeta, secret: string, pin: string | null): Room {
-    const room: Room = { id: roomId, meta, secret, pin, members: new Map(), pending: new Map(), sharer: null };
+    const room: Room = { id: roomId, meta, secret, pin, members: new Map(), pending: new Map(), share: null, permits: new Map(), boards: 0 };
     this.rooms.set(roomId, room);
     return room;
   }
@@ -91,12 +95,16 @@ export class RoomRegistry {
     return room;
   }
 
-  /** Whether this identity may join the room (PINs are Janus's to check). */
+  /**
+   * Whether this identity may join the room (PINs are Janus's to check): a signed one needs the room
+   * in its token, or to be its host; a breakout group is open to whoever may enter its main room.
+   */
   mayEnter(identity: Identity, roomId: string): boolean {
     const room = this.rooms.get(roomId);
     if (!room) return false;
     if (!identity.signed) return true;
-    return identity.rooms.includes(roomId) || (identity.userId !== null && room.meta.host === identity.userId);
+    if (identity.rooms.includes(roomId) || (identity.userId !== null && room.meta.host === identity.userId)) return true;
+    return room.meta.parent !== null && this.mayEnter(identity, room.meta.parent);
   }
 
   /**
@@ -198,7 +206,7 @@ export class RoomRegistry {
     for (const [userId, m] of room.members) {
       if (m.sessionId !== sessionId || m.handleId !== handleId) continue;
       room.members.delete(userId);
-      if (room.sharer === userId) room.sharer = null;
+      if (room.share?.user === userId) room.share = null;
     }
     return room.meta.destroy && room.members.size === 0 && room.pending.size === 0 ? room : null;
   }
@@ -218,18 +226,46 @@ export class RoomRegistry {
     return emptied;
   }
 
-  /** The one-sharer rule: may `userId` share a screen in the room now? Takes the turn if so. */
-  takeScreen(roomId: string, userId: string): boolean {
+  /**
+   * The one-share rule (a screen, the whiteboard or a document, one at a time): may `userId` start
+   * a share of `type` now? Takes the turn if so (a new board with it); its own share of the same
+   * type is kept as it is.
+   */
+  takeShare(roomId: string, userId: string, type: ShareType): ShareView | null {
     const room = this.rooms.get(roomId);
-    if (!room) return false;
-    if (room.sharer !== null && room.sharer !== userId) return false;
-    room.sharer = userId;
-    return true;
+    if (!room) return null;
+    if (room.share && (room.share.user !== userId || room.share.type !== type)) return null;
+    room.share ??= { type, user: userId, board: ++room.boards };
+    return room.share;
   }
 
-  releaseScreen(roomId: string, userId: string): void {
+  /** Ends `userId`'s share (of `type` only, when given); the share it ended, if any. */
+  releaseShare(roomId: string, userId: string, type?: ShareType): ShareView | null {
     const room = this.rooms.get(roomId);
-    if (room && room.sharer === userId) room.sharer = null;
+    const share = room?.share;
+    if (!room || !share || share.user !== userId || (type && share.type !== type)) return null;
+    room.share = null;
+    return share;
+  }
+
+  /** What a member may do: everything for the host; else what the host set, or the room's default. */
+  permitOf(room: Room, userId: string): Permit {
+    if (room.meta.host === userId || room.members.get(userId)?.userType === 'host') return { ...FULL_PERMIT };
+    return { ...(room.permits.get(userId) ?? room.meta.guestPermit) };
+  }
+
+  /** The host changes (editRoomInfo): the new one is host, the old one a guest. */
+  setHost(room: Room, userId: string): void {
+    const old = room.members.get(room.meta.host);
+    if (old && old.userId !== userId) old.userType = 'guest';
+    room.meta.host = userId;
+    const member = room.members.get(userId);
+    if (member) member.userType = 'host';
+  }
+
+  /** The breakout groups made from a room. */
+  groupsOf(roomId: string): Room[] {
+    return this.all().filter((r) => r.meta.parent === roomId);
   }
 
   /** Which member of the room a user id is, if any. */

@@ -67,8 +67,12 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
 
   let admin = await startAdmin(options);
   let janusUp = true;
-  const authority = () => new RoomAuthority(admin, rooms, { adminKey: options.adminKey, log });
-  const core = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
+  const authority = () => {
+    const made = new RoomAuthority(admin, rooms, { adminKey: options.adminKey, log });
+    made.onDestroyed = (room) => core.boards.drop(room.id);
+    return made;
+  };
+  const core: GuardCore = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
 
   const wss = new WebSocketServer({
     host: options.host ?? '127.0.0.1',
