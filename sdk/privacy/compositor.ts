@@ -58,6 +58,8 @@ export class Compositor {
   private readonly small = canvas();
   private readonly smallG = context(this.small, false);
   private readonly filters = canFilter(this.smallG);
+  private readonly fittedCanvas = canvas();
+  private fittedFor: { background: Background; w: number; h: number } | undefined;
 
   /** `blur`: see DEFAULT_BLUR. */
   constructor(private readonly blur = DEFAULT_BLUR) {
@@ -73,9 +75,7 @@ export class Compositor {
     out.globalCompositeOperation = 'source-over';
     out.filter = 'none';
     if (background.mode === 'bg') {
-      out.fillStyle = '#000';
-      out.fillRect(0, 0, w, h);
-      out.drawImage(background.image, ...coverFit(background.width, background.height, w, h));
+      out.drawImage(this.fitted(background, w, h), 0, 0);
     } else {
       this.blurred(out, frame, w, h);
     }
@@ -87,6 +87,20 @@ export class Compositor {
     g.globalCompositeOperation = 'source-in';
     g.drawImage(frame, 0, 0, w, h);
     out.drawImage(this.person, 0, 0);
+  }
+
+  /** The picture cover-fitted to w×h, drawn once (a large picture scaled every frame costs more than the blur). */
+  private fitted(background: Background & { mode: 'bg' }, w: number, h: number): HTMLCanvasElement {
+    const key = this.fittedFor;
+    if (key && key.background === background && key.w === w && key.h === h) return this.fittedCanvas;
+    resize(this.fittedCanvas, w, h);
+    const g = context(this.fittedCanvas, false);
+    g.fillStyle = '#000';
+    g.fillRect(0, 0, w, h);
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(background.image, ...coverFit(background.width, background.height, w, h));
+    this.fittedFor = { background, w, h };
+    return this.fittedCanvas;
   }
 
   private blurred(out: CanvasRenderingContext2D, frame: HTMLCanvasElement, w: number, h: number): void {

@@ -19,8 +19,13 @@
  */
 import { log } from './log';
 
-/** With no video frame callback for this long, the timer drives. */
+/**
+ * With no video frame callback for this long, the timer drives: 250 ms, or 4 times the usual gap
+ * between camera frames when the camera is slower than that (up to 2 s), so that a camera that
+ * sends few frames is not processed over and over between them.
+ */
 const STALL_MS = 250;
+const MAX_STALL_MS = 2000;
 /** The worker: each message is a delay in ms, answered once after it. */
 const WORKER_CODE = 'onmessage=(e)=>setTimeout(()=>postMessage(0),e.data)';
 
@@ -37,6 +42,8 @@ export class FrameClock {
   private worker: Worker | undefined;
   private timeout: ReturnType<typeof setTimeout> | undefined;
   private lastCallback = -Infinity;
+  /** The mean gap between video frame callbacks (a moving average), ms. */
+  private gap = 0;
   private lastTick = -Infinity;
   private running = false;
   /** Changes at each start/stop: a timer chain of an earlier run ends. */
@@ -56,6 +63,7 @@ export class FrameClock {
     this.video = video;
     this.maxFps = fps;
     this.lastCallback = -Infinity;
+    this.gap = 0;
     this.requestFrame();
     this.startTimer();
   }
@@ -86,7 +94,11 @@ export class FrameClock {
     this.handle = video.requestVideoFrameCallback(() => {
       this.handle = undefined;
       if (!this.running || this.video !== video) return;
-      this.lastCallback = performance.now();
+      const now = performance.now();
+      const gap = now - this.lastCallback;
+      // (A pause longer than that, a hidden tab, is not the camera's rate.)
+      if (gap < MAX_STALL_MS / 4) this.gap = this.gap ? 0.9 * this.gap + 0.1 * gap : gap;
+      this.lastCallback = now;
       // At most maxFps: a frame that comes much sooner than 1/maxFps after the last one is skipped.
       if (this.lastCallback - this.lastTick >= this.interval * 0.75) void this.run('video-frame-callback');
       this.requestFrame();
@@ -128,7 +140,8 @@ export class FrameClock {
   private async onTimer(epoch: number): Promise<void> {
     if (!this.running || epoch !== this.epoch) return;
     // The video frame callbacks drive: just look again later.
-    if (performance.now() - this.lastCallback < STALL_MS) return this.after(this.interval, epoch);
+    const stall = Math.min(MAX_STALL_MS, Math.max(STALL_MS, 4 * this.gap));
+    if (performance.now() - this.lastCallback < stall) return this.after(this.interval, epoch);
     const started = performance.now();
     await this.run('timer');
     const spent = performance.now() - started;

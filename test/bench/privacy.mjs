@@ -111,7 +111,7 @@ async function measure(browser, browserSession, origin, kind) {
       mainThread: (task1 - task0) / wall,
       cpu: (cpu1.total - cpu0.total) / wall,
       renderer: ((cpu1.renderer ?? 0) - (cpu0.renderer ?? 0)) / wall,
-      gpu: ((cpu1.gpu ?? 0) - (cpu0.gpu ?? 0)) / wall,
+      gpu: ((cpu1.GPU ?? 0) - (cpu0.GPU ?? 0)) / wall,
       frameMs: stats1 && frames > 0 ? (stats1.meanMs * stats1.frames - stats0.meanMs * stats0.frames) / frames : null,
       compositeMs: stats1 && frames > 0 ? (stats1.compositeMs * stats1.frames - stats0.compositeMs * stats0.frames) / frames : null,
       processedFps: frames / wall,

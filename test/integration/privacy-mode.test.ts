@@ -138,6 +138,33 @@ test('without requestVideoFrameCallback a timer drives the loop; update() takes 
   expect(a.pageErrors).toEqual([]);
 });
 
+test('maxFps caps the frames processed, with video frame callbacks and with the timer', async () => {
+  const [a] = await open(1);
+  await privacyPage(a);
+  await run(a, 'scene'); // 30 fps
+  const rates = await a.page.evaluate(async () => {
+    const p = (window as any).privacy;
+    const rate = async () => {
+      const pm = new (window as any).PrivacyMode({ maxFps: 5 });
+      await pm.start(p.video, document.createElement('canvas'), 'blur');
+      const first = pm.getStats();
+      await new Promise((r) => setTimeout(r, 2000));
+      const last = pm.getStats();
+      await pm.stop();
+      return { fps: (last.frames - first.frames) / 2, clock: last.clock };
+    };
+    const withCallbacks = await rate();
+    Object.defineProperty(p.video, 'requestVideoFrameCallback', { value: undefined });
+    return [withCallbacks, await rate()];
+  });
+  expect(rates.map((r: any) => r.clock)).toEqual(['video-frame-callback', 'timer']);
+  for (const { fps } of rates) {
+    expect(fps).toBeGreaterThanOrEqual(3);
+    expect(fps).toBeLessThanOrEqual(7);
+  }
+  expect(a.pageErrors).toEqual([]);
+});
+
 test('bad input and missing files resolve (false / null) and say why; nothing throws', async () => {
   const [a] = await open(1);
   await privacyPage(a);
