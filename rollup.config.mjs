@@ -47,7 +47,18 @@ const LAZY = [
   { name: 'drawing', input: 'sdk/drawing/index.ts' },
   { name: 'board', input: 'sdk/board/index.ts' },
   // pdf.js renders in a worker of its own: a file next to the part, as the package ships it.
-  { name: 'pdf', input: 'sdk/document/pdf.ts', copy: [{ from: 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs', to: 'pdf.worker.mjs' }] },
+  // Its data, fetched only by the PDFs that need it: CMaps (Korean text in fonts that are not
+  // embedded), the standard fonts, decoders and colour profiles (sdk/document/pdf.ts: pdfjs/).
+  {
+    name: 'pdf',
+    input: 'sdk/document/pdf.ts',
+    copy: [
+      { from: 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs', to: 'pdf.worker.mjs' },
+      ...['cmaps', 'standard_fonts', 'wasm', 'iccs'].flatMap((d) =>
+        readdirSync(`node_modules/pdfjs-dist/${d}`).map((f) => ({ from: `node_modules/pdfjs-dist/${d}/${f}`, to: `pdfjs/${d}/${f}` })),
+      ),
+    ],
+  },
 ];
 
 /** `dir`: where the lazy files are from the output's own folder ('./lazy/' for the bundles, './' among themselves). */

@@ -24,6 +24,10 @@
  *              KT_TLS_KEY_PASSWORD                    terminated here and passed to the guard's port
  *              KT_WSS_PORT (8989), KT_WSS_HOST (all addresses)
  *              KT_JANUS_WAIT_MS  30000               how long to wait for Janus to accept at start
+ *              KT_FILES_DIR      (memory)            where documentShare's files are kept (a
+ *                                                     directory for them alone; default in memory)
+ *              KT_PUBLIC_URL     (from Host)         the guard as browsers reach it, for file URLs
+ *                                                     behind a proxy with a path (https://gw/x)
  *
  * Prints `kt-guard: listening on ws://HOST:PORT ...` once it serves (start.cjs waits for that
  * line), then one line per refusal and room event. SIGTERM / SIGINT stop it (exit 0). It exits 1
@@ -80,8 +84,11 @@ function settingsFrom(argv, env) {
     host: values.host ?? env.KT_GUARD_HOST ?? '127.0.0.1',
     port: port('the guard port', values.port ?? env.KT_GUARD_PORT ?? 8188),
     janusWaitMs: env.KT_JANUS_WAIT_MS ? Number(env.KT_JANUS_WAIT_MS) : 30000,
+    filesDir: env.KT_FILES_DIR || undefined,
+    publicUrl: env.KT_PUBLIC_URL || undefined,
     tls: null,
   };
+  if (settings.publicUrl && !/^https?:\/\/[^\s]+$/.test(settings.publicUrl)) throw new Error(`KT_PUBLIC_URL must be an http(s) URL, got '${settings.publicUrl}'`);
   if (env.KT_TLS_CERT || env.KT_TLS_KEY) {
     if (!env.KT_TLS_CERT || !env.KT_TLS_KEY) throw new Error('KT_TLS_CERT and KT_TLS_KEY go together');
     settings.tls = {
@@ -113,6 +120,10 @@ async function startGuardWhenJanusIsUp(startGuard, settings) {
         janusApiSecret: settings.janusApiSecret,
         host: settings.host,
         port: settings.port,
+        files: settings.filesDir ? { dir: settings.filesDir } : {},
+        publicUrl: settings.publicUrl,
+        // TLS terminated in this process (startTlsFront): the file URLs browsers get are https.
+        secureFront: settings.tls !== null,
         log,
       });
     } catch (err) {

@@ -4,6 +4,7 @@
  */
 import { Code, KtError, type ResponseCode } from '../errors';
 import { RESOLUTIONS, type Resolution } from '../media/resolution';
+import { PERMIT_KEYS, type Permit } from '../janus/guard-views';
 import type { FeedType } from '../types';
 import { optionalId, requireId } from '../util/ids';
 
@@ -135,7 +136,7 @@ export function userInfoChange(name: unknown, video: unknown, audio: unknown): {
   return defined;
 }
 
-/** createVideoRoom's and createRoom's arguments. `options` (extension): `pin`. */
+/** createVideoRoom's and createRoom's arguments. `options` (extension): `pin`, `guestPermit`. */
 export function roomParamsFrom(args: Record<'roomId' | 'title' | 'capacity' | 'destroy' | 'talkingNoty' | 'options', unknown> & { p2p: boolean }) {
   const options = optionalObject(args.options, 'options');
   return {
@@ -146,5 +147,16 @@ export function roomParamsFrom(args: Record<'roomId' | 'title' | 'capacity' | 'd
     talkingNoty: requireBoolean(args.talkingNoty, 'talkingNoty'),
     p2p: args.p2p,
     pin: optionalSecret(options.pin, 'options.pin'),
+    guestPermit: optionalPermit(options.guestPermit),
   };
+}
+
+/** createVideoRoom's `options.guestPermit`: what guests may do until the host permits otherwise. */
+function optionalPermit(value: unknown): Partial<Permit> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const o = optionalObject(value, 'options.guestPermit');
+  const extra = Object.keys(o).find((k) => !(PERMIT_KEYS as readonly string[]).includes(k));
+  if (extra !== undefined) fail(Code.INVALID_PARAMETER, `options.guestPermit has no '${extra}'`);
+  for (const key of PERMIT_KEYS) if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(Code.INVALID_PARAMETER, `options.guestPermit.${key} must be a boolean`);
+  return o as Partial<Permit>;
 }

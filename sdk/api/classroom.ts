@@ -92,6 +92,20 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     });
   }
 
+  /**
+   * Extension: stores an image or a PDF (a Blob or File) in the gateway's file store and resolves
+   * with its `url`, for documentShare. Needs the `document` permit; the gateway checks the type by
+   * its bytes (PNG, JPEG, GIF, WebP, PDF: else '422') and the size (20 MiB a file: '445').
+   */
+  uploadDocument(file?: unknown, name?: unknown): Promise<Result & { url?: string }> {
+    return result('uploadDocument', async () => {
+      if (file === undefined || file === null) throw missing('file');
+      if (typeof Blob === 'undefined' || !(file instanceof Blob)) throw new KtError(Code.INVALID_PARAMETER, 'file must be a Blob or File');
+      const fileName = optionalText(name, 'name') ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'document');
+      return { url: await this.client.queued((room) => room.classroom.upload(file, fileName)) };
+    });
+  }
+
   /** Extension: turns the shared PDF to `page` for everyone (presence `documentShare` with `page`). */
   documentPage(page?: unknown): Promise<Result> {
     return result('documentPage', async () => {

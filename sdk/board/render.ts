@@ -59,6 +59,9 @@ export class Renderer {
   /** Forgets the painted items: the next paint starts over (a new page, a resize). */
   invalidate(): void {
     this.settledItems = [];
+    // Its pixels too: a page with no items would otherwise keep showing the last page's ink
+    // (nothing to paint, nothing that differs from the empty list kept).
+    this.settled.getContext('2d')?.clearRect(0, 0, this.settled.width, this.settled.height);
   }
 
   paintNow(): void {
@@ -74,7 +77,7 @@ export class Renderer {
       }
     }
     const page = this.page();
-    if (page !== this.settledPage) this.settledItems = [];
+    if (page !== this.settledPage) this.invalidate();
     this.settledPage = page;
     const maps = this.model.pageItems(page);
     let firstOpen = maps.findIndex((map) => this.beingDrawn(map, started));

@@ -95,9 +95,20 @@ export class BoardSession {
     return this.canvas?.toDataURL('image/png');
   }
 
-  /** updateImage: the image another member sent, under our strokes. */
-  showImage(dataUrl: string): Promise<boolean> {
-    return this.board ? this.board.showImage(dataUrl) : Promise.resolve(false);
+  /**
+   * updateImage: the canvas image another member sent, drawn on ours when no share's board is
+   * there. With one, the board already shows the same strokes, synced: the picture under them would
+   * be a copy that outlives a clear or an undo, so it is not drawn.
+   */
+  async showImage(dataUrl: string): Promise<boolean> {
+    const canvas = this.canvas;
+    if (this.board || !canvas) return false;
+    const image = new Image();
+    image.src = dataUrl;
+    await image.decode().catch(() => undefined);
+    if (!image.complete || image.naturalWidth === 0) return false;
+    canvas.getContext('2d')?.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return true;
   }
 
   /** A document's page: its strokes, over its image. */

@@ -1,8 +1,9 @@
 /**
  * reqCanvasImage and its answer: a member asks another for its canvas, whose SDK sends it by
  * itself as a PNG data URL (presence `reqCanvasImage` there, `updateImage` here, drawn on our
- * canvas). An image is larger than one guard message (64 KiB), so it travels in parts that are put
- * back together here; parts of an image that never completes are dropped after a while.
+ * canvas unless a share's board already shows the same: board-session.ts). An image is larger
+ * than one guard message (64 KiB), so it travels in parts that are put back together here; parts
+ * of an image that never completes are dropped after a while.
  */
 import type { Envelope } from '../messaging/envelope';
 import type { Logger } from '../logger';

@@ -21,7 +21,7 @@ export class DocumentPages {
   ) {}
 
   async show(url: string, page: number): Promise<void> {
-    const key = `${url}#${page}`;
+    const key = pageKey(url, page);
     this.wanted = key;
     try {
       const background = isPdfUrl(url) ? await this.pdfPage(url, page) : await loadImage(url);
@@ -45,6 +45,17 @@ export class DocumentPages {
     const size = this.board.size() ?? { width: 1280, height: 720 };
     return doc.render(Math.min(page, doc.pages), size.width, size.height);
   }
+}
+
+/**
+ * The board's key of a document's page (strokes belong to it). The board takes keys of up to 256
+ * characters: a longer address (an image as a data URL) goes by a hash of it, the same for everyone.
+ */
+export function pageKey(url: string, page: number): string {
+  if (url.length <= 200) return `${url}#${page}`;
+  let h = 5381;
+  for (let i = 0; i < url.length; i++) h = ((h << 5) + h + url.charCodeAt(i)) | 0;
+  return `doc:${(h >>> 0).toString(36)}:${url.length}#${page}`;
 }
 
 /** An image that may be drawn and read back (crossOrigin: the gateway's file store allows it). */

@@ -239,6 +239,13 @@ export class VideoRoomHandle {
     return answer.group;
   }
 
+  /** A one-use ticket to store a file of `size` bytes in the gateway's file store, and where to POST it. */
+  async upload(room: string, name: string, size: number): Promise<{ ticket: string; url: string }> {
+    const answer = await this.sync({ request: 'kt_upload', room, name, size });
+    if (typeof answer.ticket !== 'string' || typeof answer.url !== 'string') throw new KtError(Code.SERVER_ERROR, 'the gateway gave no upload ticket');
+    return { ticket: answer.ticket, url: answer.url };
+  }
+
   /** The host's, from the main room: ends a group (its members hear of it: `kt_group_end`). */
   async endGroup(room: string, group: string): Promise<void> {
     await this.sync({ request: 'kt_group_end', room, group });

@@ -5,7 +5,7 @@
  * title, capacity and host (editRoomInfo), breakout groups. Each guard event becomes state here
  * and the presence the app sees.
  */
-import { Code, KtError } from '../errors';
+import { Code, KtError, type ResponseCode } from '../errors';
 import type { MemberView, Permit, RoomView } from '../janus/guard-views';
 import type { RoomEvent } from '../janus/videoroom-events';
 import type { VideoRoomHandle } from '../janus/videoroom';
@@ -75,6 +75,20 @@ export class Classroom {
   endGroup(groupId: string): Promise<void> {
     this.assertHost('end groups');
     return this.deps.control.endGroup(this.deps.roomId, groupId);
+  }
+
+  /**
+   * Stores a file (an image or a PDF) in the gateway's file store for documentShare: a ticket from
+   * the guard (the `document` permit, size and type limits are its store's), then the bytes over
+   * HTTP. Resolves with the file's address, readable by whoever has it.
+   */
+  async upload(file: Blob, name: string): Promise<string> {
+    const { ticket, url } = await this.deps.control.upload(this.deps.roomId, name, file.size);
+    const res = await fetch(url, { method: 'POST', headers: { 'x-kt-ticket': ticket }, body: file });
+    const answer = (await res.json().catch(() => ({}))) as { code?: string; url?: string; path?: string; reason?: string };
+    if (answer.code !== Code.OK || !(answer.url || answer.path)) throw new KtError((answer.code as ResponseCode) ?? Code.SERVER_ERROR, answer.reason ?? `upload answered ${res.status}`);
+    // Absolute when the gateway knows its public address, else a path on it.
+    return new URL((answer.url ?? answer.path)!, url).href;
   }
 
   /** What we may do in the room now (the guard's word; absent before it said: everything). */

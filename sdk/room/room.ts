@@ -360,6 +360,6 @@ export class Room {
   private assertMember(userId: string): void {
     this.assertIn();
     if (userId === this.params.self.userId) throw new KtError(Code.INVALID_PARAMETER, 'that is yourself');
-    if (!this.members.has(userId)) throw new KtError(Code.INVALID_PARAMETER, `${userId} is not in the room`);
+    if (!this.members.has(userId)) throw new KtError(Code.NO_SUCH_USER, `${userId} is not in the room`);
   }
 }

@@ -39,7 +39,27 @@ test('before init: the rest of the API answers 400 / false / nothing, never thro
   const results = await a.page.evaluate(async () => {
     const kt = (window as any).harness.kt;
     const stream = new MediaStream();
+    const canvas = document.body.appendChild(document.createElement('canvas'));
     const calls: [string, unknown[]][] = [
+      ['permit', ['someone', true]],
+      ['editRoomInfo', ['some-room', 'title']],
+      ['whiteBoardStart', [canvas]],
+      ['documentStart', [canvas]],
+      ['documentShare', ['https://example.com/a.png']],
+      ['reqCanvasImage', ['someone']],
+      ['createGroup', [['someone']]],
+      ['endGroup', ['some-group']],
+      ['canvasInit', [canvas]],
+      ['drawingInit', []],
+      ['drawingStop', []],
+      ['setTool', ['pen', 'red', 3]],
+      ['canvasClear', []],
+      ['getAllPeers', []],
+      ['getPeer', ['someone']],
+      ['isMedia', []],
+      ['getShareType', []],
+      ['getSocket', []],
+      ['drawingClassStart', []],
       ['createRoom', []],
       ['memberList', ['some-room']],
       ['destroyRoom', ['some-room']],
@@ -57,14 +77,37 @@ test('before init: the rest of the API answers 400 / false / nothing, never thro
     const out: Record<string, unknown> = {};
     for (const [method, args] of calls) {
       const r = await kt[method](...args);
-      out[method] = typeof r === 'object' && r !== null ? r.code : r;
+      out[method] = typeof r === 'object' && r !== null && 'code' in r ? r.code : r === undefined ? null : r;
     }
     out.getStream = kt.getStream('someone') ?? null;
     out.getAllStreams = kt.getAllStreams();
     out.getName = kt.getName() ?? null;
+    out.userId = kt.userId ?? null;
+    out.streams = kt.streams;
     return out;
   });
   expect(results).toEqual({
+    permit: '400',
+    editRoomInfo: '400',
+    whiteBoardStart: false,
+    documentStart: '400',
+    documentShare: '400',
+    reqCanvasImage: '400',
+    createGroup: '400',
+    endGroup: '400',
+    canvasInit: null,
+    drawingInit: false,
+    drawingStop: false,
+    setTool: null,
+    canvasClear: null,
+    getAllPeers: {},
+    getPeer: null,
+    isMedia: false,
+    getShareType: null,
+    getSocket: '501',
+    drawingClassStart: false,
+    userId: null,
+    streams: {},
     createRoom: '400',
     memberList: '400',
     destroyRoom: '400',
@@ -72,7 +115,7 @@ test('before init: the rest of the API answers 400 / false / nothing, never thro
     chat: '400',
     inform: '400',
     editUserInfo: '400',
-    screenStart: '400',
+    screenStart: false,
     shareStop: '400',
     removePeer: false,
     removeLocalPeer: false,

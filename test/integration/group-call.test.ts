@@ -69,7 +69,7 @@ test('a late joiner receives the members already publishing through publish pres
   expect(init.code).toBe('200');
   const joined = await late.call('joinRoom', roomId);
   expect(joined).toEqual(
-    expect.objectContaining({ code: '200', roomId, title: 'Test room', host: ids[0], isRecording: false, talkingNoty: false }),
+    expect.objectContaining({ code: '200', roomId, title: 'Test room', host: expect.objectContaining({ id: ids[0], userType: 'host' }), media: true, share: null, isRecording: false, talkingNoty: false }),
   );
   expect(Object.keys(joined.members).sort()).toEqual([...ids, 'late-joiner'].sort());
   expect(joined.members[ids[0]]).toEqual({

@@ -363,7 +363,7 @@ describe('development profile (tokens optional)', () => {
     expect(await s.async(pub, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'bob', display: 'Alice', pin: 'p1' })).toMatchObject({ videoroom: 'joined', id: 'alice' });
     expect(await s.sync(h, { request: 'kt_whoami', id: 'bob' })).toMatchObject({ id: 'alice', signed: false });
     // Host powers by identity: the kick gets past the host check (and finds nobody to kick).
-    expect(await s.sync(h, { request: 'kick', room: 'dev-room', id: 'nobody' })).toMatchObject({ kt_code: '422' });
+    expect(await s.sync(h, { request: 'kick', room: 'dev-room', id: 'nobody' })).toMatchObject({ kt_code: '410' });
     // A second session claiming 'alice' in the same room while the first is connected: '442'.
     const other = await session('another-key', devGuard.url);
     const oh = await other.attach();

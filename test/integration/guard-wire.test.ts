@@ -71,7 +71,8 @@ afterAll(async () => {
 
 /** A refusal by the guard: its Knowledgetalk code rides along. */
 const refused = (data: Frame, kt: string, code?: number) => expect(data).toMatchObject({ error_code: code ?? expect.any(Number), kt_code: kt });
-const view = (id: string, name: string, over: Partial<Record<string, unknown>> = {}) => ({ id, name, userType: 'guest', device: '', video: true, audio: true, ...over });
+const FULL = { chat: true, draw: true, screen: true, whiteboard: true, document: true };
+const view = (id: string, name: string, over: Partial<Record<string, unknown>> = {}) => ({ id, name, userType: 'guest', device: '', video: true, audio: true, permit: FULL, ...over });
 
 describe('member info and annotations', () => {
   test('the join kt, kt.self and kt.room.members; kt on attendees, joining and participants, Janus fields untouched', async () => {
@@ -157,7 +158,7 @@ describe('member info and annotations', () => {
 });
 
 describe('kt_message', () => {
-  test('64 KiB of JSON arrives whole; a byte more is 422; the refusals carry their codes', async () => {
+  test("64 KiB of JSON arrives whole; a byte more is '445'; the refusals carry their codes", async () => {
     await createRoom('msg-host', 'msg-room', { destroy: false });
     const a = await member('msg-a', 'msg-room');
     const b = await member('msg-b', 'msg-room');
@@ -168,12 +169,12 @@ describe('kt_message', () => {
     const got = await nextEvent(b.s, (d) => d.videoroom === 'kt_message');
     expect(got).toMatchObject({ from: { id: 'msg-a' }, whisper: false, $sender: b.pub });
     expect(got?.body).toEqual(body);
-    refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', body: { t: body.t + 'x' } }), '422');
+    refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', body: { t: body.t + 'x' } }), '445');
     // A whisper reaches its target only.
     expect(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', to: 'msg-c', body: 'psst' })).toMatchObject({ sent: 1 });
     expect(await nextEvent(c.s, (d) => d.body === 'psst')).toMatchObject({ whisper: true, from: { id: 'msg-a' } });
     expect(await nextEvent(b.s, (d) => d.body === 'psst', 300)).toBeUndefined();
-    refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', to: 'ghost', body: 1 }), '422');
+    refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', to: 'ghost', body: 1 }), '410');
     refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'no-room', body: 1 }), '441');
     refused(await a.s.sync(a.pub, { request: 'kt_message', room: 'msg-room', body: 1, from: 'msg-b' }), '413');
     const outsider = await session(await token('msg-d', { rooms: ['msg-room'] }));

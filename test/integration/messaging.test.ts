@@ -85,8 +85,9 @@ test('editUserInfo turns the camera off for the others, with and without broadca
   expect(await a.call('getName')).toBe('Speaker Kim');
   await waitForPixel(b, 'speaker', 'cam', isBlack);
 
-  // Microphone off without broadcast: memberList follows (Janus display), no presence.
-  expect(await a.call('editUserInfo', undefined, true, false)).toEqual({ code: '200' });
+  // Microphone off with broadcast false (the default is true, as the current docs say):
+  // memberList follows, no presence.
+  expect(await a.call('editUserInfo', undefined, true, false, false)).toEqual({ code: '200' });
   const deadline = Date.now() + 10000;
   let member: any;
   do {
@@ -125,11 +126,11 @@ test('bad message and user-info calls resolve with their codes; the channel stil
     ['chat', ['x'.repeat(40 * 1024)], '422'],
     ['chat', ['hi', 'other-room'], '400'],
     ['chat', ['hi', 'bad id!'], '422'],
-    ['chat', ['hi', undefined, 'nobody'], '422'],
+    ['chat', ['hi', undefined, 'nobody'], '410'],
     ['chat', ['hi', undefined, 'bad-a'], '422'],
     ['inform', [], '421'],
     ['inform', [{ big: 'x'.repeat(40 * 1024) }], '422'],
-    ['inform', ['x', 'nobody'], '422'],
+    ['inform', ['x', 'nobody'], '410'],
     ['inform', ['x', 42], '422'],
     ['editUserInfo', [], '421'],
     ['editUserInfo', [5], '422'],

@@ -58,7 +58,7 @@ test('a simulcast camera in HD: the receiver chooses the layer, and the decoded 
   // Bad input loses nothing.
   expect(await b.call('setQuality', ida, 'cam', 'x')).toMatchObject({ code: '422' });
   expect(await b.call('setQuality', ida, 'cam')).toMatchObject({ code: '421' });
-  expect(await b.call('setQuality', 'nobody', 'cam', 'l')).toMatchObject({ code: '422' });
+  expect(await b.call('setQuality', 'nobody', 'cam', 'l')).toMatchObject({ code: '410' });
   expect(await b.call('setQuality', ida, 'screen', 'l')).toMatchObject({ code: '400' }); // no screen shared
   expect(await a.harness('use', 'publishVideo', 'screen', { $stream: 'cam' }, { simulcast: 'yes' })).toBe(false);
   expect(await a.harness('use', 'publishVideo', 'screen', { $stream: 'cam' }, { resolution: '4k' })).toBe(false);

@@ -90,9 +90,9 @@ test('the host records every feed of the room; the files convert to ~3 s of VP8 
   }
   // A member who comes in while the room is recorded is told so.
   expect(await late.call('joinRoom', roomId)).toMatchObject({ code: '200', isRecording: true });
-  // A guest can neither stop it nor start it again; starting twice is no error.
+  // A guest can neither stop it nor start it again; starting twice is '452', "already recording".
   expect(await guest.call('stopRecording')).toMatchObject({ code: '413' });
-  expect(await host.call('startRecording')).toEqual({ code: '200' });
+  expect(await host.call('startRecording')).toMatchObject({ code: '452' });
   await new Promise((r) => setTimeout(r, RECORD_MS - (Date.now() - started)));
   expect(await host.call('stopRecording')).toEqual({ code: '200' });
   const recordedMs = Date.now() - started;

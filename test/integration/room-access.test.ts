@@ -1,6 +1,6 @@
 /**
- * Room access enforced by the gateway, not by our client code: a room PIN ('401' when wrong or
- * missing), and host powers that the guard gives the host's identity alone (it holds the room
+ * Room access enforced by the gateway, not by our client code: a room PIN ('401' when missing,
+ * '411' when wrong), and host powers that the guard gives the host's identity alone (it holds the room
  * secret), which survive a reload. The attacker is a hand-written client on plain janus.js in a
  * page, bypassing the SDK. (The guard's full attack table, in the secure profile, is
  * guard-attacks.test.ts.)
@@ -42,7 +42,7 @@ test('a PIN room: wrong or missing PIN is 401; with it, the call and chat work',
   const roomId = newRoomId('pin');
   expect(await host.call('createVideoRoom', roomId, 'Locked', undefined, true, false, { pin: '2468' })).toEqual({ code: '200', roomId });
   expect(await stranger.call('joinRoom', roomId)).toMatchObject({ code: '401' });
-  expect(await stranger.call('joinRoom', roomId, '1111')).toMatchObject({ code: '401' });
+  expect(await stranger.call('joinRoom', roomId, '1111')).toMatchObject({ code: '411' });
   expect(await stranger.call('joinRoom', roomId, 1234)).toMatchObject({ code: '422' });
   expect(await host.call('createVideoRoom', newRoomId('pin'), 'x', undefined, true, false, { pin: 42 })).toMatchObject({ code: '422' });
   expect(await host.call('createVideoRoom', newRoomId('pin'), 'x', undefined, true, false, 'pin')).toMatchObject({ code: '422' });
@@ -88,7 +88,7 @@ test('a hand-written client cannot destroy or kick in a room it did not create; 
   await victim.waitForPresence((p) => p.type === 'leave' && p.user === 'owner');
   expect((await host.call('init', 'cp', 'key', 'owner')).code).toBe('200');
   const rejoined = await host.call('joinRoom', roomId);
-  expect(rejoined).toMatchObject({ code: '200', host: 'owner', members: { owner: { userType: 'host' } } });
+  expect(rejoined).toMatchObject({ code: '200', host: { id: 'owner', userType: 'host' }, members: { owner: { userType: 'host' } } });
   expect(await host.call('kickOut', 'target')).toEqual({ code: '200' });
   expect(await victim.waitForPresence((p) => p.type === 'kickOut')).toMatchObject({ user: 'target', reason: 'kicked' });
   expect(await victim.call('getRoomId')).toBeNull();

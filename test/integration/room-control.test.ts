@@ -30,7 +30,7 @@ test('only the host kicks and destroys; the kicked member is cleanly out, a dest
   expect(await outsider.call('destroyRoom', roomId)).toMatchObject({ code: '413' });
   // Bad targets.
   expect(await host.call('kickOut')).toMatchObject({ code: '421' });
-  expect(await host.call('kickOut', 'nobody')).toMatchObject({ code: '422' });
+  expect(await host.call('kickOut', 'nobody')).toMatchObject({ code: '410' });
   expect(await host.call('kickOut', 'host')).toMatchObject({ code: '422' });
   expect(await outsider.call('kickOut', 'victim')).toMatchObject({ code: '400' });
   expect(await host.call('destroyRoom', 'no-such-room-x')).toMatchObject({ code: '441' });

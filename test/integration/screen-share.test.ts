@@ -15,8 +15,21 @@ import {
   waitForPixel,
   waitUntil,
 } from '../support/call';
+import type { MemberPage } from '../support/browser';
 
 const open = useMembers();
+
+/**
+ * screenStart resolves false on failure (the docs' samples test `if (!result)`), its reason logged:
+ * the code is read from the page's log (the SDK's 'info' level shows warnings).
+ */
+async function screenStartFails(m: MemberPage, code: string, ...args: unknown[]): Promise<void> {
+  await m.page.evaluate(() => (window as any).Knowledgetalk.logger.setLevel('info'));
+  const before = m.logs.length;
+  expect(await m.harness('use', 'screenStart', ...(args.length ? args : [{ $stream: 'screen' }]))).toBe(false);
+  await waitUntil(`screenStart's ${code} in the log`, async () => m.logs.slice(before).some((line) => line.includes(`screenStart -> ${code}`)));
+  await m.page.evaluate(() => (window as any).Knowledgetalk.logger.setLevel('error'));
+}
 
 test('a member shares a screen next to its camera; others see both, then the share stops', async () => {
   const [a, b, c] = await open(3);
@@ -43,7 +56,7 @@ test('a member shares a screen next to its camera; others see both, then the sha
 
   // One sharer per room.
   await c.harness('canvas', 'screen', '#0000ff');
-  expect(await c.harness('use', 'screenStart', { $stream: 'screen' })).toMatchObject({ code: '440' });
+  await screenStartFails(c, '440');
   expect(await c.harness('use', 'publishVideo', 'screen', { $stream: 'screen' })).toBe(false);
   // A second share from the sharer itself is a bad request.
   expect(await a.harness('use', 'publishVideo', 'screen', { $stream: 'screen' })).toBe(false);
@@ -100,15 +113,16 @@ test('bad screen-share calls resolve with their codes and change nothing', async
   const [a] = await open(1);
   await a.harness('canvas', 'screen', '#ff0000');
   // Not initialised / not in a room.
-  expect(await a.harness('use', 'screenStart', { $stream: 'screen' })).toMatchObject({ code: '400' });
+  await screenStartFails(a, '400');
   expect(await a.call('shareStop')).toMatchObject({ code: '400' });
   await initAll([a], ['lonely']);
-  expect(await a.harness('use', 'screenStart', { $stream: 'screen' })).toMatchObject({ code: '400' });
+  await screenStartFails(a, '400');
   const roomId = newRoomId('share');
   await createAndJoin([a], roomId);
-  expect(await a.call('screenStart')).toMatchObject({ code: '421' });
-  expect(await a.call('screenStart', 'not a stream')).toMatchObject({ code: '422' });
-  expect(await a.call('screenStart', { getTracks: 1 })).toMatchObject({ code: '422' });
+  await screenStartFails(a, '421', undefined);
+  await screenStartFails(a, '422', 'not a stream');
+  await screenStartFails(a, '422', { getTracks: 1 });
+  await screenStartFails(a, '422', { $stream: 'screen' }, 'not a member!');
   expect(await a.call('shareStop')).toMatchObject({ code: '400' });
   // Still works afterwards.
   expect(await a.harness('use', 'screenStart', { $stream: 'screen' })).toEqual({ code: '200' });

@@ -12,6 +12,7 @@ import { VIDEOROOM } from './errors';
 import type { MemberPatch } from './member-info';
 import { memberView, roomView } from './views';
 import { BoardStore } from './board-store';
+import type { FileStore } from './files';
 import type { ShareView } from '../../janus/guard-views';
 
 /** The link to Janus a session travels on (relay.ts); it changes when another connection claims it. */
@@ -24,6 +25,8 @@ export interface SessionLink {
   leave(session: GuardSession, handleId: number): Promise<void>;
   /** The session no longer travels on this link. */
   forget(session: GuardSession): void;
+  /** Where this link's client reaches the file store (…/files), if the guard has one. */
+  readonly filesUrl?: string;
 }
 
 export interface GuardSession extends SessionState {
@@ -43,6 +46,8 @@ export interface GuardCoreOptions {
 export class GuardCore {
   readonly sessions = new Map<number, GuardSession>();
   readonly boards = new BoardStore();
+  /** documentShare's files, served under /files (server.ts); null when the guard has no store. */
+  files: FileStore | null = null;
 
   constructor(
     readonly rooms: RoomRegistry,

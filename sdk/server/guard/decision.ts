@@ -53,7 +53,8 @@ export type Decision =
   | { kind: 'board'; room: string; board: number; update?: Uint8Array; transient?: Json }
   | { kind: 'boardState'; room: string }
   | { kind: 'group'; room: string; list: string[]; title: string }
-  | { kind: 'groupEnd'; room: string; group: string };
+  | { kind: 'groupEnd'; room: string; group: string }
+  | { kind: 'upload'; room: string; name: string; size: number };
 
 export const refuse = (code: number, reason: string, kt: string): Decision => ({ kind: 'refuse', error: { code, reason, kt } });
 /** A request that needs the sender (or this handle) in the room first: '400', a bad request, not a permission. */

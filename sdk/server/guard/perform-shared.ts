@@ -9,6 +9,7 @@ import type { Decision, Json } from './decision';
 import { RefusedError } from './authority';
 import { VR } from './errors';
 import type { CreateSpec } from './create-spec';
+import { filePluginError } from './files';
 
 const refused = (code: number, reason: string, kt: string) => new RefusedError({ code, reason, kt });
 
@@ -80,6 +81,13 @@ export async function performShared(core: GuardCore, session: GuardSession, deci
       core.notify(group, { videoroom: 'kt_group_end', room: group.id, main: decision.room }, () => true);
       await authority.destroy(group.id);
       return { videoroom: 'kt_group_end', room: decision.room, group: group.id };
+    }
+    case 'upload': {
+      const files = core.files;
+      if (!files || !session.link.filesUrl) throw refused(VR.INVALID_REQUEST, 'This gateway stores no files', '501');
+      const ticket = files.issueTicket({ room: decision.room, owner: userId, name: decision.name, size: decision.size });
+      if (!ticket.ok) throw new RefusedError(filePluginError(ticket));
+      return { videoroom: 'kt_upload', room: decision.room, ticket: ticket.ticket, url: session.link.filesUrl, expiresAt: ticket.expiresAt, maxBytes: ticket.maxBytes };
     }
     default:
       throw new Error(`not a local decision: ${decision.kind}`);

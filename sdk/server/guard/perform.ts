@@ -21,7 +21,8 @@ export async function perform(core: GuardCore, session: GuardSession, decision: 
         return answer(decision.data);
       case 'whoami': {
         const replaced = decision.forced ? await core.replace(decision.userId, session) : 0;
-        return answer({ videoroom: 'kt_identity', id: decision.userId, name: decision.name, signed: identity.signed, role: identity.role, replaced });
+        const files = session.link.filesUrl;
+        return answer({ videoroom: 'kt_identity', id: decision.userId, name: decision.name, signed: identity.signed, role: identity.role, replaced, ...(files ? { files } : {}) });
       }
       case 'create': {
         const room = await authority.create(identity, decision.spec);

@@ -26,7 +26,7 @@ const MAX_GROUP_LIST = 100;
 const MAX_TITLE = 256;
 const MAX_CAPACITY = 1000;
 
-export const GUARD_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'kt_user', 'kt_permit', 'kt_room_edit', 'kt_share', 'kt_share_stop', 'kt_board', 'kt_board_state', 'kt_group', 'kt_group_end']);
+export const GUARD_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'kt_user', 'kt_permit', 'kt_room_edit', 'kt_share', 'kt_share_stop', 'kt_board', 'kt_board_state', 'kt_group', 'kt_group_end', 'kt_upload']);
 
 const notMember = (who: string): Decision => refuse(VR.NO_SUCH_FEED, `No such member (${who})`, '410');
 const invalid = (what: string): Decision => refuse(VR.INVALID_ELEMENT, `Invalid element (${what})`, '422');
@@ -128,6 +128,15 @@ export function decideGuardRequest(session: SessionState, _handle: HandleState, 
       const group = isValidId(body.group) ? rooms.get(body.group) : undefined;
       if (!group || group.meta.parent !== room) return refuse(VR.NO_SUCH_ROOM, `No group ${String(body.group)} of this room`, '451');
       return { kind: 'groupEnd', room: room as string, group: group.id };
+    }
+    case 'kt_upload': {
+      // A file for documentShare: a one-use ticket for the file store (files.ts checks size and quota).
+      const bad = badField(body, ['room', 'name', 'size']) ?? needMember() ?? may('document');
+      if (bad) return bad;
+      if (body.size === undefined) return missing('size');
+      if (!Number.isInteger(body.size) || (body.size as number) < 1) return invalid('size');
+      if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 4096)) return invalid('name');
+      return { kind: 'upload', room: room as string, name: (body.name as string | undefined) ?? 'document', size: body.size as number };
     }
     default:
       return denied(`'${request}'`);

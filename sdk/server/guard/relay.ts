@@ -43,6 +43,8 @@ export class Relay implements SessionLink {
   readonly pending = new Map<string, Pending>();
   /** Whether the client's socket is still there (a held session's link outlives it). */
   clientOpen = true;
+  /** Where this client reaches the file store (…/files), as it reached the guard. */
+  filesUrl?: string;
   /** The guard's own requests not answered yet (destroy, leave): the link stays until they are. */
   private asking = 0;
   private readonly sweeper: NodeJS.Timeout;

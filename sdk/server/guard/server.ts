@@ -4,7 +4,10 @@
  * the guard's own admin session, which it keeps for as long as it runs, across Janus restarts.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FileStore, type FileStoreOptions } from './files';
+import { handleFileRequest } from './file-http';
 import { ClientConnection } from './connection';
 import { GuardCore } from './core';
 import { RoomAuthority } from './authority';
@@ -39,6 +42,19 @@ export interface GuardOptions {
   rate?: Partial<RateOptions>;
   /** Where refusals and room events are logged. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * The file store of documentShare (served over HTTP under /files on the guard's own port):
+   * its directory and limits; default in memory, 20 MiB a file, 100 MiB a room. false: none.
+   */
+  files?: FileStoreOptions | false;
+  /**
+   * The guard's address as browsers reach it (e.g. https://gw.example.com:8989), for the file
+   * URLs it gives. Default: from each client's Host header, https when `secureFront` is set or a
+   * proxy says so (x-forwarded-proto).
+   */
+  publicUrl?: string;
+  /** TLS is terminated in front of the guard (gateway-config/guard.cjs with KT_TLS_*): file URLs are https. */
+  secureFront?: boolean;
 }
 
 export interface Guard {
@@ -69,25 +85,34 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
   let janusUp = true;
   const authority = () => {
     const made = new RoomAuthority(admin, rooms, { adminKey: options.adminKey, log });
-    made.onDestroyed = (room) => core.boards.drop(room.id);
+    made.onDestroyed = (room) => {
+      core.boards.drop(room.id);
+      core.files?.dropRoom(room.id);
+    };
     return made;
   };
   const core: GuardCore = new GuardCore(rooms, authority(), { reclaimMs: options.reclaimMs ?? 20000, log });
 
+  const files = options.files === false ? null : new FileStore(options.files ?? {});
+  core.files = files;
+  // One port for both: WebSocket upgrades are the guard's, plain HTTP requests the file store's.
+  const http = createServer((req, res) => {
+    if (files && handleFileRequest(req, res, files, { publicUrl: options.publicUrl, log })) return;
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('This is a Janus API WebSocket (subprotocol janus-protocol).');
+  });
   const wss = new WebSocketServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
+    server: http,
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false),
   });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   wss.on('error', (err) => log(`server error: ${String(err)}`));
   const connections = new Set<ClientConnection>();
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     if (ws.protocol !== 'janus-protocol') return ws.close(1002, 'janus-protocol subprotocol required');
     const conn = new ClientConnection(ws, core, {
       janusUrl: options.janusUrl,
@@ -99,6 +124,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       maxHandles: 16,
       maxPending: 256,
     });
+    conn.relay.filesUrl = files ? filesUrlOf(req, options) : undefined;
     connections.add(conn);
     ws.on('close', () => connections.delete(conn));
   });
@@ -115,6 +141,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       admin.stop();
       log('lost the admin session: Janus restarted? dropping all rooms, sessions and clients');
       rooms.clear();
+      files?.clear();
       for (const client of wss.clients) client.close(1011, 'gateway restarted');
       void reconnect();
     };
@@ -138,7 +165,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
   };
   watch();
 
-  const port = (wss.address() as AddressInfo).port;
+  const port = (http.address() as AddressInfo).port;
   return {
     url: `ws://${options.host ?? '127.0.0.1'}:${port}`,
     port,
@@ -150,8 +177,17 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       for (const conn of connections) conn.relay.close();
       admin.stop();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Where this client reaches the file store: the configured public URL, or as it reached us. */
+function filesUrlOf(req: IncomingMessage, options: GuardOptions): string {
+  if (options.publicUrl) return `${options.publicUrl.replace(/\/+$/, '')}/files`;
+  const proto = options.secureFront || req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${proto}://${req.headers.host ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`}/files`;
 }
 
 async function startAdmin(options: GuardOptions): Promise<AdminSession> {
