@@ -133,7 +133,8 @@ test('init(..., forced): a second sign-in of the same id takes over; the first i
   const [first, second] = await open(2);
   const roomId = newRoomId('forced');
   await initAll([first], ['twin@example.com']);
-  await createAndJoin([first], roomId);
+  // Not destroyed when it empties: the first sign-in's seat goes with it.
+  await createAndJoin([first], roomId, 'Twins', 4, false);
   const server = process.env.JANUS_URL;
   expect(await second.call('init', 'cp', 'key', 'twin@example.com', 'Twin', 'phone', true)).toMatchObject({ code: '200', userId: 'twin@example.com' });
   expect(await first.waitForPresence((p) => p.type === 'kickOut')).toMatchObject({ reason: 'replaced', user: 'twin@example.com' });
