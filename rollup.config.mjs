@@ -18,7 +18,7 @@ const external = (id) => /^(janus-gateway|webrtc-adapter|mitt)(\/|$)/.test(id);
 /**
  * janus.js wraps itself in a UMD prologue: under an AMD loader it registers itself and returns
  * nothing, and under CommonJS it overwrites `module.exports`. Inside our bundle it is a plain module,
- * so keep only the branch that returns the library.
+ * so keep only the branch that returns the library (and leave out two helpers we never call).
  */
 function janusAsPlainModule() {
   return {
@@ -27,7 +27,18 @@ function janusAsPlainModule() {
       if (!id.includes('/node_modules/janus-gateway/')) return null;
       const prologue = /if \(typeof define === 'function' && define\.amd\) \{[\s\S]*?\} else if \(typeof window === 'object'\) \{\s*return factory\(\);\s*\}/;
       if (!prologue.test(code)) this.error('janus.js prologue not found: check the janus-gateway version');
-      return { code: code.replace(prologue, 'return factory();'), map: null };
+      // Two public helpers the SDK never calls, which a bundler cannot drop (they are properties):
+      // the jQuery transport (we pass useDefaultDependencies) and the legacy Chrome extension test.
+      const unused = [
+        /\tJanus\.useOldDependencies = function \(deps\) \{[\s\S]*?\n\t\};\n/,
+        /\tJanus\.isExtensionEnabled = function\(\) \{[\s\S]*?\n\t\};\n/,
+      ];
+      let out = code.replace(prologue, 'return factory();');
+      for (const re of unused) {
+        if (!re.test(out)) this.error(`janus.js: ${re} not found: check the janus-gateway version`);
+        out = out.replace(re, '');
+      }
+      return { code: out, map: null };
     },
   };
 }
