@@ -207,12 +207,12 @@ function serverBuilds() {
 
 /**
  * Issue 14: the gateway guard (sdk/server/guard), a Node server, as dist/guard.cjs / .mjs / .d.ts.
- * Its dependencies (ws, jose) stay imports; like the server helpers it never reaches the browser builds.
+ * Its dependencies (ws, jose, yjs) stay imports; like the server helpers it never reaches the browser builds.
  */
 function guardBuilds() {
   const input = 'sdk/server/guard/index.ts';
   const tsconfig = './sdk/server/tsconfig.json';
-  const external = [/^node:/, /^(ws|jose)(\/|$)/];
+  const external = [/^node:/, /^(ws|jose|yjs)(\/|$)/];
   return [
     {
       input,

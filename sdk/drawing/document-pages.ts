@@ -6,9 +6,8 @@
 import type { PdfDocument } from '../document/pdf';
 import type { Logger } from '../logger';
 import type { BoardSession } from './board-session';
+import { isPdfUrl } from '../room/document-url';
 
-/** A PDF is told by its name: the gateway's file store keeps it as …/name.pdf, and a web address has one. */
-export const isPdfUrl = (url: string): boolean => /\.pdf($|[?#])/i.test(url);
 
 export class DocumentPages {
   private pdf?: { url: string; doc: Promise<PdfDocument> };

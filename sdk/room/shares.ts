@@ -11,6 +11,7 @@ import type { ShareType, ShareView } from '../janus/guard-views';
 import type { VideoRoomHandle } from '../janus/videoroom';
 import type { PresenceDetail } from '../types';
 import type { DrawingLink } from './drawing-link';
+import { loads } from './document-url';
 
 export interface SharesDeps {
   roomId: string;
@@ -51,6 +52,7 @@ export class RoomShares {
   async show(url: string, page: number): Promise<void> {
     const s = this.share;
     if (!s || s.type !== 'document' || s.user !== this.deps.selfId) throw new KtError(Code.BAD_REQUEST, 'call documentStart first');
+    if (s.document?.url !== url && !(await loads(url))) throw new KtError(Code.NOT_FOUND, `${url} does not load`);
     this.apply(await this.deps.control.share(this.deps.roomId, 'document', { url, page }));
     this.deps.onPresence({ eventOp: 'presence', roomId: this.deps.roomId, type: 'documentShare', user: this.deps.selfId, img: url, page });
   }

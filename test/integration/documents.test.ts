@@ -84,10 +84,13 @@ test('an image and a PDF from the gateway\'s file store show on every canvas; pa
   expect(await a.call('documentPage', 2)).toEqual({ code: '200' });
   await waitForPixelAt(b, 'doc', [0.5, 0.3], isBlue, 'page 2 again');
 
-  // The store checks what it keeps: not a picture or a PDF ('422'); a page out of range turns nothing.
-  expect(await upload(a, { bytes: [...Buffer.from('<html><script>alert(1)</script></html>')], name: 'evil.png', type: 'image/png' })).toMatchObject({ code: '422' });
+  // The store checks what it keeps: not a picture or a PDF ('405', not allowed); a page out of range turns nothing.
+  expect(await upload(a, { bytes: [...Buffer.from('<html><script>alert(1)</script></html>')], name: 'evil.png', type: 'image/png' })).toMatchObject({ code: '405' });
   expect(await a.call('documentPage', 0)).toMatchObject({ code: '422' });
   expect(await a.call('documentShare', 'javascript:alert(1)')).toMatchObject({ code: '422' });
+  // An address that does not load: '404' for the sharer, nothing shown to the others.
+  expect(await a.call('documentShare', image.url.replace(/[^/]+$/, 'missing.png'))).toMatchObject({ code: '404' });
+  expect(await a.call('documentShare', 'http://127.0.0.1:1/nothing.pdf')).toMatchObject({ code: '404' });
   // Only the sharer shows documents.
   expect(await b.call('documentShare', image.url)).toMatchObject({ code: '400' });
 

@@ -74,6 +74,7 @@ test('a late joiner receives the members already publishing through publish pres
   expect(Object.keys(joined.members).sort()).toEqual([...ids, 'late-joiner'].sort());
   expect(joined.members[ids[0]]).toEqual({
     id: ids[0], userId: ids[0], name: 'User 0', userType: 'host', device: '', video: true, audio: true, publishing: true,
+    permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
   });
   expect(joined.members['late-joiner']).toEqual(expect.objectContaining({ userType: 'guest', publishing: false }));
   // Exactly what the original sample does: subscribe on 'publish'.

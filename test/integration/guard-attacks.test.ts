@@ -173,7 +173,7 @@ describe('the attack list: a valid token for another room', () => {
     const pub = await s.attach();
     const joined = await s.async(pub, { request: 'join', ptype: 'publisher', room: 'aroom', id: 'alice', display: 'Alice (host)' });
     expect(joined).toMatchObject({ videoroom: 'joined', id: 'mallory3' });
-    expect(joined.kt.self).toEqual({ id: 'mallory3', name: 'Mallory', userType: 'guest', device: '', video: true, audio: true });
+    expect(joined.kt.self).toEqual({ id: 'mallory3', name: 'Mallory', userType: 'guest', device: '', video: true, audio: true, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } });
     expect(guard.rooms.member('aroom', 'mallory3')?.name).toBe('Mallory');
     expect(guard.rooms.member('aroom', 'alice')).toBeUndefined();
     const renamed = await s.async(pub, { request: 'configure', display: 'Alice' });

@@ -113,3 +113,33 @@ test('the draw permit is the guard\'s: without it the SDK says false, and a stro
   await waitForPixelAt(a, 'wb', [0.5, 0.5], isInk, "the guest's stroke on the host's board");
   await disconnectAll([a, b]);
 });
+
+test('drawing over a shared screen (screenStart with a canvas); undo is seen by everyone', async () => {
+  const [a, b] = await open(2);
+  const roomId = newRoomId('overscreen');
+  await initAll([a, b], ['presenter', 'watcher']);
+  await createAndJoin([a, b], roomId);
+  await addCanvas(a, 'over', 320, 240);
+  await addCanvas(b, 'over', 640, 480);
+  await a.harness('canvas', 'screen', '#00ff00');
+  const started = await a.page.evaluate(async () => {
+    const w = window as any;
+    return w.harness.kt.screenStart(w.localStreams.screen, undefined, document.getElementById('over'));
+  });
+  expect(started).toEqual({ code: '200' });
+  await b.waitForPresence((p) => p.type === 'screen' && p.user === 'presenter');
+  expect(await b.call('getShareType')).toBe('screen');
+  await withCanvas(b, 'canvasInit', 'over');
+  await a.call('setTool', 'pen', '#ff0000', 16);
+  await drag(a, 'over', [[0.2, 0.2], [0.8, 0.8]]);
+  await waitForPixelAt(b, 'over', [0.5, 0.5], isInk, 'the stroke over the screen on the watcher\'s canvas');
+  expect(await a.call('canvasUndo')).toBe(true);
+  await waitUntil('the undone stroke gone for the watcher', async () => (await inkCount(b, 'over')) === 0);
+  expect(await a.call('canvasRedo')).toBe(true);
+  await waitForPixelAt(b, 'over', [0.5, 0.5], isInk, 'the redone stroke');
+  // The screen's share ends with the screen: its board goes too.
+  expect(await a.call('shareStop')).toEqual({ code: '200' });
+  await b.waitForPresence((p) => p.type === 'shareStop' && p.user === 'presenter');
+  await waitUntil('the board gone with the screen', async () => (await inkCount(b, 'over')) === 0);
+  await disconnectAll([a, b]);
+});

@@ -42,10 +42,10 @@ describe('FileStore', () => {
     // A PDF named .png is a PDF; a JPEG keeps its .jpeg.
     expect(await store.put(ticketOf(store, PDF.length, 'r1', 'photo.png'), PDF)).toMatchObject({ ok: true, type: 'application/pdf', name: 'photo.pdf' });
     expect(await store.put(ticketOf(store, JPEG.length, 'r1', 'Photo.JPEG'), JPEG)).toMatchObject({ ok: true, type: 'image/jpeg', name: 'Photo.jpeg' });
-    // HTML, SVG or an executable named .png is refused ('422'), and its ticket is used up.
+    // HTML, SVG or an executable named .png is refused ('405', a resource not allowed), and its ticket is used up.
     for (const evil of [HTML, SVG, EXE]) {
       const t = ticketOf(store, evil.length, 'r1', 'innocent.png');
-      expect(await store.put(t, evil)).toEqual({ ok: false, kt: '422', reason: expect.stringContaining('type') });
+      expect(await store.put(t, evil)).toEqual({ ok: false, kt: '405', reason: expect.stringContaining('type') });
       expect(await store.put(t, PNG)).toMatchObject({ ok: false, kt: '401' });
     }
     expect(store.stats()).toEqual({ files: 3, bytes: PNG.length + PDF.length + JPEG.length, rooms: 1, tickets: 0, uploads: 0, reservedBytes: 0 });
@@ -304,14 +304,14 @@ describe('handleFileRequest on a real http server', () => {
     expect(await reuse.json()).toMatchObject({ code: '401' });
   });
 
-  test('the type comes from the bytes; a refused type is 415 \'422\'', async () => {
+  test('the type comes from the bytes; a refused type is 415 \'405\'', async () => {
     const png = await fetch(`${base}/files`, { method: 'POST', body: PNG, headers: { 'x-kt-ticket': ticketOf(store, PNG.length, 'r1', 'x.pdf'), 'content-type': 'application/pdf' } });
     const answer = await png.json();
     expect(answer).toMatchObject({ code: '200', type: 'image/png', name: 'x.png', url: expect.stringMatching(/^\/files\/r1\/.+\/x\.png$/) });
     expect((await fetch(`${base}${answer.url}`)).headers.get('content-type')).toBe('image/png');
     const html = await fetch(`${base}/files`, { method: 'POST', body: HTML, headers: { 'x-kt-ticket': ticketOf(store, HTML.length, 'r1', 'x.png'), 'content-type': 'image/png' } });
     expect(html.status).toBe(415);
-    expect(await html.json()).toMatchObject({ code: '422' });
+    expect(await html.json()).toMatchObject({ code: '405' });
   });
 
   test('CORS: the preflight for POST; origins outside the list get no CORS headers and cannot upload', async () => {

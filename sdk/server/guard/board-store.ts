@@ -57,6 +57,11 @@ export class BoardStore {
     this.boards.delete(roomId);
   }
 
+  /** Janus restarted: every room is gone, and with them their boards. */
+  clear(): void {
+    this.boards.clear();
+  }
+
   bytes(roomId: string): number {
     return this.boards.get(roomId)?.bytes ?? 0;
   }

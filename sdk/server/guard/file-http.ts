@@ -42,7 +42,7 @@
  *   405 '400'  another method
  *   408 '400'  an upload that stalled (no byte for uploadIdleMs, default 30 s)
  *   413 '445'  more bytes than the ticket allows, or over the store's limits
- *   415 '422'  a type that is not allowed (by magic bytes)
+ *   415 '405'  a type that is not allowed (by magic bytes)
  *   500 '500'  the store failed (a disk error)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -69,7 +69,7 @@ const ALLOW_METHODS = 'GET, HEAD, POST, OPTIONS';
 const ALLOW_HEADERS = 'content-type, x-kt-ticket';
 const EXPOSE_HEADERS = 'content-length, content-type, content-disposition, etag';
 
-const STATUS_OF: Record<FileRefusal['kt'], number> = { '401': 401, '421': 400, '422': 415, '441': 404, '445': 413 };
+const STATUS_OF: Record<FileRefusal['kt'], number> = { '401': 401, '405': 415, '421': 400, '422': 400, '441': 404, '445': 413 };
 
 type Headers = Record<string, string>;
 

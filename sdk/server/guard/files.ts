@@ -14,8 +14,8 @@
  * What is refused, with the Knowledgetalk code (SPEC §2) the refusal carries:
  *   '401'  put/beginUpload: a ticket unknown, used or expired (5 min, option ticketMs; an upload
  *          begun in time may finish later)
- *   '422'  a room that is no room id, a size that is no positive integer; put: bytes of a type not
- *          allowed
+ *   '422'  a room that is no room id, a size that is no positive integer
+ *   '405'  put: bytes of a type not allowed ("the resource cannot be allowed")
  *   '445'  data exceeds the maximum: one file over maxFileBytes (20 MiB), the room's files over
  *          maxRoomBytes (100 MiB) or maxRoomFiles (200), the whole store over maxTotalBytes (1 GiB),
  *          too many outstanding tickets; put: more bytes than the ticket said
@@ -118,7 +118,7 @@ export interface StoredFile {
   path: string;
 }
 
-export type FileCode = '401' | '421' | '422' | '441' | '445';
+export type FileCode = '401' | '405' | '421' | '422' | '441' | '445';
 
 /** A refusal: the Knowledgetalk code and why. */
 export interface FileRefusal {
@@ -298,7 +298,7 @@ export class FileStore {
     if (files.dropped) return refuse('441', 'the room is gone');
     if (bytes.byteLength > t.size) return refuse('445', `the upload has more bytes than its ticket allows (${t.size})`);
     const type = sniffType(bytes);
-    if (!type) return refuse('422', 'not an allowed file type (PNG, JPEG, GIF, WebP or PDF, by content)');
+    if (!type) return refuse('405', 'not an allowed file type (PNG, JPEG, GIF, WebP or PDF, by content)');
     const id = randomBytes(16).toString('base64url');
     const name = storedName(t.name, type);
     const file: StoredFile = {

@@ -79,6 +79,39 @@
  *     whisper, body}`. `from` is the sender's identity: nobody can whisper as someone else or
  *     receive another's.
  *
+ *   `kt_whoami` also takes `forced: true` (init's take-over): every other session of that user id
+ *     gets `{videoroom:'kt_replaced'}` on each of its handles and is destroyed; the answer says
+ *     how many (`replaced`) and, when the guard stores files, where (`files`: .../files).
+ *   `kt_permit {room, target, chat?, draw?, screen?, whiteboard?, document?}` (host; target a
+ *     member): that user id's permit in the room, kept across its reloads; every member gets
+ *     `kt_member` with its new view. What needs which permit, refused with 433 '413' without it:
+ *     a kt_message whose body's `k` is 'chat' (chat), a configure sending a stream labelled
+ *     'screen' (screen), kt_board (draw), kt_share (whiteboard / document), kt_upload (document).
+ *     The host's permit is all true. A room's `kt.permit` at create is the guests' default.
+ *   `kt_room_edit {room, title?, capacity?, host?}` (host): the title and capacity (in Janus too;
+ *     a capacity below the members present: '412'), or a new host (a member; the old one becomes
+ *     a guest, both get `kt_member`); everyone gets `{videoroom:'kt_room_changed', room, kt}`.
+ *   One share at a time per room (RoomView `share: {type, user, board, document?}`): a screen
+ *     (taken by the configure that sends it), or `kt_share {room, type:'whiteboard'|'document',
+ *     document?: {url, page}}` (the document's page shown, for documentShare); '440' while someone
+ *     else shares. `kt_share_stop {room}` (the sharer; the host: anyone's whiteboard or
+ *     document). Every start, page turn and end reaches the members as `{videoroom:'kt_share',
+ *     room, share | null, ended?}`; a sharer that leaves ends its share.
+ *   `kt_board {room, board, update?: base64 Yjs update (≤ 160 KiB) | transient?: {} (≤ 1 KiB)}`:
+ *     strokes on the current share's board (`board` its number: another is '412'; bytes that do
+ *     not decode as Yjs '422'; the board's merged state over 8 MiB '445'); relayed to the others
+ *     as `{videoroom:'kt_board', room, from, board, update | transient}`; updates are kept,
+ *     `kt_board_state {room}` answers `{share, board, state}` (one merged update).
+ *   `kt_group {room, list?, title?}` (host of a main room): a breakout group (a room whose
+ *     `parent` is this one; whoever may enter the main room may enter it); the listed members get
+ *     `{videoroom:'kt_group', room, group, title, from}`. `kt_group_end {room, group}` (that host;
+ *     not one of its groups: '451'): the group's members get `{videoroom:'kt_group_end', room:
+ *     group, main}`, then the group is destroyed (as is every group of a destroyed main room).
+ *   `kt_upload {room, name?, size}` (document permit): a one-use ticket for the file store and
+ *     its URL; POST the bytes there with header `x-kt-ticket` (files.ts, file-http.ts: PNG, JPEG,
+ *     GIF, WebP, PDF by their bytes; 20 MiB a file). Files are served under /files on the guard's
+ *     own port (its HTTP side; WebSocket upgrades are the Janus API) and go with their room.
+ *
  * Annotations: what Janus sends a client about other members gets `kt: MemberView` for each member
  * the guard knows (also one whose join Janus has not confirmed yet): each entry of `attendees` and
  * `publishers` in `joined`, `joining` and each entry of `publishers` in events, each entry of
@@ -86,9 +119,10 @@
  * client reads the frames as before, and `display` is the member's plain name.
  *
  * MemberView = {id, name, userType: 'host'|'guest', device (≤ 256 chars, default ''), video, audio
- * (the member's camera / microphone switches, default true)}.
+ * (the member's camera / microphone switches, default true), permit: {chat, draw, screen,
+ * whiteboard, document}}.
  * RoomView = {title, capacity, host, destroy, talkingNoty, p2p, recording, createdAt, pinRequired,
- * members: MemberView[], sharer}. Rooms are destroyed when their last member goes (`destroy`
+ * parent, guestPermit, members: MemberView[], share}. Rooms are destroyed when their last member goes (`destroy`
  * rooms), whoever leaves last and however (leave, kick, detach, a page that vanished and was not
  * claimed back within reclaimMs, a Janus session timeout).
  *
@@ -96,18 +130,24 @@
  * asynchronous request: an `ack`, then an event) with `error_code`, `error` and `kt_code`, the
  * Knowledgetalk code (SPEC §2) it means, which the SDK reads before the Janus code:
  *   kt_code  error_code  when
+ *   '410'    428         the target is not in the room (kick, a whisper's `to`, permit, new host)
+ *   '412'    430 / 423   does not fit the state: a capacity below the members, a stale board, a
+ *                        group of a group
+ *   '445'    430         over a limit: a message over 64 KiB, a board update, the board, a file
+ *   '451'    426         kt_group_end of a room that is not one of this room's groups
+ *   '452'    423         enable_recording while recording
  *   '400'    424         the request needs the sender in the room first: kt_message, kt_user from a
  *                        non-member; configure/unpublish/leave/update/start before a join
  *            423         unpublish on a subscriber handle
- *   '413'    433         not permitted: a request or field not on the lists above, host-only
+ *   '413'    433         not permitted: the host's permit (see kt_permit), a request or field not on the lists above, host-only
  *                        requests, rooms outside the token, creating without the right, room
  *                        limits, a signed identity's new name, subscribing without being a member
- *   '421'    429         a mandatory element is missing (request, id of a kick, record, streams)
- *   '422'    430 / 428   an invalid element: wrong type or range, a JSEP where none belongs, `to`
- *                        that is no member (428), a kt_message body missing or over 64 KiB
+ *   '421'    429         a mandatory element is missing (request, id of a kick, record, streams,
+ *                        a kt_message body, permit's fields, editRoom's fields, an upload's size)
+ *   '422'    430         an invalid element: wrong type or range, a JSEP where none belongs
  *            433         member info (the join's `kt`, kt_user's fields) with an unknown field or
  *                        a wrong type
- *   '440'    433         someone else is sharing a screen
+ *   '440'    433         someone else is sharing (a screen, the whiteboard or a document)
  *   '441'    426         no such room (or not one the guard made)
  *   '442'    425 / 436   this handle, or another publisher handle of the session, is in already
  *                        (425); a connected session of the same identity is in the room (436)
@@ -124,4 +164,5 @@ export { signToken, identify } from './identity';
 export type { Identity, SignTokenOptions, Profile, Role } from './identity';
 export type { RoomMeta } from './rooms';
 export type { MemberView } from './views';
+export type { FileStoreOptions } from './files';
 export { MAX_MESSAGE_BYTES } from './policy-kt';

@@ -141,6 +141,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       admin.stop();
       log('lost the admin session: Janus restarted? dropping all rooms, sessions and clients');
       rooms.clear();
+      core.boards.clear();
       files?.clear();
       for (const client of wss.clients) client.close(1011, 'gateway restarted');
       void reconnect();
