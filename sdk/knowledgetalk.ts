@@ -186,10 +186,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
       await this.client.queued(async (room) => {
         if (to !== undefined) await room.publishP2P(to, 'screen', media);
         else await room.publish('screen', media);
-        if (board) {
-          room.classroom.drawing.attach(board);
-          room.classroom.drawing.setDrawing(room.classroom.may('draw'));
-        }
+        if (board) room.classroom.drawOn(board);
       });
       return {};
     });

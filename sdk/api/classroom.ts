@@ -5,9 +5,10 @@
  * draw, share, chat; who is host) are the gateway guard's; the checks here only answer sooner.
  *
  * Knowledgetalk answers some of these synchronously (canvasInit, drawingInit, setTool...): they
- * return what the original returns and never throw; the drawing engine they drive is loaded the
- * first time a canvas is given (sdk/board/, dist/lazy/board.mjs).
+ * return what the original returns and never throw; the drawing part they drive is loaded the
+ * first time a canvas is given (sdk/drawing/, dist/lazy/drawing.mjs).
  */
+import type { Client } from '../client';
 import { Code, KtError } from '../errors';
 import { getLogger } from '../logger';
 import type { GroupResult, Result } from '../types';
@@ -58,29 +59,12 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
 
   /** Starts the whiteboard on `canvas` for everyone (presence `whiteboard`); drawing is on. */
   async whiteBoardStart(canvas?: unknown): Promise<boolean> {
-    const r = await result('whiteBoardStart', async () => {
-      const target = requireCanvas(canvas);
-      await this.client.queued(async (room) => {
-        await room.classroom.shares.start('whiteboard');
-        room.classroom.drawing.attach(target);
-        room.classroom.drawing.setDrawing(room.classroom.may('draw'));
-      });
-      return {};
-    });
-    return r.code === Code.OK;
+    return (await startShare(this.client, 'whiteBoardStart', 'whiteboard', canvas)).code === Code.OK;
   }
 
   /** Starts sharing documents on `canvas` (presence `document`); then documentShare shows one. */
   documentStart(canvas?: unknown): Promise<Result> {
-    return result('documentStart', async () => {
-      const target = requireCanvas(canvas);
-      await this.client.queued(async (room) => {
-        await room.classroom.shares.start('document');
-        room.classroom.drawing.attach(target);
-        room.classroom.drawing.setDrawing(room.classroom.may('draw'));
-      });
-      return {};
-    });
+    return startShare(this.client, 'documentStart', 'document', canvas);
   }
 
   /** Shows an image (or a PDF's first page) to everyone: presence `documentShare` with `img`. */
@@ -252,6 +236,15 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   drawingClassStop(): Promise<boolean> {
     return Promise.resolve(false);
   }
+}
+
+/** whiteBoardStart / documentStart: the room's share, shown and drawn on `canvas`. */
+function startShare(client: Client, op: string, type: 'whiteboard' | 'document', canvas: unknown): Promise<Result> {
+  return result(op, async () => {
+    const target = requireCanvas(canvas);
+    await client.queued((room) => room.classroom.startShare(type, target));
+    return {};
+  });
 }
 
 const missing = (what: string) => new KtError(Code.MISSING_PARAMETER, `${what} is required`);

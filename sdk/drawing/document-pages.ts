@@ -6,7 +6,7 @@
 import type { PdfDocument } from '../document/pdf';
 import type { Logger } from '../logger';
 import type { BoardSession } from './board-session';
-import { isPdfUrl } from '../room/document-url';
+import { isPdfUrl } from '../util/document-url';
 
 
 export class DocumentPages {

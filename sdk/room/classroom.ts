@@ -57,6 +57,18 @@ export class Classroom {
     }
   }
 
+  /** whiteBoardStart / documentStart: takes the room's share ('440'; the permit: '413'), shows it on `canvas`, drawing on. */
+  async startShare(type: 'whiteboard' | 'document', canvas: HTMLCanvasElement): Promise<void> {
+    await this.shares.start(type);
+    this.drawOn(canvas);
+  }
+
+  /** The board on `canvas`, drawing on when we may draw (also screenStart's canvas). */
+  drawOn(canvas: HTMLCanvasElement): void {
+    this.drawing.attach(canvas);
+    this.drawing.setDrawing(this.may('draw'));
+  }
+
   /** The host's: what `target` (a member) may do. The guard is the judge; this is the friendly answer. */
   async permit(target: string, patch: Partial<Permit>): Promise<void> {
     this.assertHost('permit');

@@ -11,7 +11,7 @@ import type { ShareType, ShareView } from '../janus/guard-views';
 import type { VideoRoomHandle } from '../janus/videoroom';
 import type { PresenceDetail } from '../types';
 import type { DrawingLink } from './drawing-link';
-import { loads } from './document-url';
+import { loads } from '../util/document-url';
 
 export interface SharesDeps {
   roomId: string;

@@ -1,5 +1,5 @@
 import { Code, KtError } from '../errors';
-import { ID_RULE, isValidId } from '../janus/guard-views';
+import { ID_RULE, isValidId } from './id-rule';
 
 /** '421' when absent, '422' when present but not an id. */
 export function requireId(value: unknown, what: string): string {

@@ -22,7 +22,7 @@
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { isValidId } from '../../janus/guard-views';
+import { isValidId } from '../../util/id-rule';
 
 export type Role = 'host' | 'guest';
 export type Profile = 'development' | 'secure';
@@ -42,7 +42,7 @@ export interface Identity {
 }
 
 /** The id rule is the SDK's (one definition for both sides of the wire). */
-export { ID_PATTERN, isValidId } from '../../janus/guard-views';
+export { ID_PATTERN, isValidId } from '../../util/id-rule';
 export const MAX_NAME_LENGTH = 128;
 
 /** A display name as the guard stores it: a string, control characters dropped, length capped. */
