@@ -47,6 +47,16 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  // What the SDK's lazy parts and the background blur load: WebAssembly, the segmentation model,
+  // pdf.js's data files (CMaps, fonts, ICC profiles).
+  '.wasm': 'application/wasm',
+  '.tflite': 'application/octet-stream',
+  '.binarypb': 'application/octet-stream',
+  '.data': 'application/octet-stream',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
+  '.icc': 'application/vnd.iccprofile',
 };
 
 /**
@@ -109,20 +119,41 @@ function serveVendor(req, res, entry) {
 }
 
 /**
- * Content-Security-Policy for the HTML page. Scripts: our own files plus the inline import map
- * (allowed by its hash). No inline event handlers or eval can run, which backs up (never replaces)
- * rendering every user-provided string as text. The gateway is on another port, so WebSocket and
- * HTTP(S) connections are allowed anywhere the config may point.
+ * The HTTP(S) origins of the gateway(s) in the config: the guard's file store (shared documents)
+ * is on the guard's port, so the page may show images from there. `ws://h:p` -> `http://h:p`.
  */
-function contentSecurityPolicy(html) {
+export function gatewayOrigins(server) {
+  const origins = new Set();
+  for (const url of [].concat(server ?? [])) {
+    try {
+      const u = new URL(url);
+      const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[u.protocol];
+      if (scheme) origins.add(`${scheme}//${u.host}`);
+    } catch {
+      // not a URL: nothing to allow
+    }
+  }
+  return [...origins];
+}
+
+/**
+ * Content-Security-Policy for the HTML page. Scripts: our own files plus the inline import map
+ * (allowed by its hash); 'wasm-unsafe-eval' lets WebAssembly compile (the background blur's model
+ * runtime, pdf.js's image decoders), never JavaScript eval. No inline event handlers can run, which
+ * backs up (never replaces) rendering every user-provided string as text. The gateway is on another
+ * port, so WebSocket and HTTP(S) connections are allowed anywhere the config may point; images
+ * also from the gateway's own file store (`imageOrigins`: documents shared in the room).
+ */
+function contentSecurityPolicy(html, imageOrigins = []) {
   const hashes = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map(
     (m) => `'sha256-${crypto.createHash('sha256').update(m[1]).digest('base64')}'`,
   );
   return [
     "default-src 'self'",
-    `script-src 'self' ${hashes.join(' ')}`,
+    `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`,
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    ["img-src 'self' data: blob:", ...imageOrigins].join(' '),
+    "worker-src 'self' blob:",
     "media-src 'self' blob: mediastream:",
     "connect-src 'self' ws: wss: http: https:",
     "object-src 'none'",
@@ -131,12 +162,12 @@ function contentSecurityPolicy(html) {
   ].join('; ');
 }
 
-function serveIndex(req, res) {
+function serveIndex(req, res, imageOrigins) {
   const head = req.method === 'HEAD';
   fs.readFile(path.join(DEMO_DIR, 'index.html'), 'utf8', (err, html) => {
     if (err) return send(res, 500, 'demo/index.html is missing\n', undefined, head);
     send(res, 200, html, TYPES['.html'], head, {
-      'content-security-policy': contentSecurityPolicy(html),
+      'content-security-policy': contentSecurityPolicy(html, imageOrigins),
       'referrer-policy': 'no-referrer',
       // Camera, microphone, screen capture and speaker selection for this page only.
       'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self)',
@@ -146,6 +177,7 @@ function serveIndex(req, res) {
 
 function handler(config) {
   const configBody = JSON.stringify(config) + '\n';
+  const imageOrigins = gatewayOrigins(config.server);
   return (req, res) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
@@ -162,7 +194,7 @@ function handler(config) {
     if (pathname.split('/').includes('..') || pathname.includes('\\')) {
       return send(res, 403, 'Forbidden\n', undefined, head);
     }
-    if (pathname === '/' || pathname === '/index.html') return serveIndex(req, res);
+    if (pathname === '/' || pathname === '/index.html') return serveIndex(req, res, imageOrigins);
     if (pathname === '/config.json') return send(res, 200, configBody, TYPES['.json'], head);
     if (VENDOR[pathname]) return serveVendor(req, res, VENDOR[pathname]);
     if (pathname.startsWith('/dist/')) {

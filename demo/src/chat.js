@@ -21,6 +21,8 @@ export class ChatPanel {
     this.to = $('chat-to');
     this.unread = 0;
     this.visible = false;
+    /** The host may turn chat off for us (permits.js): then nothing can be sent. */
+    this.allowed = true;
     this.names = new Map();
     /** Our display name, for our own messages. */
     this.myName = '';
@@ -39,6 +41,7 @@ export class ChatPanel {
     this.input.value = '';
     $('chat-empty').hidden = false;
     $('chat-error').textContent = '';
+    this.setAllowed(true);
   }
 
   destroy() {
@@ -58,6 +61,13 @@ export class ChatPanel {
     this.to.value = this.names.has(selected) && selected !== myId ? selected : '';
   }
 
+  /** Chat allowed or not (our permit): the input and the send button follow. */
+  setAllowed(allowed) {
+    this.allowed = allowed;
+    this.input.disabled = !allowed;
+    $('chat-send').disabled = !allowed;
+  }
+
   /** Pre-selects a private recipient (from the member list's "Message" button). */
   whisperTo(userId) {
     this.to.value = userId;
@@ -75,7 +85,7 @@ export class ChatPanel {
 
   async submit() {
     const text = this.input.value.trim();
-    if (!text) return;
+    if (!text || !this.allowed) return;
     if (text.length > MAX_LENGTH) {
       $('chat-error').textContent = t('chat.tooLong');
       return;
@@ -87,7 +97,8 @@ export class ChatPanel {
     try {
       const result = await this.send(text, to);
       if (result.code !== '200') {
-        $('chat-error').textContent = t('chat.notSent', { reason: result.reason || result.code });
+        const reason = result.code === '413' ? t('permit.chatRefused') : result.reason || result.code;
+        $('chat-error').textContent = t('chat.notSent', { reason });
         return;
       }
       this.input.value = '';
@@ -95,8 +106,8 @@ export class ChatPanel {
     } catch (err) {
       $('chat-error').textContent = t('chat.notSent', { reason: (err && err.message) || String(err) });
     } finally {
-      button.disabled = false;
-      this.input.focus();
+      button.disabled = !this.allowed;
+      if (this.allowed) this.input.focus();
     }
   }
 

@@ -1,5 +1,6 @@
 // The member list: names, host, microphone/camera state; "Message" opens a private chat, and the
-// host can remove a member (two presses, so a slip of the finger does not throw anyone out).
+// host can remove a member (two presses, so a slip of the finger does not throw anyone out). The
+// host's permit toggles and "Make host" come from permits.js (the `extra` row).
 import { $, el, hueOf, initials } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
@@ -8,7 +9,8 @@ const CONFIRM_MS = 4000;
 
 export class PeoplePanel {
   /**
-   * @param {{ onMessage: (userId: string) => void, onKick: (userId: string) => Promise<void> }} actions
+   * @param {{ onMessage: (userId: string) => void, onKick: (userId: string) => Promise<void>,
+   *   extra?: (member: object, where: { me: boolean, amHost: boolean }) => Node|null }} actions
    */
   constructor(actions) {
     this.actions = actions;
@@ -62,6 +64,7 @@ export class PeoplePanel {
       ),
       states,
       actions,
+      this.actions.extra?.(member, { me, amHost }) ?? null,
     );
   }
 

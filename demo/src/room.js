@@ -1,68 +1,29 @@
-// A call: connecting (init, create, join), then the room itself: publishing our camera, receiving
-// everyone's feeds from `publish` presence, the controls, chat, member list, and every way a call
-// ends (leave, kicked, connection lost).
+// A call: the room itself once joined (connect.js gets us in): publishing our camera, receiving
+// everyone's feeds from `publish` presence, the controls, chat, member list, the teaching features
+// (board.js, documents.js, permits.js, breakout.js, privacy.js), moving between a main room and a
+// breakout group, and every way a call ends (leave, kicked, connection lost).
 //
 // Only the public Knowledgetalk API is used, imported as an application imports the package.
-import Knowledgetalk from 'knowledgetalk-janus';
 import { $ } from './dom.js';
 import { describeCode, t } from './i18n.js';
-import { CP_CODE, authKeyFor } from './config.js';
 import { Tiles } from './tiles.js';
 import { ChatPanel } from './chat.js';
 import { PeoplePanel } from './people.js';
 import { copyLink, roomLink } from './lobby.js';
 import { renderToggle } from './toggles.js';
 import { hideAlert, showAlert, toast } from './notify.js';
+import { ScreenShare } from './screenshare.js';
+import { Feeds } from './feeds.js';
+import { callPresence, ENDED } from './call-presence.js';
+import { endForEveryone, kick } from './hosting.js';
+import { renderUnread, showPanel, wirePanels } from './panels.js';
+import { ShareBoard } from './board.js';
+import { Documents } from './documents.js';
+import { Permits } from './permits.js';
+import { Breakout } from './breakout.js';
+import { Privacy } from './privacy.js';
 
-const PANELS = ['chat', 'people', 'settings'];
-/** `?log=debug` shows the SDK's log in the console. */
-const LOG_LEVEL = new URLSearchParams(location.search).get('log') || 'error';
-const SUBSCRIBE_RETRY_MS = 1500;
-
-/**
- * Connects to the gateway and enters the room (creating it first when asked).
- * Resolves with `{ kt, joined, early }` or, when any step fails, `{ error }` (a sentence).
- * Never throws.
- */
-export async function connect({ config, name, roomId, create, title, capacity, onStep }) {
-  let kt;
-  try {
-    kt = new Knowledgetalk({ server: config.server, logLevel: LOG_LEVEL });
-  } catch (err) {
-    console.error(err);
-    return { error: t('error.sdk') };
-  }
-  // Presence can arrive between joinRoom resolving and the Room taking over (members already
-  // publishing are announced right after the join): keep it for the Room.
-  const early = [];
-  const keep = (event) => early.push(event);
-  kt.addEventListener('presence', keep);
-  kt.addEventListener('disconnected', keep);
-  const stopKeeping = () => {
-    kt.removeEventListener('presence', keep);
-    kt.removeEventListener('disconnected', keep);
-  };
-  const fail = async (result) => {
-    stopKeeping();
-    if (result.reason) console.warn(`knowledgetalk: ${result.code}`, result.reason);
-    await kt.disconnect();
-    return { error: describeCode(result.code), code: result.code };
-  };
-
-  onStep('lobby.connecting');
-  const init = await kt.init(CP_CODE, await authKeyFor(config, name), undefined, name);
-  if (init.code !== '200') return fail(init);
-  if (create) {
-    onStep('lobby.creating');
-    // talkingNoty: the gateway tells who is speaking, for the active-speaker highlight.
-    const created = await kt.createVideoRoom(roomId, title || undefined, capacity, true, true);
-    if (created.code !== '200') return fail(created);
-  }
-  onStep('lobby.joining');
-  const joined = await kt.joinRoom(roomId);
-  if (joined.code !== '200') return fail(joined);
-  return { kt, joined, early, stopKeeping };
-}
+export { connect } from './connect.js';
 
 export class Room {
   /**
@@ -78,7 +39,6 @@ export class Room {
    */
   constructor({ kt, joined, early, stopKeeping, media, pickers, name, onExit }) {
     this.kt = kt;
-    this.joined = joined;
     this.early = early;
     this.stopKeeping = stopKeeping;
     this.media = media;
@@ -86,30 +46,37 @@ export class Room {
     this.name = name;
     this.onExit = onExit;
     this.myId = kt.getUserId();
-    this.roomId = joined.roomId;
     this.ended = false;
-    /** `${userId}/${type}` -> 'pending' | MediaStream */
-    this.subscriptions = new Map();
-    /** Our screen share, while we present. */
-    this.screenStream = null;
+    /** Presence collected while we move to another room (a breakout group and back), else null. */
+    this.moving = null;
     this.openPanel = null;
     this.endingForAll = false;
     this.abort = new AbortController();
-    /** Last known members (the SDK's table, kept for names of members who just left). */
-    this.known = new Map(Object.entries(joined.members || {}));
+    this.known = new Map();
+    this.setJoined(joined);
 
     this.tiles = new Tiles({ stage: $('stage'), grid: $('tiles'), screen: $('screen-area') });
     this.chat = new ChatPanel(
       (text, to) => this.kt.chat(text, undefined, to),
-      (n) => this.renderUnread(n),
+      (n) => renderUnread(n),
     );
     this.chat.myName = name;
+    this.feeds = new Feeds(this);
+    this.screen = new ScreenShare(this);
+    this.permits = new Permits(this);
+    this.board = new ShareBoard(this);
+    this.documents = new Documents(this, this.board);
+    this.breakout = new Breakout(this);
+    this.privacy = new Privacy({ kt, media, onChange: () => this.renderSelf() });
+    /** What follows presence besides the call itself, in this order. */
+    this.features = [this.permits, this.board, this.breakout];
     this.people = new PeoplePanel({
       onMessage: (userId) => {
         this.showPanel('chat');
         this.chat.whisperTo(userId);
       },
-      onKick: (userId) => this.kick(userId),
+      onKick: (userId) => kick(this, userId),
+      extra: (member, { me, amHost }) => (amHost && !me ? this.permits.controls(member) : null),
     });
     this.onPresence = (event) => this.guard(() => this.handlePresence(event.detail));
     this.onDisconnected = (event) => {
@@ -121,13 +88,29 @@ export class Room {
     this.onReconnected = () => toast(t('status.reconnected'));
   }
 
+  /** joinRoom's result: the room we are in now. */
+  setJoined(joined) {
+    this.joined = joined;
+    this.roomId = joined.roomId;
+    this.hostId = joined.host ? joined.host.id : null;
+    /** Last known members (the SDK's table, kept for names of members who just left). */
+    this.known = new Map(Object.entries(joined.members || {}));
+  }
+
+  /** Our screen share, while we present. */
+  get screenStream() {
+    return this.screen.stream;
+  }
+
+  stopShare() {
+    return this.screen.stop();
+  }
+
   // ------------------------------------------------------------------ start
 
   async start() {
     const { signal } = this.abort;
     $('call').hidden = false;
-    $('room-title').textContent = this.joined.title || this.roomId;
-    $('room-id').textContent = this.joined.title ? this.roomId : '';
     history.replaceState(null, '', roomLink(this.roomId));
     this.pickers.moveTo($('settings-devices'));
     this.chat.reset();
@@ -138,33 +121,17 @@ export class Room {
     const on = (id, fn) => $(id).addEventListener('click', () => this.guard(fn), { signal });
     on('ctl-mic', () => this.toggle('audio'));
     on('ctl-cam', () => this.toggle('video'));
-    on('ctl-share', () => (this.screenStream ? this.stopShare() : this.startShare()));
+    on('ctl-share', () => (this.screenStream ? this.screen.stop() : this.screen.start()));
+    on('ctl-blur', () => this.privacy.toggle());
     on('ctl-leave', () => this.leave());
-    on('room-copy', () => copyLink(roomLink(this.roomId), null, toast));
-    on('end-meeting', () => this.endForEveryone());
-    for (const panel of PANELS) {
-      on(`ctl-${panel}`, () => this.showPanel(this.openPanel === panel ? null : panel));
-      on(`close-${panel}`, () => this.showPanel(null));
-    }
-    document.addEventListener(
-      'keydown',
-      (event) => {
-        if (event.key === 'Escape' && this.openPanel) {
-          const button = $(`ctl-${this.openPanel}`);
-          this.showPanel(null);
-          button.focus();
-        }
-      },
-      { signal },
-    );
+    on('room-copy', () => copyLink(roomLink(this.breakout.group ? this.breakout.group.mainRoomId : this.roomId), null, toast));
+    on('end-meeting', () => endForEveryone(this));
+    for (const feature of [this.board, this.documents, this.breakout]) feature.wire(signal);
+    wirePanels(this, signal);
     window.addEventListener('pagehide', () => this.kt.disconnect(), { signal });
     this.media.addEventListener('change', () => this.renderSelf(), { signal });
 
-    // Tiles for everyone here (ourselves first), then the events, the early ones first.
-    this.tiles.upsert(this.myId, 'cam', { name: this.name, local: true, host: this.isHost(this.myId) });
-    for (const member of this.members()) this.addMember(member);
-    this.refreshMembers();
-    this.renderSelf();
+    this.enterRoom();
     this.kt.addEventListener('presence', this.onPresence);
     this.kt.addEventListener('disconnected', this.onDisconnected);
     this.kt.addEventListener('reconnecting', this.onReconnecting);
@@ -176,6 +143,55 @@ export class Room {
     }
     $('ctl-mic').focus({ preventScroll: true });
     await this.publishCamera();
+  }
+
+  /** The room we just joined on screen: header, tiles for everyone here (ourselves first), features. */
+  enterRoom() {
+    const { joined } = this;
+    $('room-title').textContent = joined.title || this.roomId;
+    $('room-id').textContent = joined.title ? this.roomId : '';
+    this.tiles.upsert(this.myId, 'cam', { name: this.name, local: true, host: this.isHost(this.myId) });
+    for (const member of this.members()) this.addMember(member);
+    this.breakout.entered(joined);
+    this.permits.entered(joined);
+    this.board.entered(joined);
+    this.documents.entered(joined);
+    this.refreshMembers();
+    this.renderSelf();
+  }
+
+  /**
+   * Moves this call to another room of the gateway (a breakout group, or back to its main room):
+   * out of this one, in there, our camera sent again; presence that comes meanwhile is kept and
+   * that of the new room handled once we are in.
+   */
+  async moveTo(roomId) {
+    if (this.ended || this.moving || roomId === this.roomId) return;
+    this.moving = [];
+    const blurred = this.privacy.on;
+    try {
+      await this.privacy.stop();
+      this.screen.drop();
+      const left = await this.kt.leaveRoom(this.roomId);
+      if (left.code !== '200') console.warn('leaveRoom', left); // a group that just ended is gone already
+      this.tiles.clear();
+      this.feeds.clear();
+      this.board.hide();
+      // SDK workaround: leaving can stop our camera's tracks (janus.js cleans up the PeerConnection
+      // Janus hangs up before the SDK marks the tracks as the app's): open the camera again.
+      if (this.media.stream.getTracks().some((tr) => tr.readyState === 'ended')) await this.media.start();
+      const joined = await this.kt.joinRoom(roomId);
+      if (this.ended) return;
+      if (joined.code !== '200') return this.end(describeCode(joined.code));
+      this.setJoined(joined);
+      this.enterRoom();
+    } finally {
+      const queued = this.moving ?? [];
+      this.moving = null;
+      for (const detail of queued) await this.handlePresence(detail);
+    }
+    await this.publishCamera();
+    if (blurred && !this.ended) await this.privacy.start();
   }
 
   /** Sends our camera and microphone, once the permission prompt (if any) was answered. */
@@ -213,25 +229,27 @@ export class Room {
     return (m && m.name) || userId;
   }
 
+  /** The host, as joinRoom and `editRoomInfo` (a hand-over) said; else as the member table says. */
   isHost(userId) {
+    if (this.hostId) return userId === this.hostId;
     const m = this.member(userId);
-    return m ? m.userType === 'host' : this.joined.host === userId;
+    return m ? m.userType === 'host' : false;
   }
 
   addMember(member) {
     if (member.id === this.myId) return;
     this.known.set(member.id, member);
-    this.tiles.upsert(member.id, 'cam', { name: member.name, host: member.userType === 'host' });
+    this.tiles.upsert(member.id, 'cam', { name: member.name, host: this.isHost(member.id) });
     this.tiles.setState(member.id, { audio: member.audio !== false, video: member.video !== false });
   }
 
   removeMember(userId) {
     this.tiles.remove(userId);
-    for (const type of ['cam', 'screen']) this.subscriptions.delete(`${userId}/${type}`);
+    this.feeds.forget(userId);
     this.known.delete(userId);
   }
 
-  /** Member list, chat recipients and the header's count, from the SDK's member table. */
+  /** Member list, chat recipients, the header's count and host controls, from the SDK's member table. */
   refreshMembers() {
     const members = this.members();
     const amHost = this.isHost(this.myId);
@@ -239,99 +257,20 @@ export class Room {
     $('end-meeting').hidden = !amHost;
     this.chat.setMembers(members, this.myId);
     $('room-count').textContent = t('room.members', { n: members.length });
-    for (const m of members) {
-      if (m.id !== this.myId) this.tiles.setName(m.id, 'cam', m.name, { host: m.userType === 'host' });
-    }
+    for (const m of members) this.tiles.setName(m.id, 'cam', m.id === this.myId ? this.name : m.name, { local: m.id === this.myId, host: this.isHost(m.id) });
+    this.breakout.render();
   }
 
   // ------------------------------------------------------------------ presence
 
   async handlePresence(detail) {
     if (this.ended || !detail) return;
-    switch (detail.type) {
-      case 'join':
-        this.addMember(detail.user);
-        toast(t('room.joined', { name: detail.user.name || detail.user.id }));
-        break;
-      case 'leave': {
-        const name = this.nameOf(detail.user);
-        this.removeMember(detail.user);
-        toast(t('room.left', { name }));
-        break;
-      }
-      case 'publish':
-        for (const feed of detail.feeds || []) {
-          if (feed.id === this.myId) continue;
-          if (feed.type !== 'screen') this.addMember(feed);
-          this.subscribe(feed.id, feed.type || 'cam');
-        }
-        break;
-      case 'unpublish':
-        this.subscriptions.delete(`${detail.user}/${detail.feedType}`);
-        if (detail.feedType === 'screen') this.tiles.remove(detail.user, 'screen');
-        else this.tiles.setStream(detail.user, 'cam', null);
-        break;
-      case 'editUserInfo':
-        if (detail.user === this.myId) break;
-        this.tiles.setState(detail.user, { audio: detail.audio, video: detail.video });
-        if (detail.name) this.tiles.setName(detail.user, 'cam', detail.name, { host: this.isHost(detail.user) });
-        break;
-      case 'talking':
-        this.tiles.setSpeaking(detail.user, detail.talking);
-        break;
-      case 'chat':
-        this.chat.add({
-          fromName: this.nameOf(detail.user),
-          text: detail.message,
-          private: Boolean(detail.whisper),
-        });
-        break;
-      case 'screen':
-        if (detail.user !== this.myId) toast(t('room.startedSharing', { name: this.nameOf(detail.user) }));
-        break;
-      case 'shareStop':
-        if (detail.user !== this.myId) {
-          this.subscriptions.delete(`${detail.user}/screen`);
-          this.tiles.remove(detail.user, 'screen');
-        }
-        break;
-      case 'kickOut':
-        // Sent to us only: the host removed us, or the room was destroyed.
-        if (detail.user === this.myId || !detail.user) {
-          if (this.endingForAll) return;
-          return this.end(t(detail.reason === 'destroyed' ? 'error.roomClosed' : 'error.kicked'));
-        }
-        this.removeMember(detail.user);
-        break;
-      default:
-        break;
-    }
+    if (this.moving) return void this.moving.push(detail);
+    // What is still on its way from a room we left (a group's end, its members leaving).
+    if (detail.roomId && detail.roomId !== this.roomId) return;
+    if ((await callPresence(this, detail)) === ENDED) return;
+    for (const feature of this.features) feature.onPresence(detail);
     this.refreshMembers();
-  }
-
-  /** Receives one feed and shows it; members are announced by `publish`, so nobody is missed. */
-  async subscribe(userId, type) {
-    const key = `${userId}/${type}`;
-    if (this.subscriptions.has(key)) return;
-    this.subscriptions.set(key, 'pending');
-    if (type === 'screen') this.tiles.upsert(userId, 'screen', { name: this.nameOf(userId) });
-    this.tiles.setPending(userId, type, true);
-    let stream = await this.kt.subscribeVideo(userId, type);
-    if (!stream && !this.ended && this.subscriptions.get(key) === 'pending') {
-      // A feed announced a moment before its connection is up can fail once: try again.
-      await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_RETRY_MS));
-      if (!this.ended && this.subscriptions.get(key) === 'pending') stream = await this.kt.subscribeVideo(userId, type);
-    }
-    if (this.ended || this.subscriptions.get(key) !== 'pending') return; // unpublished or gone meanwhile
-    this.tiles.setPending(userId, type, false);
-    if (!stream) {
-      this.subscriptions.delete(key);
-      if (type === 'screen') this.tiles.remove(userId, 'screen');
-      showAlert(t('error.subscribe', { name: this.nameOf(userId) }));
-      return;
-    }
-    this.subscriptions.set(key, stream);
-    this.tiles.setStream(userId, type, stream);
   }
 
   // ------------------------------------------------------------------ controls
@@ -351,106 +290,17 @@ export class Room {
   /** A device picked in the device panel: the new track replaces the sent one, no renegotiation. */
   async useStream(stream) {
     if (this.ended) return;
+    const blurred = this.privacy.on;
+    await this.privacy.stop(); // the blur runs on the old camera: again on the new one below
     this.tiles.setStream(this.myId, 'cam', stream);
     const changed = await this.kt.changeLocalStream(stream);
     if (changed === false) showAlert(t('devices.switchFailed'));
+    if (blurred) await this.privacy.start();
   }
 
-  async startShare() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
-      showAlert(t('controls.shareUnsupported'));
-      return;
-    }
-    let stream;
-    try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
-    } catch (err) {
-      if (err && err.name === 'NotAllowedError') return; // the person cancelled the picker
-      showAlert(t('error.share'));
-      return;
-    }
-    if (this.ended) return stream.getTracks().forEach((tr) => tr.stop());
-    $('ctl-share').disabled = true;
-    try {
-      const started = await this.kt.screenStart(stream);
-      if (started.code !== '200') {
-        stream.getTracks().forEach((tr) => tr.stop());
-        showAlert(describeCode(started.code));
-        return;
-      }
-      this.screenStream = stream;
-      // The browser's own "Stop sharing" button ends the track: stop the share with it.
-      stream.getVideoTracks()[0]?.addEventListener('ended', () => this.guard(() => this.stopShare()), { once: true });
-      this.tiles.upsert(this.myId, 'screen', { name: this.name, local: true });
-      this.tiles.setStream(this.myId, 'screen', stream);
-    } finally {
-      $('ctl-share').disabled = false;
-      this.renderSelf();
-    }
-  }
-
-  async stopShare() {
-    const stream = this.screenStream;
-    if (!stream) return;
-    this.screenStream = null;
-    this.tiles.remove(this.myId, 'screen');
-    this.renderSelf();
-    const stopped = await this.kt.shareStop();
-    stream.getTracks().forEach((tr) => tr.stop());
-    if (stopped && stopped.code !== '200') console.warn('shareStop', stopped);
-  }
-
-  /** The host's "End meeting for everyone": two presses, then the room is destroyed. */
-  async endForEveryone() {
-    const button = $('end-meeting');
-    if (button.dataset.armed !== 'true') {
-      button.dataset.armed = 'true';
-      button.textContent = t('people.confirmEnd');
-      setTimeout(() => {
-        button.dataset.armed = 'false';
-        button.textContent = t('people.endMeeting');
-      }, 4000);
-      return;
-    }
-    button.disabled = true;
-    this.endingForAll = true; // our own "room destroyed" notice is expected, not news
-    const result = await this.kt.destroyRoom(this.roomId);
-    button.disabled = false;
-    if (result.code !== '200') {
-      this.endingForAll = false;
-      showAlert(describeCode(result.code));
-      return;
-    }
-    await this.end(null, { info: t('lobby.endedByYou') });
-  }
-
-  async kick(userId) {
-    const name = this.nameOf(userId);
-    const result = await this.kt.kickOut(userId);
-    if (result.code !== '200') showAlert(t('people.removeFailed', { name, reason: describeCode(result.code) }));
-  }
-
+  /** Shows one side panel (chat, people, breakout, settings), or none. */
   showPanel(name) {
-    this.openPanel = name;
-    for (const panel of PANELS) {
-      $(`${panel}-panel`).hidden = panel !== name;
-      $(`ctl-${panel}`).setAttribute('aria-expanded', String(panel === name));
-    }
-    $('call').dataset.panel = name || '';
-    this.chat.setVisible(name === 'chat');
-    if (name === 'chat') $('chat-input').focus();
-    else if (name) $(`${name}-panel`).querySelector('button, select, input')?.focus();
-    this.tiles.layout();
-  }
-
-  renderUnread(n) {
-    const badge = $('chat-unread');
-    badge.hidden = n === 0;
-    badge.textContent = String(n);
-    // The badge is inside a labelled button: the count belongs in the button's own label.
-    const label = n ? t('controls.chatUnreadLabel', { n }) : t('controls.chatLabel');
-    $('ctl-chat').setAttribute('aria-label', label);
-    $('ctl-chat').title = label;
+    showPanel(this, name);
   }
 
   /** Our own tile and the toolbar's toggles. */
@@ -458,17 +308,15 @@ export class Room {
     const { media } = this;
     renderToggle($('ctl-mic'), 'audio', { available: media.has('audio'), on: media.wanted.audio });
     renderToggle($('ctl-cam'), 'video', { available: media.has('video'), on: media.wanted.video });
-    const own = media.stream.getTracks().length > 0 ? media.stream : null; // no devices: the avatar
+    // The blurred picture while the blur is on; no devices: the avatar.
+    const own = this.privacy.preview ?? (media.stream.getTracks().length > 0 ? media.stream : null);
     if (this.tiles.get(this.myId) && this.tiles.get(this.myId).querySelector('video').srcObject !== own) {
       this.tiles.setStream(this.myId, 'cam', own);
     }
     this.tiles.setState(this.myId, { audio: media.isOn('audio'), video: media.isOn('video') });
-    const share = $('ctl-share');
-    const sharing = Boolean(this.screenStream);
-    share.dataset.sharing = String(sharing);
-    share.querySelector('.label').textContent = t(sharing ? 'controls.stopShare' : 'controls.share');
-    share.setAttribute('aria-label', t(sharing ? 'controls.stopShareLabel' : 'controls.shareLabel'));
-    share.title = share.getAttribute('aria-label');
+    this.tiles.get(this.myId)?.classList.toggle('blurred', this.privacy.on);
+    this.screen.render();
+    this.privacy.render();
   }
 
   // ------------------------------------------------------------------ ending
@@ -490,8 +338,8 @@ export class Room {
     this.kt.removeEventListener('reconnecting', this.onReconnecting);
     this.kt.removeEventListener('reconnected', this.onReconnected);
     this.stopKeeping();
-    if (this.screenStream) this.screenStream.getTracks().forEach((tr) => tr.stop());
-    this.screenStream = null;
+    this.screen.drop();
+    await this.privacy.stop();
     if (leave) {
       const left = await this.kt.leaveRoom(this.roomId);
       if (left.code !== '200') console.warn('leaveRoom', left);
@@ -499,6 +347,9 @@ export class Room {
     await this.kt.disconnect();
     this.tiles.destroy();
     this.chat.destroy();
+    this.board.hide();
+    $('room-badge').hidden = true;
+    $('ctl-breakout').hidden = true;
     this.showPanel(null);
     hideAlert();
     $('call').hidden = true;

@@ -2,7 +2,8 @@
 //
 // Grid: every member's camera in tiles of equal size, as large as the stage allows (1 to 9 tiles
 // fill it; from 10 on the tiles keep a minimum size and the grid scrolls).
-// Presentation: a screen share fills the stage and the cameras move to a strip below it.
+// Presentation: a screen share (or the whiteboard, or a document) fills the stage and the cameras
+// move to a strip below it.
 import { el, hueOf, initials } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
@@ -189,7 +190,8 @@ export class Tiles {
 
   /** Sizes the tiles for the current stage and mode (grid, or presentation with a strip). */
   layout() {
-    const sharing = this.screen.children.length > 0;
+    // A screen tile, or the whiteboard / a document (board.js shows and hides its area).
+    const sharing = [...this.screen.children].some((child) => !child.hidden);
     this.stage.dataset.layout = sharing ? 'presentation' : 'grid';
     this.screen.hidden = !sharing;
     const count = this.grid.children.length;

@@ -8,8 +8,15 @@
  * port and pointed at the suite's gateway; extra instances point at an unreachable gateway and at
  * a proxy we cut, for the failure paths.
  *
- * Screenshots (lobby in English and Korean, a three-person room, a presentation) are written to
+ * Screenshots (lobby in English and Korean, a three-person room, a presentation, the whiteboard, a
+ * shared document, the host's people panel with permits, breakout groups) are written to
  * test-output/screenshots/.
+ *
+ * The teaching features (issue 15): a stroke drawn with the mouse on the host's whiteboard and a
+ * picture and a PDF shared as documents are proved by the pixels of the guest's board canvas; the
+ * host's permits by the guest's controls; breakout groups by the guest's page moving into the
+ * group's room and back (its camera decoded again in the main room); the background blur by the
+ * local preview showing the processed stream while the others keep decoding the camera.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +25,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, janusUrl } from '../support/browser';
+import { makePdf } from '../support/document/make-pdf';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/wait';
 
@@ -98,6 +106,11 @@ const soon = {
 };
 
 // ------------------------------------------------------------------ people
+
+type Frac = [number, number];
+const isInk = ([, , , a]: number[]) => a > 100;
+const isRed = ([r, g, b, a]: number[]) => a > 200 && r > 180 && g < 80 && b < 80;
+const isBlue = ([r, g, b, a]: number[]) => a > 200 && b > 180 && r < 80 && g < 80;
 
 /** Init script: getUserMedia's audio track replaced by a loud 440 Hz tone (Web Audio). */
 const LOUD_MICROPHONE = `(() => {
@@ -262,6 +275,41 @@ class Person {
   async screenshot(file: string): Promise<void> {
     mkdirSync(SHOTS, { recursive: true });
     await this.page.screenshot({ path: path.join(SHOTS, file) });
+  }
+
+  /** A stroke with the real mouse over the board canvas, through `points` (fractions of its size). */
+  async drawOnBoard(points: Frac[]): Promise<void> {
+    const box = (await this.page.locator('#board-canvas').boundingBox())!;
+    const at = ([fx, fy]: Frac): [number, number] => [box.x + fx * box.width, box.y + fy * box.height];
+    await this.page.mouse.move(...at(points[0]));
+    await this.page.mouse.down();
+    for (const p of points.slice(1)) await this.page.mouse.move(...at(p), { steps: 16 });
+    await this.page.mouse.up();
+  }
+
+  /** The RGBA the board canvas holds at a fraction of its size (the most opaque pixel within 3 px). */
+  boardPixel([fx, fy]: Frac): Promise<number[]> {
+    return this.page.evaluate(
+      ([x, y]) => {
+        const canvas = document.getElementById('board-canvas') as HTMLCanvasElement;
+        const [cx, cy] = [Math.round(x * canvas.width), Math.round(y * canvas.height)];
+        const data = canvas.getContext('2d')!.getImageData(cx - 3, cy - 3, 7, 7).data;
+        let best = [0, 0, 0, 0];
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > best[3]) best = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+        return best;
+      },
+      [fx, fy],
+    );
+  }
+
+  async boardShows(at: Frac, check: (rgba: number[]) => boolean, what: string): Promise<void> {
+    await eventually(what, () => this.boardPixel(at), check, PAGE);
+  }
+
+  /** Picks a file in the file chooser that `button` opens. */
+  async chooseFile(button: Locator, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser', { timeout: WAIT }), button.click()]);
+    await chooser.setFiles(file);
   }
 
   async close(): Promise<void> {
@@ -567,6 +615,158 @@ test('a screen share is shown large with the cameras in a strip, and goes away w
   await soon.visible(ana.button('Share your screen'));
 });
 
+// ------------------------------------------------------------------ teaching (issue 15)
+
+test('whiteboard: the host draws with the mouse, the guest sees the ink at the same place; then a picture and a PDF are shared (screenshots)', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await ben.expectToSee(['Ana']);
+
+  await ana.button('Start the whiteboard for everyone').click();
+  await soon.visible(ana.button('Stop the whiteboard'));
+  await soon.text(ben.page.locator('#board-title'), 'Whiteboard of Ana');
+  await soon.attr(ben.page.locator('#stage'), 'data-layout', 'presentation');
+  // Both boards are up once the SDK has laid its overlay over each canvas.
+  for (const p of [ana, ben]) await soon.count(p.page.locator('.board-frame [data-board-overlay]'), 1);
+  await soon.visible(ana.page.getByRole('toolbar', { name: 'Drawing tools' }));
+
+  const stroke: Frac[] = [[0.15, 0.25], [0.5, 0.5], [0.85, 0.75]];
+  await ana.drawOnBoard(stroke);
+  for (const f of stroke) await ben.boardShows(f, isInk, `Ben's board shows Ana's stroke at ${f}`);
+  expect(isInk(await ben.boardPixel([0.85, 0.2]))).toBe(false);
+  // A shape from the picker: a square, its edge at the drag's end.
+  await ana.page.getByLabel('Which shape', { exact: true }).selectOption('square');
+  await ana.drawOnBoard([[0.6, 0.15], [0.75, 0.35]]);
+  await ben.boardShows([0.75, 0.35], isInk, "the square's corner on Ben's board");
+  await ana.screenshot('room-whiteboard.png');
+
+  // A picture, made in the page (left half red, right half blue, 16:9 like the board).
+  const png = await ana.page.evaluate(() => {
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [320, 180];
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#ff0000';
+    g.fillRect(0, 0, 160, 180);
+    g.fillStyle = '#0000ff';
+    g.fillRect(160, 0, 160, 180);
+    return c.toDataURL('image/png').split(',')[1];
+  });
+  // The whiteboard gives way to the document (one share at a time).
+  await ana.chooseFile(ana.button('Share a document (picture or PDF)'), { name: '슬라이드.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+  await soon.text(ben.page.locator('#board-title'), 'Document shared by Ana');
+  await ben.boardShows([0.25, 0.5], isRed, "the picture's red half on Ben's board");
+  await ben.boardShows([0.75, 0.6], isBlue, "the picture's blue half on Ben's board");
+  await soon.visible(ana.button('Stop sharing the document'));
+  await ana.screenshot('room-document.png');
+
+  // A two-page PDF: its pages turned by the sharer, for everyone.
+  const pdf = makePdf([
+    { width: 640, height: 360, content: '1 0 0 rg 0 0 640 360 re f' },
+    { width: 640, height: 360, content: '0 0 1 rg 0 0 640 360 re f' },
+  ]);
+  await ana.chooseFile(ana.button('Another file'), { name: 'lecture.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await soon.text(ana.page.locator('#doc-page'), 'Page 1 of 2');
+  await ben.boardShows([0.75, 0.5], isRed, 'PDF page 1 on Ben\'s board');
+  await soon.text(ben.page.locator('#doc-page'), 'Page 1');
+  await ana.button('Next page').click();
+  await soon.text(ana.page.locator('#doc-page'), 'Page 2 of 2');
+  await ben.boardShows([0.25, 0.5], isBlue, 'PDF page 2 on Ben\'s board');
+  await soon.text(ben.page.locator('#doc-page'), 'Page 2');
+  await soon.enabled(ana.button('Next page'), false);
+
+  await ana.button('Stop sharing the document').click();
+  await soon.hidden(ben.page.locator('#board-area'));
+  await soon.attr(ben.page.locator('#stage'), 'data-layout', 'grid');
+  await soon.visible(ana.button('Start the whiteboard for everyone'));
+});
+
+test('permits: the host turns a guest\'s chat off (its chat is disabled) and on, withdraws screen sharing, and hands the host role on (screenshot)', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await soon.count(ana.remoteTile('Ben'), 1);
+  await ben.button(/^Show chat/).click();
+  await soon.enabled(ben.page.getByRole('textbox', { name: 'Write a message' }));
+
+  await ana.button('Show people in the meeting').click();
+  await ana.button('Chat for Ben: allowed. Press to turn it off').click();
+  await soon.visible(ben.page.getByText('The host has turned chat off for you.'));
+  await soon.enabled(ben.page.getByRole('textbox', { name: 'Write a message' }), false);
+  await soon.enabled(ben.button('Send'), false);
+  await ana.button('Screen for Ben: allowed. Press to turn it off').click();
+  await soon.enabled(ben.button('Share your screen'), false);
+  await soon.attr(ana.page.locator('#member-list [data-permit="chat"]'), 'aria-pressed', 'false');
+  await ana.screenshot('room-people-permits.png');
+
+  // Given back: Ben writes, Ana reads it.
+  await ana.button('Chat for Ben: not allowed. Press to allow it').click();
+  await soon.hidden(ben.page.getByText('The host has turned chat off for you.'));
+  await ben.page.getByRole('textbox', { name: 'Write a message' }).fill('may I ask?');
+  await ben.button('Send').click();
+  await ana.button(/^Show chat/).click();
+  await soon.text(ana.page.locator('#chat-log .msg .text').last(), 'may I ask?');
+
+  // The host role handed on (two presses): Ben gets the host's controls, Ana loses them.
+  await ana.button('Show people in the meeting').click();
+  await ana.button('Make Ben the host').click();
+  await ana.button('Press again to make Ben the host (you will no longer be)').click();
+  await ben.button('Show people in the meeting').click();
+  await soon.visible(ben.button('End meeting for everyone'));
+  await soon.visible(ben.button('Chat for Ana: allowed. Press to turn it off'));
+  await soon.hidden(ana.button('End meeting for everyone'));
+  await soon.count(ana.page.locator('#member-list .permits'), 0);
+  await soon.visible(ana.remoteTile('Ben').locator('.host-badge'));
+});
+
+test('breakout: the host sends a guest into a group, the guest moves there, and comes back when the host ends it (screenshot)', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+  await soon.hidden(ben.button('Breakout groups')); // the host's only
+
+  await ana.button('Breakout groups').click();
+  await ana.page.getByRole('checkbox', { name: 'Ben', exact: true }).check();
+  await ana.page.getByLabel('Group name', { exact: true }).fill('Team 1');
+  await ana.button('Create group').click();
+  await soon.text(ben.page.locator('#room-title'), 'Team 1');
+  await soon.visible(ben.page.locator('#room-badge'));
+  await soon.count(ben.page.locator('.tile.remote'), 0);
+  await soon.count(ana.remoteTile('Ben'), 0);
+  await soon.text(ana.page.locator('#breakout-groups .group-title'), 'Team 1');
+  await Promise.all([ana.screenshot('room-breakout.png'), ben.screenshot('room-breakout-group.png')]);
+
+  await ana.button('End the group Team 1: its members come back').click();
+  await soon.hidden(ben.page.locator('#room-badge'));
+  await soon.text(ben.page.locator('#room-title'), roomId);
+  // Back in the main room, cameras both ways again (Ben's camera sent anew, Ana receiving it anew).
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+  await soon.count(ana.page.locator('#breakout-groups li'), 0);
+});
+
+test('background blur: on, the preview shows the processed camera and the call goes on; off, the camera again', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await ben.expectToSee(['Ana']);
+  const previewTrack = () =>
+    ana.page.evaluate(() => ((document.querySelector('.tile.local.feed-cam video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]?.constructor.name);
+  expect(await previewTrack()).toBe('MediaStreamTrack');
+
+  await ana.button('Blur your background').click();
+  await soon.visible(ana.button('Stop blurring your background'));
+  expect(await previewTrack()).toBe('CanvasCaptureMediaStreamTrack');
+  await ana.decodedFrames('.tile.local.feed-cam video', 5);
+  await ben.expectToSee(['Ana']);
+
+  await ana.button('Stop blurring your background').click();
+  await soon.visible(ana.button('Blur your background'));
+  expect(await previewTrack()).toBe('MediaStreamTrack');
+  await ben.expectToSee(['Ana']);
+  await soon.hidden(ana.page.locator('#alert'));
+});
+
 test('switching microphone and speaker in the call keeps the call going', async () => {
   const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
   const roomId = await ana.createRoom('Ana');
@@ -734,3 +934,4 @@ test('gateway lost mid-call: back in the lobby with the reason', async () => {
   // gateway gives up waiting for it to be reclaimed.
   if (process.env.JANUS_ADMIN_URL) expect(await waitForNoSessions(90_000)).toEqual({ sessions: 0, handles: 0 });
 });
+

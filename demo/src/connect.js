@@ -1,0 +1,53 @@
+// Connecting: the SDK instance, init (our identity on the gateway), creating the room when asked,
+// joining it. Imports the SDK as an application imports the package.
+import Knowledgetalk from 'knowledgetalk-janus';
+import { describeCode, t } from './i18n.js';
+import { CP_CODE, authKeyFor } from './config.js';
+
+/** `?log=debug` shows the SDK's log in the console. */
+const LOG_LEVEL = new URLSearchParams(location.search).get('log') || 'error';
+
+/**
+ * Connects to the gateway and enters the room (creating it first when asked).
+ * Resolves with `{ kt, joined, early }` or, when any step fails, `{ error }` (a sentence).
+ * Never throws.
+ */
+export async function connect({ config, name, roomId, create, title, capacity, onStep }) {
+  let kt;
+  try {
+    kt = new Knowledgetalk({ server: config.server, logLevel: LOG_LEVEL });
+  } catch (err) {
+    console.error(err);
+    return { error: t('error.sdk') };
+  }
+  // Presence can arrive between joinRoom resolving and the Room taking over (members already
+  // publishing are announced right after the join): keep it for the Room.
+  const early = [];
+  const keep = (event) => early.push(event);
+  kt.addEventListener('presence', keep);
+  kt.addEventListener('disconnected', keep);
+  const stopKeeping = () => {
+    kt.removeEventListener('presence', keep);
+    kt.removeEventListener('disconnected', keep);
+  };
+  const fail = async (result) => {
+    stopKeeping();
+    if (result.reason) console.warn(`knowledgetalk: ${result.code}`, result.reason);
+    await kt.disconnect();
+    return { error: describeCode(result.code), code: result.code };
+  };
+
+  onStep('lobby.connecting');
+  const init = await kt.init(CP_CODE, await authKeyFor(config, name), undefined, name);
+  if (init.code !== '200') return fail(init);
+  if (create) {
+    onStep('lobby.creating');
+    // talkingNoty: the gateway tells who is speaking, for the active-speaker highlight.
+    const created = await kt.createVideoRoom(roomId, title || undefined, capacity, true, true);
+    if (created.code !== '200') return fail(created);
+  }
+  onStep('lobby.joining');
+  const joined = await kt.joinRoom(roomId);
+  if (joined.code !== '200') return fail(joined);
+  return { kt, joined, early, stopKeeping };
+}
