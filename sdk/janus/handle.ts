@@ -68,7 +68,12 @@ export class JanusPluginHandle implements PluginHandle {
     return new Promise((resolve, reject) => {
       this.handle.createOffer({
         tracks,
-        success: (jsep: Jsep) => resolve(jsep),
+        success: (jsep: Jsep) => {
+          // Every track we send is the app's: a hangup Janus starts itself (after a `leave`, when
+          // janus.js cleans the PeerConnection up) must not stop them either.
+          this.keepAppTracks();
+          resolve(jsep);
+        },
         error: (cause: unknown) => reject(new KtError(Code.MEDIA_ERROR, `${failure}: ${String(cause)}`)),
       });
     });

@@ -193,3 +193,26 @@ test('feeds added once media flows get a keyframe request; before that, Janus as
   // Only b's video, by our mid for it ('1': the second stream of the offer's summary).
   expect(gateway.requests('configure').map((r) => r.body.streams)).toEqual([[{ mid: '1', send: true }]]);
 });
+
+test('a feed released while its publisher is gone is forgotten: the same id coming back is subscribed anew', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const reply = gateway.reply!;
+  // Janus once the publisher left: the release changes nothing, `updated` without an offer.
+  gateway.reply = (sent: Sent, handle: FakeHandle) => {
+    if (sent.body.request === 'update' && sent.body.unsubscribe) {
+      handle.emit({ videoroom: 'updated' });
+      return undefined;
+    }
+    return reply(sent, handle);
+  };
+  const sub = subscriber(gateway);
+  const first = await sub.subscribe('a', 'cam', video('1'));
+  await sub.unsubscribe('a', 'cam');
+  const before = gateway.requests('update').length;
+  const again = await sub.subscribe('a', 'cam', video('1'));
+  expect(again).not.toBe(first);
+  // A new subscription went out (not the dead m-line handed out again).
+  expect(gateway.requests('update').filter((r) => r.body.subscribe).length).toBeGreaterThan(0);
+  expect(gateway.requests('update').length).toBeGreaterThan(before);
+});

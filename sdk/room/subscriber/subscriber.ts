@@ -125,7 +125,18 @@ export class Subscriber {
     const streams = keys.filter((k) => this.mapping.has(k) && !this.handedOut.wants(k)).map(parseKey);
     if (streams.length === 0 || this.closed) return;
     const handle = await this.ensureHandle();
-    await handle.serial((requests) => requests.update({ unsubscribe: streams }));
+    // Janus answers a release with a new offer, whose summary replaces the mapping; when the
+    // publisher is gone already it has nothing to take away and sends none (or an error): then the
+    // released streams must be forgotten here, or a member who comes back with the same id would
+    // be handed the dead m-lines.
+    const forget = () => streams.forEach((st) => this.mapping.delete(keyOf(st.feed, st.mid)));
+    await handle.serial(async (requests) => {
+      const { jsep } = await requests.update({ unsubscribe: streams }).catch((err: unknown) => {
+        forget();
+        throw err;
+      });
+      if (!jsep) forget();
+    });
   }
 
   /** Tears the subscription down (leaving the room). */
