@@ -19,7 +19,7 @@ import type { CreateRoomParams, RoomDirectory } from './room/directory';
 import type { Self } from './room/enter';
 import { Room, type RoomSnapshot } from './room/room';
 import { joinResultOf } from './room/join-result';
-import type { ConnectionState, InstanceEvents, JoinResult, Member } from './types';
+import type { ConnectionState, InstanceEvents, JoinedRoom, Member, Success } from './types';
 import { AsyncQueue } from './util/async-queue';
 import { generateId } from './util/ids';
 import { sleep } from './util/wait';
@@ -136,7 +136,7 @@ export class Client {
     });
   }
 
-  joinRoom(roomId: string, pin?: string): Promise<JoinResult> {
+  joinRoom(roomId: string, pin?: string): Promise<Success<JoinedRoom>> {
     return this.ops.run(async () => {
       const connection = this.connected();
       if (connection.room) {

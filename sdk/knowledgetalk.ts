@@ -27,7 +27,7 @@ import { requireCanvas } from './api/drawing-arguments';
 import { getLogger, loggerControl } from './logger';
 import { watchDevices } from './media/devices';
 import { applyResolution } from './media/resolution';
-import type { InitResult, JoinResult, MembersResult, Result, RoomResult } from './types';
+import type { FeedType, InitResult, JoinResult, MembersResult, PublishVideoOptions, Result, RoomOptions, RoomResult, Success } from './types';
 import { requireId } from './util/ids';
 
 const log = getLogger('api');
@@ -41,7 +41,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   private stopWatchingDevices?: () => void;
 
   /** `forced`: this user id takes over from its other sign-ins (they get presence `kickOut`, reason 'replaced', and are disconnected). */
-  init(cpCode?: unknown, authKey?: unknown, id?: unknown, name?: unknown, device?: unknown, forced?: unknown): Promise<InitResult> {
+  init(cpCode: string, authKey: string, id?: string, name?: string, device?: string, forced?: boolean): Promise<InitResult> {
     return result('init', async () => {
       requireText(cpCode, 'cpCode');
       const token = requireText(authKey, 'authKey');
@@ -70,12 +70,12 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * gateway guard holds the room's secret and grants the host powers to that identity.
    */
   createVideoRoom(
-    roomId?: unknown,
-    title?: unknown,
-    capacity?: unknown,
-    destroy: unknown = true,
-    talkingNoty: unknown = false,
-    options?: unknown,
+    roomId?: string,
+    title?: string,
+    capacity?: number,
+    destroy = true,
+    talkingNoty = false,
+    options?: RoomOptions,
   ): Promise<RoomResult> {
     return result('createVideoRoom', async () => ({
       roomId: await this.client.createVideoRoom(roomParamsFrom({ roomId, title, capacity, destroy, talkingNoty, options, p2p: false })),
@@ -83,14 +83,14 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** The original's 1:1 ("P2P") room: here a two-member room on the same SFU. */
-  createRoom(roomId?: unknown, title?: unknown, capacity: unknown = 2, destroy: unknown = true, options?: unknown): Promise<RoomResult> {
+  createRoom(roomId?: string, title?: string, capacity = 2, destroy = true, options?: RoomOptions): Promise<RoomResult> {
     return result('createRoom', async () => ({
       roomId: await this.client.createVideoRoom(roomParamsFrom({ roomId, title, capacity, destroy, talkingNoty: false, options, p2p: true })),
     }));
   }
 
   /** `pin` (extension): the room's PIN, when it was created with one ('401' if wrong or missing). */
-  joinRoom(roomId?: unknown, pin?: unknown): Promise<JoinResult> {
+  joinRoom(roomId: string, pin?: string): Promise<JoinResult> {
     return result('joinRoom', async () => {
       const { code: _ok, ...joined } = await this.client.joinRoom(requireId(roomId, 'roomId'), optionalSecret(pin, 'pin'));
       return joined;
@@ -98,11 +98,11 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** The original SDK's spelling, kept for apps written against it. */
-  joinroom(roomId?: unknown, pin?: unknown): Promise<JoinResult> {
+  joinroom(roomId: string, pin?: string): Promise<JoinResult> {
     return this.joinRoom(roomId, pin);
   }
 
-  leaveRoom(roomId?: unknown): Promise<Result> {
+  leaveRoom(roomId: string): Promise<Result> {
     return result('leaveRoom', async () => {
       await this.client.leaveRoom(requireId(roomId, 'roomId'));
       return {};
@@ -114,7 +114,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * `maxBitrate` caps the video (bits/s); `resolution` 'sd' | 'hd' | 'fhd' asks the camera for
    * 640×480, 1280×720 or 1920×1080 (as ideals: a camera that cannot keep its own size).
    */
-  publishVideo(type?: unknown, stream?: unknown, options?: unknown): Promise<boolean> {
+  publishVideo(type: FeedType, stream: MediaStream, options?: PublishVideoOptions): Promise<boolean> {
     return succeeded('publishVideo', async () => {
       const feedType = requireFeedType(type);
       const media = requireStream(stream);
@@ -129,7 +129,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
-  async subscribeVideo(userId?: unknown, type: unknown = 'cam'): Promise<MediaStream | false> {
+  async subscribeVideo(userId: string, type: FeedType = 'cam'): Promise<MediaStream | false> {
     let stream: MediaStream | undefined;
     await result('subscribeVideo', async () => {
       const [id, feedType] = [requireId(userId, 'userId'), requireFeedType(type)];
@@ -140,7 +140,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** Stops receiving a member's feed; the stream subscribeVideo returned for it ends. */
-  removePeer(userId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+  removePeer(userId: string, type: FeedType = 'cam'): Promise<boolean> {
     return succeeded('removePeer', async () => {
       const [id, feedType] = [requireId(userId, 'userId'), requireFeedType(type)];
       await this.client.now((room) => room.unsubscribe(id, feedType));
@@ -148,7 +148,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** Stops sending a feed (the original's name for the sending side of a 1:1 peer). */
-  removeLocalPeer(peerId?: unknown, type: unknown = 'cam'): Promise<boolean> {
+  removeLocalPeer(peerId?: string | null, type: FeedType = 'cam'): Promise<boolean> {
     return succeeded('removeLocalPeer', async () => {
       if (peerId !== undefined && peerId !== null) requireId(peerId, 'peerId');
       const feedType = requireFeedType(type);
@@ -160,7 +160,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * Sends another camera/microphone in place of the published one, without renegotiation.
    * `target` (the original's 1:1 peer): must be a member; the one camera feed is what it receives.
    */
-  changeLocalStream(stream?: unknown, target?: unknown): Promise<boolean> {
+  changeLocalStream(stream: MediaStream, target?: string): Promise<boolean> {
     return succeeded('changeLocalStream', async () => {
       const media = requireStream(stream);
       const to = target === undefined || target === null ? undefined : requireId(target, 'target');
@@ -178,7 +178,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * (canvasInit + drawingInit). Resolves `{ code: '200' }`, or false on failure (the docs' samples
    * test `if (!result)`; `result.code !== '200'` holds too). The reason is logged.
    */
-  async screenStart(stream?: unknown, target?: unknown, canvas?: unknown): Promise<Result | false> {
+  async screenStart(stream: MediaStream, target?: string | null, canvas?: HTMLCanvasElement): Promise<Success | false> {
     const r = await result('screenStart', async () => {
       const media = requireStream(stream);
       const to = target === undefined || target === null ? undefined : requireId(target, 'target');
@@ -210,7 +210,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** The original's 1:1 send: that member receives it and gets presence `subscribed`. */
-  publishP2P(userId?: unknown, type?: unknown, stream?: unknown): Promise<boolean> {
+  publishP2P(userId: string, type: FeedType, stream: MediaStream): Promise<boolean> {
     return succeeded('publishP2P', async () => {
       const [id, feedType, media] = [requireId(userId, 'userId'), requireFeedType(type), requireStream(stream)];
       await this.client.queued((room) => room.publishP2P(id, feedType, media));
@@ -221,7 +221,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * A chat message to the room, or to one member only when `userId` is given without `roomId` (as in
    * the original: with both, the whole room gets it).
    */
-  chat(message?: unknown, roomId?: unknown, userId?: unknown): Promise<Result> {
+  chat(message: string, roomId?: string | null, userId?: string): Promise<Result> {
     return result('chat', async () => {
       const text = requireText(message, 'message', MAX_MESSAGE);
       const room = optionalRoomId(roomId);
@@ -233,7 +233,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** Any JSON value to the room, or to `target` only. */
-  inform(message?: unknown, target?: unknown, roomId?: unknown): Promise<Result> {
+  inform(message: unknown, target?: string | null, roomId?: string): Promise<Result> {
     return result('inform', async () => {
       const payload = requireJson(message);
       const to = target === undefined || target === null ? undefined : requireId(target, 'target');
@@ -248,7 +248,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * memberList shows it, and with `broadcast` (default true, as the current docs say) the others
    * get presence `editUserInfo`; with `target` (the original's 1:1), that member alone.
    */
-  editUserInfo(name?: unknown, video?: unknown, audio?: unknown, broadcast: unknown = true, target?: unknown): Promise<Result> {
+  editUserInfo(name?: string | null, video?: boolean | null, audio?: boolean | null, broadcast = true, target?: string): Promise<Result> {
     return result('editUserInfo', async () => {
       const change = userInfoChange(name, video, audio);
       const tell = optionalBoolean(broadcast, 'broadcast') ?? true;
@@ -258,12 +258,12 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
-  memberList(roomId?: unknown): Promise<MembersResult> {
+  memberList(roomId: string): Promise<MembersResult> {
     return result('memberList', async () => ({ members: await this.client.memberList(requireId(roomId, 'roomId')) }));
   }
 
   /** The host's: removes the room for everyone ('413' for anyone else). */
-  destroyRoom(roomId?: unknown): Promise<Result> {
+  destroyRoom(roomId: string): Promise<Result> {
     return result('destroyRoom', async () => {
       await this.client.destroyRoom(requireId(roomId, 'roomId'));
       return {};
@@ -271,7 +271,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** The host's: puts a member out of the room; it gets presence `kickOut` ('413' for anyone else). */
-  kickOut(userId?: unknown): Promise<Result> {
+  kickOut(userId: string): Promise<Result> {
     return result('kickOut', async () => {
       const id = requireId(userId, 'userId');
       await this.client.queued((room) => room.kick(id));
@@ -280,7 +280,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   }
 
   /** A member's camera stream as received (ours for our own id), or 'screen': the shared screen. */
-  getStream(id?: unknown): MediaStream | undefined {
+  getStream(id: string): MediaStream | undefined {
     return typeof id === 'string' ? this.client.room?.streamOf(id) : undefined;
   }
 

@@ -1,11 +1,19 @@
 /** Public types of the Knowledgetalk API (SPEC §2). */
 import type { ResponseCode } from './errors';
 import type { Permit, ShareType } from './janus/guard-views';
+import type { LogLevel } from './logger';
+import type { ShapeType, Tool } from './board/types';
 
 export type FeedType = 'cam' | 'screen';
 
 /** What a member may do besides talk and watch (`permit`, set by the host; the host may do all). */
 export type { Permit, ShareType };
+
+/** setTool's tools and shapes (web/share.md). */
+export type { ShapeType, Tool };
+
+/** setQuality's simulcast layers: 'l' (1/4 size), 'm' (1/2), 'h' (full). */
+export type SimulcastQuality = 'l' | 'm' | 'h';
 
 /** The room's one share at a time: a screen, the whiteboard or a document, and who shares it. */
 export interface Share {
@@ -31,50 +39,75 @@ export interface Feed extends Member {
   type: FeedType;
 }
 
-export interface Result {
-  code: ResponseCode;
-  /** The Janus error code behind a failure, when Janus gave one. */
+/** Every code but '200': the call failed, nothing changed. */
+export type FailureCode = Exclude<ResponseCode, '200'>;
+
+/** A call that succeeded: code '200' and what the call gives. */
+export type Success<T extends object = {}> = { code: '200'; janusCode?: undefined; reason?: undefined } & T;
+
+/** A call that failed: why, and nothing else. */
+export interface Failure {
+  code: FailureCode;
+  /** The Janus error code behind the failure, when Janus gave one. */
   janusCode?: number;
   /** Why it failed, in Janus's or our words. */
-  reason?: string;
+  reason: string;
 }
 
-export interface InitResult extends Result {
-  userId?: string;
-}
+/**
+ * What a call resolves with: narrow on `code` (`if (r.code === '200')`) to reach what it gives.
+ * `Outcome<{ roomId: string }>` is `{ code: '200', roomId }` or a Failure.
+ */
+export type Outcome<T extends object = {}> = Success<T> | Failure;
 
-export interface RoomResult extends Result {
-  roomId?: string;
-}
+/** A call that gives nothing but its code. */
+export type Result = Outcome;
 
-export interface MembersResult extends Result {
-  members?: Record<string, Member>;
-}
+export type InitResult = Outcome<{ userId: string }>;
 
-export interface JoinResult extends Result {
-  roomId?: string;
-  title?: string;
-  talkingNoty?: boolean;
-  isRecording?: boolean;
+export type RoomResult = Outcome<{ roomId: string }>;
+
+export type MembersResult = Outcome<{ members: Record<string, Member> }>;
+
+/** joinRoom's answer (web/room.md): the room and who is in it. */
+export interface JoinedRoom {
+  roomId: string;
+  title: string;
+  talkingNoty: boolean;
+  isRecording: boolean;
   /** When the room was made, as the original writes it: "2024/05/30 13:38:37" (local time). */
-  createdAt?: string;
+  createdAt: string;
   /** The room's host, when it is in the room; else its user id only (`{ id, userId }`). */
-  host?: Member | { id: string; userId: string };
-  members?: Record<string, Member>;
+  host: Member | { id: string; userId: string };
+  /** Everyone in the room, ourselves included. */
+  members: Record<string, Member>;
   /** Whether the room is relayed by the media server: true for createVideoRoom rooms, false for createRoom's 1:1 rooms (the app uses publishP2P there). */
-  media?: boolean;
+  media: boolean;
   /** What is being shared in the room now, if anything. */
-  share?: Share | null;
+  share: Share | null;
   /** Where documentShare's files are stored (the gateway's file store), when it has one. */
   fileServerUrl?: string;
-  /** Extension: the room's capacity (null: the gateway's limit) and, for a breakout group, its main room. */
-  capacity?: number | null;
-  parent?: string | null;
+  /** Extension: the room's capacity (null: the gateway's limit). */
+  capacity: number | null;
+  /** Extension: for a breakout group, its main room. */
+  parent: string | null;
 }
 
-export interface GroupResult extends Result {
-  groupId?: string;
-}
+export type JoinResult = Outcome<JoinedRoom>;
+
+export type GroupResult = Outcome<{ groupId: string }>;
+
+export type StatsResult = Outcome<{ stats: FeedStats }>;
+
+export type AudioLevelsResult = Outcome<{ levels: Record<string, number> }>;
+
+export type DevicesResult = Outcome<DeviceLists>;
+
+/** setSpeaker: how many media elements were switched. */
+export type SpeakerResult = Outcome<{ elements: number }>;
+
+/** uploadDocument: the stored file's address, for documentShare. */
+export type UploadResult = Outcome<{ url: string }>;
 
 interface PresenceBase {
   eventOp: 'presence';
@@ -152,6 +185,20 @@ export interface PublishOptions {
   maxBitrate?: number;
 }
 
+/** publishVideo's `options` (extension). */
+export interface PublishVideoOptions extends PublishOptions {
+  /** Asks the camera for 640×480, 1280×720 or 1920×1080 (as ideals: a camera keeps its own size if it must). */
+  resolution?: 'sd' | 'hd' | 'fhd';
+}
+
+/** createVideoRoom's and createRoom's `options` (extension). */
+export interface RoomOptions {
+  /** Joining needs this PIN (joinRoom's `pin`; a wrong one resolves '411'). */
+  pin?: string;
+  /** What guests may do until the host permits otherwise (default: everything). */
+  guestPermit?: Partial<Permit>;
+}
+
 /** One kind (audio or video) of a feed's getStats figures. */
 export interface KindStats {
   /** bits per second over the window */
@@ -209,7 +256,7 @@ export interface KnowledgetalkOptions {
   /** Janus URL(s): ws://, wss://, http(s)://…/janus, or an array tried in order. */
   server?: string | string[];
   iceServers?: RTCIceServer[];
-  logLevel?: 'trace' | 'debug' | 'info' | 'error' | 'off';
+  logLevel?: LogLevel;
   /** How long a request to the gateway may take before it resolves with '504' (ms, default 10000). */
   requestTimeoutMs?: number;
   /**
@@ -240,3 +287,16 @@ export type InstanceEvents = {
   /** A feed we send or receive changed connection quality. */
   connectionQuality: ConnectionQualityDetail;
 };
+
+/**
+ * The instance's events as `addEventListener` sees them: each a `CustomEvent` whose `detail` is
+ * typed (`kt.addEventListener('presence', ({ detail }) => { if (detail.type === 'join') ... })`).
+ */
+export type KnowledgetalkEventMap = {
+  [K in keyof InstanceEvents]: CustomEvent<InstanceEvents[K] extends undefined ? Record<string, never> : InstanceEvents[K]>;
+} & {
+  /** A camera, microphone or speaker came or went (while initialised): the new lists. */
+  devicechange: CustomEvent<DeviceLists>;
+};
+
+export type KnowledgetalkEventName = keyof KnowledgetalkEventMap;

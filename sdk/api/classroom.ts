@@ -11,7 +11,7 @@
 import type { Client } from '../client';
 import { Code, KtError } from '../errors';
 import { getLogger } from '../logger';
-import type { GroupResult, Result } from '../types';
+import type { Failure, GroupResult, Result, ShapeType, ShareType, Tool, UploadResult } from '../types';
 import { requireId } from '../util/ids';
 import { optionalCapacity, optionalText } from './arguments';
 import { optionalIdList, permitFrom, requireCanvas, requireDocumentUrl, requirePage } from './drawing-arguments';
@@ -33,7 +33,14 @@ function sync<T>(op: string, fallback: T, fn: () => T): T {
 
 export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   /** The host's: what `target` may do; at least one of the five ('421'). Everyone's Member.permit follows. */
-  permit(target?: unknown, chat?: unknown, draw?: unknown, screen?: unknown, whiteboard?: unknown, document?: unknown): Promise<Result> {
+  permit(
+    target: string,
+    chat?: boolean | null,
+    draw?: boolean | null,
+    screen?: boolean | null,
+    whiteboard?: boolean | null,
+    document?: boolean | null,
+  ): Promise<Result> {
     return result('permit', async () => {
       const id = requireId(target, 'target');
       const patch = permitFrom([chat, draw, screen, whiteboard, document]);
@@ -43,7 +50,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** The host's: the room's title, capacity, or a new host (a member); everyone gets presence `editRoomInfo`. */
-  editRoomInfo(roomId?: unknown, title?: unknown, capacity?: unknown, host?: unknown): Promise<Result> {
+  editRoomInfo(roomId: string, title?: string | null, capacity?: number | null, host?: string | null): Promise<Result> {
     return result('editRoomInfo', async () => {
       const room = requireId(roomId, 'roomId');
       const change = {
@@ -58,17 +65,17 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** Starts the whiteboard on `canvas` for everyone (presence `whiteboard`); drawing is on. */
-  async whiteBoardStart(canvas?: unknown): Promise<boolean> {
+  async whiteBoardStart(canvas: HTMLCanvasElement): Promise<boolean> {
     return (await startShare(this.client, 'whiteBoardStart', 'whiteboard', canvas)).code === Code.OK;
   }
 
   /** Starts sharing documents on `canvas` (presence `document`); then documentShare shows one. */
-  documentStart(canvas?: unknown): Promise<Result> {
+  documentStart(canvas: HTMLCanvasElement): Promise<Result> {
     return startShare(this.client, 'documentStart', 'document', canvas);
   }
 
   /** Shows an image (or a PDF's first page) to everyone: presence `documentShare` with `img`. */
-  documentShare(imgUrl?: unknown): Promise<Result> {
+  documentShare(imgUrl: string): Promise<Result> {
     return result('documentShare', async () => {
       const url = requireDocumentUrl(imgUrl);
       await this.client.queued((room) => room.classroom.shares.show(url, 1));
@@ -81,7 +88,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
    * with its `url`, for documentShare. Needs the `document` permit; the gateway checks the type by
    * its bytes (PNG, JPEG, GIF, WebP, PDF: else '422') and the size (20 MiB a file: '445').
    */
-  uploadDocument(file?: unknown, name?: unknown): Promise<Result & { url?: string }> {
+  uploadDocument(file: Blob, name?: string): Promise<UploadResult> {
     return result('uploadDocument', async () => {
       if (file === undefined || file === null) throw missing('file');
       if (typeof Blob === 'undefined' || !(file instanceof Blob)) throw new KtError(Code.INVALID_PARAMETER, 'file must be a Blob or File');
@@ -91,7 +98,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** Extension: turns the shared PDF to `page` for everyone (presence `documentShare` with `page`). */
-  documentPage(page?: unknown): Promise<Result> {
+  documentPage(page: number): Promise<Result> {
     return result('documentPage', async () => {
       const n = requirePage(page);
       await this.client.queued(async (room) => {
@@ -104,7 +111,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** The board shows on `canvas`: what is shared now (a late joiner's way in), and what follows. */
-  canvasInit(canvas?: unknown): void {
+  canvasInit(canvas: HTMLCanvasElement): void {
     sync('canvasInit', undefined, () => {
       const target = requireCanvas(canvas);
       this.client.now((room) => room.classroom.drawing.attach(target));
@@ -121,7 +128,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** pen (type 'highlight': a marker), crayon, eraser, shape (a ShapeType; default square), pointer, textbox (width: font size). */
-  setTool(tool?: unknown, color?: unknown, strokeWidth?: unknown, type?: unknown): void {
+  setTool(tool: Tool, color?: string, strokeWidth?: number, type?: ShapeType | 'highlight'): void {
     sync('setTool', undefined, () => {
       // Checked by the board engine when it is there (a wrong tool is logged, and changes nothing).
       const choice = [tool, color, strokeWidth, type] as ToolChoice;
@@ -144,7 +151,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** Asks `target` for its canvas: it gets presence `reqCanvasImage`, we `updateImage` (drawn on our canvas). */
-  reqCanvasImage(target?: unknown): Promise<Result> {
+  reqCanvasImage(target: string): Promise<Result> {
     return result('reqCanvasImage', async () => {
       const id = requireId(target, 'target');
       await this.client.now((room) => {
@@ -156,7 +163,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** The host's: a breakout group; the members on `list` get presence `createGroup` (and move themselves). */
-  createGroup(list?: unknown, title?: unknown): Promise<GroupResult> {
+  createGroup(list?: string[], title?: string): Promise<GroupResult> {
     return result('createGroup', async () => {
       const ids = optionalIdList(list);
       const name = optionalText(title, 'title');
@@ -165,7 +172,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** The host's, in the main room: ends a group; who is still in it gets presence `endGroup`. */
-  endGroup(groupId?: unknown): Promise<Result> {
+  endGroup(groupId: string): Promise<Result> {
     return result('endGroup', async () => {
       const id = requireId(groupId, 'groupId');
       await this.client.queued((room) => room.classroom.endGroup(id));
@@ -174,7 +181,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
   }
 
   /** What is shared in the room now: 'screen', 'whiteboard', 'document', or undefined. */
-  getShareType(): 'screen' | 'whiteboard' | 'document' | undefined {
+  getShareType(): ShareType | undefined {
     return this.client.room?.classroom.shares.current?.type ?? (this.client.room?.streamOf('screen') ? 'screen' : undefined);
   }
 
@@ -202,12 +209,12 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     );
   }
 
-  getPeer(id?: unknown): RTCPeerConnection | undefined {
+  getPeer(id: string): RTCPeerConnection | undefined {
     return typeof id === 'string' ? this.getAllPeers()[id] : undefined;
   }
 
   /** The original's socket.io socket has no counterpart here: janus.js owns its WebSocket ('501'). */
-  getSocket(): Result {
+  getSocket(): Failure {
     return { code: Code.NOT_SUPPORTED, reason: 'the gateway connection is janus.js\'s own WebSocket and is not exposed' };
   }
 

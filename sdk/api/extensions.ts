@@ -10,7 +10,21 @@ import { connectJanus } from '../janus/janus-js';
 import { getLogger, loggerControl } from '../logger';
 import { listDevices } from '../media/devices';
 import { SpeakerOutput } from '../media/speaker';
-import type { ConnectionQuality, ConnectionState, DeviceLists, FeedStats, KnowledgetalkOptions, Member, Result } from '../types';
+import type {
+  AudioLevelsResult,
+  ConnectionQuality,
+  ConnectionState,
+  DevicesResult,
+  FeedType,
+  KnowledgetalkEventMap,
+  KnowledgetalkOptions,
+  Member,
+  Result,
+  SimulcastQuality,
+  SpeakerResult,
+  StatsResult,
+} from '../types';
+import type { TypedEventTargetClass } from '../util/typed-events';
 import { requireId } from '../util/ids';
 import { fail, isPositive, MAX_TEXT, requireFeedType, requireQuality, requireText, serversFrom } from './arguments';
 import { result } from './result';
@@ -29,7 +43,8 @@ const INSTANCE_EVENTS = [
   'connectionStateChanged',
 ] as const satisfies readonly (keyof ClientEvents)[];
 
-export class KnowledgetalkExtensions extends EventTarget {
+/** The instance's events are typed by KnowledgetalkEventMap (types only: the platform's EventTarget). */
+export class KnowledgetalkExtensions extends (EventTarget as TypedEventTargetClass<KnowledgetalkEventMap>) {
   /** Page-wide defaults, for apps that cannot pass options (`Knowledgetalk.defaults.server = ...`). */
   static defaults: { server?: string | string[] } = {};
 
@@ -75,7 +90,7 @@ export class KnowledgetalkExtensions extends EventTarget {
    * round-trip time; our own id gives what we send. Takes about half a second: rates are measured
    * over that window.
    */
-  getStats(userId?: unknown, type: unknown = 'cam'): Promise<Result & { stats?: FeedStats }> {
+  getStats(userId: string, type: FeedType = 'cam'): Promise<StatsResult> {
     return result('getStats', async () => {
       const [id, feedType] = [requireId(userId, 'userId'), requireFeedType(type)];
       return { stats: await this.client.now((room) => room.stats(id, feedType)) };
@@ -83,9 +98,9 @@ export class KnowledgetalkExtensions extends EventTarget {
   }
 
   /** Which simulcast layer of a member's video we receive: 'l' (1/4 size), 'm' (1/2) or 'h' (full); '400' without simulcast. */
-  setQuality(userId?: unknown, type: unknown = 'cam', quality?: unknown): Promise<Result> {
+  setQuality(userId: string, type: FeedType | undefined, quality: SimulcastQuality): Promise<Result> {
     return result('setQuality', async () => {
-      const [id, feedType, substream] = [requireId(userId, 'userId'), requireFeedType(type), requireQuality(quality)];
+      const [id, feedType, substream] = [requireId(userId, 'userId'), requireFeedType(type ?? 'cam'), requireQuality(quality)];
       await this.client.now((room) => room.setQuality(id, feedType, substream));
       return {};
     });
@@ -95,22 +110,22 @@ export class KnowledgetalkExtensions extends EventTarget {
    * How loud each member we receive is right now: `levels[userId]` from 0 (silence) to 1, linear.
    * Only what the page plays has a level. For an active-speaker view, poll it.
    */
-  getRemoteAudioLevels(): Promise<Result & { levels?: Record<string, number> }> {
+  getRemoteAudioLevels(): Promise<AudioLevelsResult> {
     return result('getRemoteAudioLevels', async () => ({ levels: this.client.now((room) => room.audioLevels()) }));
   }
 
   /** The cameras, microphones and speakers; labels need camera/mic permission first. */
-  getDevices(): Promise<Result & Partial<DeviceLists>> {
+  getDevices(): Promise<DevicesResult> {
     return result('getDevices', async () => listDevices());
   }
 
   /** Sends another camera in place of the published one, without renegotiation; the old one stops. */
-  switchCamera(deviceId?: unknown): Promise<Result> {
+  switchCamera(deviceId: string): Promise<Result> {
     return switchDevice(this.client, 'switchCamera', 'video', deviceId);
   }
 
   /** Sends another microphone in place of the published one, without renegotiation; the old one stops. */
-  switchMicrophone(deviceId?: unknown): Promise<Result> {
+  switchMicrophone(deviceId: string): Promise<Result> {
     return switchDevice(this.client, 'switchMicrophone', 'audio', deviceId);
   }
 
@@ -119,7 +134,7 @@ export class KnowledgetalkExtensions extends EventTarget {
    * the SDK returned, now and later. `elements`: how many were switched. '501' where the browser
    * cannot choose (no `setSinkId`).
    */
-  setSpeaker(deviceId?: unknown): Promise<Result & { elements?: number }> {
+  setSpeaker(deviceId: string): Promise<SpeakerResult> {
     return result('setSpeaker', async () => {
       if (typeof deviceId !== 'string' || deviceId.length > MAX_TEXT) fail(Code.INVALID_PARAMETER, "deviceId must be a speaker's id ('' for the default)");
       return { elements: await this.speaker.choose(deviceId) };
@@ -131,7 +146,7 @@ export class KnowledgetalkExtensions extends EventTarget {
    * 'good' | 'poor' | 'lost', or undefined before the first measurement (or for anything that is
    * not a feed we send or receive). No userId, or ours: what we send.
    */
-  getConnectionQuality(userId?: unknown, type: unknown = 'cam'): ConnectionQuality | undefined {
+  getConnectionQuality(userId?: string, type: FeedType = 'cam'): ConnectionQuality | undefined {
     if (userId !== undefined && userId !== null && typeof userId !== 'string') return undefined;
     if (type !== 'cam' && type !== 'screen') return undefined;
     return this.client.room?.connectionQuality(userId ?? undefined, type);

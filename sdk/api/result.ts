@@ -4,21 +4,21 @@
  */
 import { Code, toKtError } from '../errors';
 import { getLogger } from '../logger';
-import type { Result } from '../types';
+import type { Failure, Outcome, Success } from '../types';
 
 const log = getLogger('api');
 
 /** Runs one API call and turns its outcome into a result object with a code. */
-export async function result<T extends object>(op: string, fn: () => Promise<T>): Promise<T & Result> {
+export async function result<T extends object>(op: string, fn: () => Promise<T>): Promise<Outcome<T>> {
   try {
-    return { code: Code.OK, ...(await fn()) };
+    return { code: Code.OK, ...(await fn()) } as Success<T>;
   } catch (err) {
     const e = toKtError(err);
     if (e.code === Code.UNKNOWN) log.error(`${op}:`, err);
     else log.warn(`${op} -> ${e.code}: ${e.message}`);
-    const failure: Result = { code: e.code, reason: e.reason ?? e.message };
+    const failure: Failure = { code: e.code as Failure['code'], reason: e.reason ?? e.message };
     if (e.janusCode !== undefined) failure.janusCode = e.janusCode;
-    return failure as T & Result;
+    return failure;
   }
 }
 

@@ -4,7 +4,7 @@
  * it, whether a media server relays the room, and what is shared in it now.
  */
 import { Code } from '../errors';
-import type { JoinResult } from '../types';
+import type { JoinedRoom, Success } from '../types';
 import type { Room } from './room';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -15,7 +15,7 @@ export function formatCreatedAt(ms: number): string {
   return `${d.getFullYear()}/${two(d.getMonth() + 1)}/${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
-export function joinResultOf(room: Room, fileServerUrl: string | undefined): JoinResult {
+export function joinResultOf(room: Room, fileServerUrl: string | undefined): Success<JoinedRoom> {
   const { title, talkingNoty, createdAt, host, p2p, capacity, parent } = room.meta;
   const members = room.membersWithSelf();
   const share = room.classroom.shares.current;
