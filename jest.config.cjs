@@ -8,4 +8,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   testTimeout: 60000,
+  // What the build writes into sdk/version.ts (rollup.config.mjs: versionConstant).
+  globals: { __KT_VERSION__: require('./package.json').version },
 };

@@ -8,7 +8,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -27,18 +27,46 @@ function janusAsPlainModule() {
       if (!id.includes('/node_modules/janus-gateway/')) return null;
       const prologue = /if \(typeof define === 'function' && define\.amd\) \{[\s\S]*?\} else if \(typeof window === 'object'\) \{\s*return factory\(\);\s*\}/;
       if (!prologue.test(code)) this.error('janus.js prologue not found: check the janus-gateway version');
-      // Two public helpers the SDK never calls, which a bundler cannot drop (they are properties):
-      // the jQuery transport (we pass useDefaultDependencies) and the legacy Chrome extension test.
+      // Public helpers the SDK never calls, which a bundler cannot drop (they are properties): the
+      // jQuery transport (we pass useDefaultDependencies), the legacy Chrome extension test, and
+      // the device and media-element helpers Janus.init adds (media/devices.ts does our listing).
       const unused = [
         /\tJanus\.useOldDependencies = function \(deps\) \{[\s\S]*?\n\t\};\n/,
         /\tJanus\.isExtensionEnabled = function\(\) \{[\s\S]*?\n\t\};\n/,
+        /\t\t\t\/\/ Helper method to enumerate devices\n\t\t\tJanus\.listDevices = function[\s\S]*?\n\t\t\t\};\n/,
+        /\t\t\t\/\/ Helper methods to attach\/reattach[^\n]*\n\t\t\tJanus\.attachMediaStream = function[\s\S]*?\n\t\t\t\};\n\t\t\tJanus\.reattachMediaStream = function[\s\S]*?\n\t\t\t\};\n/,
       ];
       let out = code.replace(prologue, 'return factory();');
       for (const re of unused) {
         if (!re.test(out)) this.error(`janus.js: ${re} not found: check the janus-gateway version`);
         out = out.replace(re, '');
       }
+      // The plugin handle's methods the SDK never calls (janus/handle.ts uses send, createOffer,
+      // createAnswer, handleRemoteJsep, hangup, detach, getId and webrtcStuff) and the functions
+      // behind them, which nothing else calls: volume, mute, bitrate, DTMF and track listings.
+      const handleMethods = /\n\t+(getVolume|getRemoteVolume|getLocalVolume|isAudioMuted|muteAudio|unmuteAudio|isVideoMuted|muteVideo|unmuteVideo|getBitrate|setMaxBitrate|dtmf|getLocalTracks|getRemoteTracks) : function\([^\n]*\},(?=\n)/g;
+      if ((out.match(handleMethods) ?? []).length !== 28) this.error('janus.js: the plugin handle methods changed: check the janus-gateway version');
+      out = out.replace(handleMethods, '');
+      for (const fn of ['getVolume', 'isMuted', 'mute', 'getBitrate', 'setBitrate', 'sendDtmf', 'getLocalTracks', 'getRemoteTracks']) {
+        const body = new RegExp(`\\n\\t\\tfunction ${fn}\\([^)]*\\) \\{[\\s\\S]*?\\n\\t\\t\\}(?=\\n)`);
+        if (!body.test(out)) this.error(`janus.js: function ${fn} not found: check the janus-gateway version`);
+        out = out.replace(body, '');
+        if (new RegExp(`\\b${fn}\\(`).test(out)) this.error(`janus.js: ${fn} is still called: check the janus-gateway version`);
+      }
       return { code: out, map: null };
+    },
+  };
+}
+
+/** `__KT_VERSION__` in the SDK's code (sdk/version.ts) becomes package.json's version, once compiled to JS. */
+function versionConstant() {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  return {
+    name: 'version-constant',
+    transform(code, id) {
+      if (!id.endsWith('/sdk/version.ts')) return null;
+      if (!code.includes('__KT_VERSION__')) this.error('sdk/version.ts: __KT_VERSION__ not found');
+      return { code: code.replaceAll('__KT_VERSION__', JSON.stringify(version)), map: null };
     },
   };
 }
@@ -104,13 +132,13 @@ export default [
       intro: UMD_INTRO,
       plugins: [terser({ format: { comments: false }, compress: { passes: 3 } })],
     },
-    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts()],
+    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts(), versionConstant()],
   },
   {
     input: 'sdk/index.ts',
     output: { file: 'dist/knowledgetalk.mjs', format: 'es', sourcemap: true },
     external,
-    plugins: [lazyParts({ umd: false }), ts()],
+    plugins: [lazyParts({ umd: false }), ts(), versionConstant()],
   },
   {
     input: 'sdk/index.ts',

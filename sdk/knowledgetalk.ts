@@ -29,6 +29,7 @@ import { watchDevices } from './media/devices';
 import { applyResolution } from './media/resolution';
 import type { FeedType, InitResult, JoinResult, MembersResult, PublishVideoOptions, Result, RoomOptions, RoomResult, Success } from './types';
 import { requireId } from './util/ids';
+import { VERSION } from './version';
 
 const log = getLogger('api');
 
@@ -36,6 +37,8 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
   /** `Knowledgetalk.logger.setLevel('trace'|'debug'|'info'|'error'|'off')`. */
   static readonly logger = loggerControl;
   static readonly codes = Code;
+  /** This SDK's version (package.json's), e.g. for a bug report. */
+  static readonly version = VERSION;
 
   /** Set while initialised: the `devicechange` listener's removal. */
   private stopWatchingDevices?: () => void;

@@ -27,10 +27,25 @@ test('the types describe the public class and its results', () => {
   // The instance is an EventTarget: the Knowledgetalk calls on top of our extensions (api/extensions.ts).
   expect(dts).toMatch(/declare class Knowledgetalk extends KnowledgetalkClassroom/);
   expect(dts).toMatch(/declare class KnowledgetalkClassroom extends KnowledgetalkExtensions/);
-  expect(dts).toMatch(/declare class KnowledgetalkExtensions extends EventTarget/);
+  expect(dts).toMatch(/declare class KnowledgetalkExtensions extends KnowledgetalkExtensions_base/);
+  expect(dts).toMatch(/declare const KnowledgetalkExtensions_base: TypedEventTargetClass<KnowledgetalkEventMap>/);
   // Nothing of the SDK's inside (its state, the janus.js glue) is in the published types.
   expect(dts).not.toMatch(/\bClient\b|VideoRoomHandle|PluginHandle/);
   for (const name of ['joinRoom', 'joinroom', 'publishVideo', 'subscribeVideo', 'PresenceDetail', 'Member']) {
     expect(dts).toContain(name);
   }
+});
+
+test("the bundles carry package.json's version as Knowledgetalk.version", () => {
+  const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'));
+  expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(dist('knowledgetalk.umd.js')).toContain(`version=${JSON.stringify(version)}`);
+  expect(dist('knowledgetalk.mjs')).toContain(`const VERSION = ${JSON.stringify(version)};`);
+  expect(dist('knowledgetalk.mjs')).not.toContain('__KT_VERSION__');
+});
+
+test('the UMD bundle leaves out the janus.js helpers the SDK never calls', () => {
+  const umd = dist('knowledgetalk.umd.js');
+  const unused = ['listDevices', 'attachMediaStream', 'isExtensionEnabled', 'getRemoteVolume', 'muteAudio', 'setMaxBitrate', 'getLocalTracks'];
+  expect(unused.filter((name) => umd.includes(name))).toEqual([]);
 });
