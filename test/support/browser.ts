@@ -1,7 +1,10 @@
 /**
- * Chromium pages running the built UMD bundle (served by page-server.ts), one isolated browser
- * context per member.
+ * Pages running the built UMD bundle (served by page-server.ts), one isolated browser context per
+ * member, on Chromium (playwright-core) or Firefox (puppeteer-core over WebDriver BiDi,
+ * firefox.ts). Scenarios written against MemberPage's own methods (call, harness, evaluate, …) run
+ * on both engines; `member.page` is the Playwright Page, for Chromium-only tests.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually } from './wait';
@@ -36,11 +39,92 @@ export interface LaunchOptions {
   mediaPermission?: boolean;
 }
 
+/** Chromium, as a Playwright Browser (the Chromium-only tests use it directly). */
 export function launchBrowser({ fakeDevices, mediaPermission = true }: LaunchOptions = {}): Promise<Browser> {
   const args = CHROMIUM_ARGS.filter((a) => mediaPermission || a !== '--use-fake-ui-for-media-stream').map((a) =>
     fakeDevices && a === '--use-fake-device-for-media-stream' ? `${a}=device-count=${fakeDevices}` : a,
   );
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+}
+
+// ------------------------------------------------------------------ the engine-neutral layer
+
+export type Engine = 'chromium' | 'firefox';
+export const ENGINES: readonly Engine[] = ['chromium', 'firefox'];
+
+/** What a scenario needs of a page, on either engine. */
+export interface EnginePage {
+  readonly engine: Engine;
+  /** Runs `fn` in the page with one JSON-able argument; resolves with its JSON-able result. */
+  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  /** A script run before any script of every document the page loads from now on. */
+  addInitScript(source: string): Promise<void>;
+  goto(url: string): Promise<void>;
+  /** Console messages: type ('log', 'error', …) and text. */
+  onConsole(listener: (type: string, text: string) => void): void;
+  /** Uncaught errors and unhandled rejections of the page. */
+  onPageError(listener: (message: string) => void): void;
+  screenshot(file: string): Promise<void>;
+  /** Closes the page and its browser context. */
+  close(): Promise<void>;
+  /** The Playwright Page behind a Chromium page. */
+  readonly playwright?: Page;
+}
+
+/** A launched browser of either engine: each `newPage` is a fresh, isolated browser context. */
+export interface EngineBrowser {
+  readonly engine: Engine;
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<EnginePage>;
+  close(): Promise<void>;
+}
+
+class PlaywrightPage implements EnginePage {
+  readonly engine = 'chromium' as const;
+  constructor(
+    private readonly context: BrowserContext,
+    readonly playwright: Page,
+  ) {}
+
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
+    return this.playwright.evaluate(fn as any, arg) as Promise<R>;
+  }
+  async addInitScript(source: string): Promise<void> {
+    await this.context.addInitScript(source);
+  }
+  async goto(url: string): Promise<void> {
+    await this.playwright.goto(url);
+  }
+  onConsole(listener: (type: string, text: string) => void): void {
+    this.playwright.on('console', (m) => listener(m.type(), m.text()));
+  }
+  onPageError(listener: (message: string) => void): void {
+    this.playwright.on('pageerror', (e) => listener(String(e)));
+  }
+  async screenshot(file: string): Promise<void> {
+    await this.playwright.screenshot({ path: file });
+  }
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+/** A Playwright Browser (Chromium) seen through the neutral interface. */
+export function engineOf(browser: Browser): EngineBrowser {
+  return {
+    engine: 'chromium',
+    async newPage({ viewport } = {}) {
+      const context = await browser.newContext(viewport ? { viewport } : {});
+      return new PlaywrightPage(context, await context.newPage());
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Chromium (with the options above) or Firefox ESR (firefox.ts), behind the neutral interface. */
+export async function launchEngine(engine: Engine, options: LaunchOptions = {}): Promise<EngineBrowser> {
+  if (engine === 'chromium') return engineOf(await launchBrowser(options));
+  const { launchFirefox } = await import('./firefox');
+  return launchFirefox();
 }
 
 export function janusUrl(): string {
@@ -49,33 +133,49 @@ export function janusUrl(): string {
   return url;
 }
 
+let harnessSource: string | undefined;
+
 /** One member of a call: a page with the SDK loaded and `window.harness` ready. */
 export class MemberPage {
   readonly logs: string[] = [];
   readonly pageErrors: string[] = [];
 
-  private constructor(
-    private readonly context: BrowserContext,
-    readonly page: Page,
-  ) {
-    page.on('console', (m) => this.logs.push(`[${m.type()}] ${m.text()}`));
+  private constructor(readonly view: EnginePage) {
+    view.onConsole((type, text) => this.logs.push(`[${type}] ${text}`));
     // Unhandled rejections and uncaught errors in the page land here: tests assert there are none.
-    page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+    view.onPageError((e) => this.pageErrors.push(e));
   }
 
-  static async open(browser: Browser, options: Record<string, unknown> = {}): Promise<MemberPage> {
-    const context = await browser.newContext();
-    await context.addInitScript({ path: HARNESS });
-    const page = await context.newPage();
-    const member = new MemberPage(context, page);
-    await page.goto(`${process.env.KT_PAGE_ORIGIN}/`);
-    await page.evaluate((opts) => window.harness.create(opts), { server: janusUrl(), ...options });
+  /** Opens a member on Chromium (a Playwright Browser, as most tests have) or on either engine. */
+  static async open(browser: Browser | EngineBrowser, options: Record<string, unknown> = {}): Promise<MemberPage> {
+    const engine = 'engine' in browser ? browser : engineOf(browser);
+    const view = await engine.newPage();
+    harnessSource ??= readFileSync(HARNESS, 'utf8');
+    await view.addInitScript(harnessSource);
+    const member = new MemberPage(view);
+    await view.goto(`${process.env.KT_PAGE_ORIGIN}/`);
+    await view.evaluate((opts) => window.harness.create(opts), { server: janusUrl(), ...options });
     return member;
+  }
+
+  get engine(): Engine {
+    return this.view.engine;
+  }
+
+  /** The Playwright Page: Chromium only. Scenarios meant for every engine use `evaluate`. */
+  get page(): Page {
+    if (!this.view.playwright) throw new Error(`member.page is Playwright's, and this member runs on ${this.view.engine}: use member.evaluate`);
+    return this.view.playwright;
+  }
+
+  /** Runs `fn` in the page with one JSON-able argument, on either engine. */
+  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
+    return this.view.evaluate(fn, arg);
   }
 
   /** Calls a Knowledgetalk method with JSON-able arguments and returns its JSON-able result. */
   call<T = any>(method: string, ...args: unknown[]): Promise<T> {
-    return this.page.evaluate(
+    return this.view.evaluate(
       async ([m, a]) => {
         const kt = window.harness.kt as any;
         const r = await kt[m as string](...(a as unknown[]));
@@ -86,11 +186,11 @@ export class MemberPage {
   }
 
   harness<T = any>(fn: string, ...args: unknown[]): Promise<T> {
-    return this.page.evaluate(([f, a]) => (window.harness as any)[f as string](...(a as unknown[])), [fn, args] as const);
+    return this.view.evaluate(([f, a]) => (window.harness as any)[f as string](...(a as unknown[])), [fn, args] as const);
   }
 
   presence(): Promise<any[]> {
-    return this.page.evaluate(() => window.harness.presence);
+    return this.view.evaluate(() => window.harness.presence);
   }
 
   /** Resolves with the first presence event matching; fails after `timeoutMs`. */
@@ -103,8 +203,12 @@ export class MemberPage {
     return this.harness('openPeerConnections');
   }
 
+  screenshot(file: string): Promise<void> {
+    return this.view.screenshot(file);
+  }
+
   async close(): Promise<void> {
-    await this.context.close();
+    await this.view.close();
   }
 }
 
