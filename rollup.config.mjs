@@ -132,7 +132,7 @@ export default [
       intro: UMD_INTRO,
       plugins: [terser({ format: { comments: false }, compress: { passes: 3 } })],
     },
-    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts(), versionConstant()],
+    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts(), versionConstant(), umdTypes('knowledgetalk.umd', 'Knowledgetalk')],
   },
   {
     input: 'sdk/index.ts',
@@ -141,11 +141,13 @@ export default [
     plugins: [lazyParts({ umd: false }), ts(), versionConstant()],
   },
   {
+    // For `require` (bundlers resolving the package's require condition): the named exports of
+    // the ES build, with janus.js and its helpers inside as in the UMD bundle.
     input: 'sdk/index.ts',
-    output: { file: 'dist/knowledgetalk.d.ts', format: 'es' },
-    external,
-    plugins: [dts()],
+    output: { file: 'dist/knowledgetalk.cjs', format: 'cjs', exports: 'named', sourcemap: true, intro: UMD_INTRO },
+    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts(), versionConstant()],
   },
+  { input: 'sdk/index.ts', output: typesFor('dist/knowledgetalk'), external, plugins: [dts()] },
   ...lazyBuilds(),
   ...privacyBuilds(),
   ...serverBuilds(),
@@ -184,15 +186,44 @@ function privacyBuilds() {
       output: [
         { file: 'dist/privacy-mode.umd.js', format: 'umd', name: 'PrivacyMode', exports: 'default', sourcemap: true, intro: umdIntro, plugins: [terser({ format: { comments: false } })] },
       ],
-      plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(model)],
+      plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(model), umdTypes('privacy-mode.umd', 'PrivacyMode')],
     },
     {
       input,
       output: { file: 'dist/privacy-mode.mjs', format: 'es', sourcemap: true, intro: esIntro },
       plugins: [resolve({ browser: true }), commonjs(), ts()],
     },
-    { input, output: { file: 'dist/privacy-mode.d.ts', format: 'es' }, plugins: [dts()] },
+    {
+      input,
+      output: { file: 'dist/privacy-mode.cjs', format: 'cjs', exports: 'named', sourcemap: true, intro: umdIntro },
+      plugins: [resolve({ browser: true }), commonjs(), ts()],
+    },
+    { input, output: typesFor('dist/privacy-mode'), plugins: [dts()] },
   ];
+}
+
+/**
+ * The declarations of an entry, once for each way it is resolved: `.d.mts` for `import`, `.d.cts`
+ * for `require` (TypeScript reads a file's format from its extension under node16), `.d.ts` for
+ * the `types` field of older resolvers. The same text: the ES and CommonJS builds export the same names.
+ */
+function typesFor(base) {
+  return ['.d.ts', '.d.mts', '.d.cts'].map((ext) => ({ file: `${base}${ext}`, format: 'es' }));
+}
+
+/**
+ * The types of a <script> build (`./umd`, `./privacy/umd`): its module.exports, and its global, is
+ * the class itself, so `export =` of the class of the CommonJS build's types.
+ */
+function umdTypes(file, name) {
+  const source = [
+    `// The <script> build: module.exports and the global \`${name}\` are the class itself.`,
+    `import { ${name} } from './${file.replace('.umd', '')}.cjs';`,
+    `export = ${name};`,
+    `export as namespace ${name};`,
+    '',
+  ].join('\n');
+  return { name: 'umd-types', generateBundle() { this.emitFile({ type: 'asset', fileName: `${file}.d.ts`, source }); } };
 }
 
 /** Copies files a part loads at run time (a worker, a model) into dist/ as they are. */
@@ -226,7 +257,7 @@ function serverBuilds() {
     },
     {
       input,
-      output: { file: 'dist/server.d.ts', format: 'es' },
+      output: typesFor('dist/server'),
       external: nodeBuiltins,
       plugins: [dts({ tsconfig })],
     },
@@ -253,7 +284,7 @@ function guardBuilds() {
     },
     {
       input,
-      output: { file: 'dist/guard.d.ts', format: 'es' },
+      output: typesFor('dist/guard'),
       external,
       plugins: [dts({ tsconfig })],
     },
