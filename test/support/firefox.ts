@@ -57,6 +57,21 @@ class PuppeteerPage implements EnginePage {
   }
 }
 
+/**
+ * Puppeteer sends BiDi's setViewport together with setScreenOrientationOverride, which Firefox 140
+ * does not know: the call rejects, yet the viewport is set. Waits until the page has that size.
+ */
+async function setViewport(page: Page, viewport: { width: number; height: number }): Promise<void> {
+  await page.setViewport(viewport).catch((err: Error) => {
+    if (!/setScreenOrientationOverride/.test(err.message)) throw err;
+  });
+  for (let i = 0; i < 50; i++) {
+    if (await page.evaluate(({ width }) => window.innerWidth === width, viewport)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the Firefox page did not take the viewport ${viewport.width}×${viewport.height}`);
+}
+
 /** Headless Firefox ESR with fake media; every `newPage` is its own user context (a separate person). */
 export async function launchFirefox(prefs: Record<string, unknown> = {}): Promise<EngineBrowser> {
   const browser: Browser = await puppeteer.launch({
@@ -73,7 +88,7 @@ export async function launchFirefox(prefs: Record<string, unknown> = {}): Promis
       // A window each, not a tab: a background tab paints nothing, so its <video> elements
       // present no frames (requestVideoFrameCallback stalls) while the foreground one does.
       const page = await context.newPage({ type: 'window' });
-      if (viewport) await page.setViewport(viewport);
+      if (viewport) await setViewport(page, viewport);
       return new PuppeteerPage(context, page);
     },
     close: () => browser.close(),
