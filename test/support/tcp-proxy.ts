@@ -13,7 +13,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
+/** `port`: where it listens (default: a free one). */
+export async function startTcpProxy(target: string, listenPort = 0): Promise<TcpProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {
@@ -29,8 +30,15 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  const listen = (p: number) => new Promise<void>((resolve) => server.listen(p, '127.0.0.1', resolve));
-  await listen(0);
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(listenPort);
   const proxyPort = (server.address() as net.AddressInfo).port;
   const drop = () => sockets.forEach((s) => s.destroy());
   const close = () =>
