@@ -13,9 +13,13 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   // Fake camera and microphone, granted without a prompt.
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
-  // Remote media plays without a user gesture, muted or not (the harness plays audio to decode it).
+  // Remote media plays without a user gesture, muted or not (the harness plays audio to decode it),
+  // and so may an AudioContext. (On a machine without a sound device, such as the CI container, an
+  // AudioContext stays 'suspended' all the same: a Web Audio tone made in Firefox is silence there.
+  // Firefox's fake microphone is a steady tone, which is what the Firefox scenarios send.)
   'media.autoplay.default': 0,
   'media.autoplay.blocking_policy': 0,
+  'media.autoplay.block-webaudio': false,
   // Host candidates as addresses, not mDNS names (the gateway ignores those: `ignore_mdns`).
   'media.peerconnection.ice.obfuscate_host_addresses': false,
   // Nothing beyond loopback: no captive-portal, telemetry or update checks.
