@@ -123,9 +123,8 @@ async function startDemo(gateway: string): Promise<{ origin: string; stop: () =>
 const WAIT = { timeoutMs: 45_000, intervalMs: 200 };
 
 /** A person on the demo page: the lobby driven through the DOM (the neutral page has no mouse). */
-async function demoPerson(page: EnginePage, origin: string, name: string, roomId?: string): Promise<string> {
-  const errors: string[] = [];
-  page.onPageError((e) => errors.push(e));
+async function demoPerson(page: EnginePage, origin: string, name: string, errors: string[], roomId?: string): Promise<string> {
+  page.onPageError((e) => errors.push(`${name}: ${e}`));
   await page.goto(`${origin}/${roomId ? `?room=${roomId}` : ''}`);
   await eventually('the lobby', () => page.evaluate(() => !document.getElementById('lobby')!.hidden), (v) => v, WAIT);
   await page.evaluate(
@@ -185,9 +184,10 @@ test('the demo in Firefox: a room created there, a Chromium member joins by its 
     const [fxBrowser, crBrowser] = await Promise.all([engines.browser('firefox'), engines.browser('chromium')]);
     const [fx, cr] = await Promise.all([fxBrowser.newPage({ viewport }), crBrowser.newPage({ viewport })]);
     pages.push(fx, cr);
-    const roomId = await demoPerson(fx, demo.origin, 'Fiona Firefox');
+    const errors: string[] = [];
+    const roomId = await demoPerson(fx, demo.origin, 'Fiona Firefox', errors);
     expect(roomId).toMatch(/^room-[a-z0-9]{8}$/);
-    await demoPerson(cr, demo.origin, 'Chris Chromium', roomId);
+    await demoPerson(cr, demo.origin, 'Chris Chromium', errors, roomId);
     await expectToSee(fx, 'Chris Chromium');
     await expectToSee(cr, 'Fiona Firefox');
     const shots = path.join(ROOT, 'test-output', 'screenshots');
@@ -200,6 +200,7 @@ test('the demo in Firefox: a room created there, a Chromium member joins by its 
       await eventually('back in the lobby', () => p.evaluate(() => !document.getElementById('lobby')!.hidden), (v) => v, WAIT);
     }
     expect(await waitForNoSessions()).toEqual({ sessions: 0, handles: 0 });
+    expect(errors).toEqual([]); // nothing either page did threw unhandled
   } finally {
     await Promise.all(pages.map((p) => p.close()));
     demo.stop();
