@@ -48,6 +48,7 @@ export const Code = {
   UNKNOWN: '599',
 } as const;
 
+/** One of the result codes of `Code` ('200' is success). */
 export type ResponseCode = (typeof Code)[keyof typeof Code];
 
 export class KtError extends Error {

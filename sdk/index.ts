@@ -4,4 +4,5 @@ export { Knowledgetalk };
 export { Code, type ResponseCode } from './errors';
 export type { LogLevel } from './logger';
 export type * from './types';
+export type { TypedEventTarget, TypedListener } from './util/typed-events';
 export default Knowledgetalk;

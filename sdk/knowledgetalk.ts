@@ -33,6 +33,11 @@ import { VERSION } from './version';
 
 const log = getLogger('api');
 
+/**
+ * One member's connection to the gateway and the room it is in: the Knowledgetalk API. Every call
+ * resolves (never throws, never rejects) with a code; the instance is an EventTarget whose events
+ * are typed by {@link KnowledgetalkEventMap}.
+ */
 export class Knowledgetalk extends KnowledgetalkClassroom {
   /** `Knowledgetalk.logger.setLevel('trace'|'debug'|'info'|'error'|'off')`. */
   static readonly logger = loggerControl;
@@ -61,6 +66,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
+/** Leaves the room and closes the connection; resolves once every handle and PeerConnection is freed. */
   disconnect(): Promise<void> {
     this.stopWatchingDevices?.();
     this.stopWatchingDevices = undefined;
@@ -105,6 +111,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     return this.joinRoom(roomId, pin);
   }
 
+/** Leaves the room: our feeds stop, the others get presence `leave`. */
   leaveRoom(roomId: string): Promise<Result> {
     return result('leaveRoom', async () => {
       await this.client.leaveRoom(requireId(roomId, 'roomId'));
@@ -132,6 +139,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
+/** Receives a member's feed: its MediaStream (video and, if published, audio), or false ('cam' by default). */
   async subscribeVideo(userId: string, type: FeedType = 'cam'): Promise<MediaStream | false> {
     let stream: MediaStream | undefined;
     await result('subscribeVideo', async () => {
@@ -261,6 +269,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
+/** The members of our room, or of another one we may see. */
   memberList(roomId: string): Promise<MembersResult> {
     return result('memberList', async () => ({ members: await this.client.memberList(requireId(roomId, 'roomId')) }));
   }
@@ -292,14 +301,17 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     return this.client.room?.allStreams() ?? {};
   }
 
+/** Our user id, once initialised. */
   getUserId(): string | undefined {
     return this.client.userId;
   }
 
+/** The room we are in, if any. */
   getRoomId(): string | undefined {
     return this.client.roomId;
   }
 
+/** Our display name. */
   getName(): string | undefined {
     return this.client.name;
   }

@@ -44,6 +44,7 @@ export function getLogger(name: Subsystem, context: Record<string, string | unde
 }
 
 export const loggerControl = {
+  /** Sets the level of every logger of the SDK; false (and unchanged) for an unknown level. */
   setLevel(level: LogLevel): boolean {
     // hasOwn, not `in`: 'constructor' or 'toString' must not become a level.
     if (typeof level !== 'string' || !Object.hasOwn(RANK, level)) return false;
@@ -51,6 +52,7 @@ export const loggerControl = {
     listeners.forEach((fn) => fn(level));
     return true;
   },
+  /** The current level. */
   getLevel(): LogLevel {
     return current;
   },

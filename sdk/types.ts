@@ -4,6 +4,7 @@ import type { Permit, ShareType } from './janus/guard-views';
 import type { LogLevel } from './logger';
 import type { ShapeType, Tool } from './board/types';
 
+/** A member's two feeds: its camera (with its microphone) and its shared screen. */
 export type FeedType = 'cam' | 'screen';
 
 /** What a member may do besides talk and watch (`permit`, set by the host; the host may do all). */
@@ -21,6 +22,7 @@ export interface Share {
   user: string;
 }
 
+/** A member of a room, as joinRoom, memberList and presence `join` give it. */
 export interface Member {
   /** Same value as `userId`: older Knowledgetalk apps read one, newer ones the other. */
   id: string;
@@ -35,6 +37,7 @@ export interface Member {
   permit: Permit;
 }
 
+/** One published feed of a member (presence `publish`). */
 export interface Feed extends Member {
   type: FeedType;
 }
@@ -63,10 +66,13 @@ export type Outcome<T extends object = {}> = Success<T> | Failure;
 /** A call that gives nothing but its code. */
 export type Result = Outcome;
 
+/** init: our user id (the token's, or the one given in development). */
 export type InitResult = Outcome<{ userId: string }>;
 
+/** createVideoRoom / createRoom: the room's id (the one given, or a generated one). */
 export type RoomResult = Outcome<{ roomId: string }>;
 
+/** memberList: the room's members by user id, ourselves included. */
 export type MembersResult = Outcome<{ members: Record<string, Member> }>;
 
 /** joinRoom's answer (web/room.md): the room and who is in it. */
@@ -93,14 +99,19 @@ export interface JoinedRoom {
   parent: string | null;
 }
 
+/** joinRoom: the room and its members. */
 export type JoinResult = Outcome<JoinedRoom>;
 
+/** createGroup: the breakout group's id (a room: leaveRoom, then joinRoom it). */
 export type GroupResult = Outcome<{ groupId: string }>;
 
+/** getStats: a feed's figures. */
 export type StatsResult = Outcome<{ stats: FeedStats }>;
 
+/** getRemoteAudioLevels: how loud each member we receive is, 0..1, by user id. */
 export type AudioLevelsResult = Outcome<{ levels: Record<string, number> }>;
 
+/** getDevices: the cameras, microphones and speakers. */
 export type DevicesResult = Outcome<DeviceLists>;
 
 /** setSpeaker: how many media elements were switched. */
@@ -109,11 +120,13 @@ export type SpeakerResult = Outcome<{ elements: number }>;
 /** uploadDocument: the stored file's address, for documentShare. */
 export type UploadResult = Outcome<{ url: string }>;
 
-interface PresenceBase {
+/** What every presence event carries. */
+export interface PresenceBase {
   eventOp: 'presence';
   roomId: string;
 }
 
+/** The `presence` event's detail: one union member per `type`, narrowed by it. */
 export type PresenceDetail = PresenceBase &
   (
     | { type: 'join'; user: Member }
@@ -155,6 +168,7 @@ export type PresenceDetail = PresenceBase &
     | { type: 'permit'; user: string; permit: Permit }
   );
 
+/** The `type`s of presence events. */
 export type PresenceType = PresenceDetail['type'];
 
 /** How good a feed's connection is (extension; the scale and its thresholds: quality/score.ts). */
@@ -224,6 +238,7 @@ export interface FeedStats {
   rtt?: number;
 }
 
+/** One camera, microphone or speaker. */
 export interface DeviceInfo {
   deviceId: string;
   label: string;
@@ -245,6 +260,7 @@ export interface DeviceLists {
  */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
+/** The `connectionStateChanged` event's detail. */
 export interface ConnectionStateDetail {
   state: ConnectionState;
   previous: ConnectionState;
@@ -252,6 +268,7 @@ export interface ConnectionStateDetail {
   reason?: string;
 }
 
+/** `new Knowledgetalk(options)`: where the gateway is and how to talk to it. */
 export interface KnowledgetalkOptions {
   /** Janus URL(s): ws://, wss://, http(s)://…/janus, or an array tried in order. */
   server?: string | string[];
@@ -299,4 +316,5 @@ export type KnowledgetalkEventMap = {
   devicechange: CustomEvent<DeviceLists>;
 };
 
+/** The names of the instance's events. */
 export type KnowledgetalkEventName = keyof KnowledgetalkEventMap;

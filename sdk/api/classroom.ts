@@ -123,6 +123,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     return sync('drawingInit', false, () => this.client.now((room) => room.classroom.may('draw') && room.classroom.drawing.setDrawing(true)));
   }
 
+/** Ends drawing with the mouse or touch on the canvas (the board still shows what others draw). */
   drawingStop(): boolean {
     return sync('drawingStop', false, () => this.client.now((room) => room.classroom.drawing.setDrawing(false)));
   }
@@ -141,11 +142,12 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     sync('canvasClear', undefined, () => this.client.now((room) => room.classroom.drawing.clear()));
   }
 
-  /** Extension: undoes (redoes) our own last stroke, for everyone. */
+  /** Extension: undoes our own last stroke, for everyone. */
   canvasUndo(): boolean {
     return sync('canvasUndo', false, () => this.client.now((room) => room.classroom.drawing.undo()));
   }
 
+/** Extension: redoes our own last undone stroke, for everyone. */
   canvasRedo(): boolean {
     return sync('canvasRedo', false, () => this.client.now((room) => room.classroom.drawing.redo()));
   }
@@ -209,6 +211,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     );
   }
 
+/** The PeerConnection that carries `id`'s media (see getAllPeers). */
   getPeer(id: string): RTCPeerConnection | undefined {
     return typeof id === 'string' ? this.getAllPeers()[id] : undefined;
   }
@@ -232,14 +235,17 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     return Promise.resolve(false);
   }
 
+/** Not built (the docs mark it unused): false. */
   drawingShareStart(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
+/** Not built (the docs mark it unused): false. */
   drawingShareStop(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
+/** Not built (the docs mark it unused): false. */
   drawingClassStop(): Promise<boolean> {
     return Promise.resolve(false);
   }
