@@ -44,7 +44,8 @@ function janusAsPlainModule() {
       // The plugin handle's methods the SDK never calls (janus/handle.ts uses send, createOffer,
       // createAnswer, handleRemoteJsep, hangup, detach, getId and webrtcStuff) and the functions
       // behind them, which nothing else calls: volume, mute, bitrate, DTMF and track listings.
-      const handleMethods = /\n\t+(getVolume|getRemoteVolume|getLocalVolume|isAudioMuted|muteAudio|unmuteAudio|isVideoMuted|muteVideo|unmuteVideo|getBitrate|setMaxBitrate|dtmf|getLocalTracks|getRemoteTracks) : function\([^\n]*\},(?=\n)/g;
+      const handleMethods =
+        /\n\t+(getVolume|getRemoteVolume|getLocalVolume|isAudioMuted|muteAudio|unmuteAudio|isVideoMuted|muteVideo|unmuteVideo|getBitrate|setMaxBitrate|dtmf|getLocalTracks|getRemoteTracks) : function\([^\n]*\},(?=\n)/g;
       if ((out.match(handleMethods) ?? []).length !== 28) this.error('janus.js: the plugin handle methods changed: check the janus-gateway version');
       out = out.replace(handleMethods, '');
       for (const fn of ['getVolume', 'isMuted', 'mute', 'getBitrate', 'setBitrate', 'sendDtmf', 'getLocalTracks', 'getRemoteTracks']) {
@@ -132,7 +133,15 @@ export default [
       intro: UMD_INTRO,
       plugins: [terser({ format: { comments: false }, compress: { passes: 3 } })],
     },
-    plugins: [lazyParts({ umd: true }), janusAsPlainModule(), resolve({ browser: true }), commonjs(), ts(), versionConstant(), umdTypes('knowledgetalk.umd', 'Knowledgetalk')],
+    plugins: [
+      lazyParts({ umd: true }),
+      janusAsPlainModule(),
+      resolve({ browser: true }),
+      commonjs(),
+      ts(),
+      versionConstant(),
+      umdTypes('knowledgetalk.umd', 'Knowledgetalk'),
+    ],
   },
   {
     input: 'sdk/index.ts',
@@ -173,7 +182,9 @@ function privacyBuilds() {
   const input = 'sdk/privacy/index.ts';
   if (!existsSync(input)) return [];
   const dir = 'node_modules/@mediapipe/selfie_segmentation';
-  const model = readdirSync(dir).filter((f) => !/\.(md|json|d\.ts)$/.test(f)).map((f) => ({ from: `${dir}/${f}`, to: `mediapipe/${f}` }));
+  const model = readdirSync(dir)
+    .filter((f) => !/\.(md|json|d\.ts)$/.test(f))
+    .map((f) => ({ from: `${dir}/${f}`, to: `mediapipe/${f}` }));
   // The script's own URL, which the model's folder is resolved against (sdk/privacy/assets.ts): in the
   // UMD build taken while its <script> runs, in the ES build import.meta.url. Kept out of the sources,
   // which the tests' CommonJS type-check also reads (no import.meta there).
@@ -184,7 +195,15 @@ function privacyBuilds() {
       // Its own entry with only the default export: the global is the class (as sdk/umd.ts).
       input: 'sdk/privacy/umd.ts',
       output: [
-        { file: 'dist/privacy-mode.umd.js', format: 'umd', name: 'PrivacyMode', exports: 'default', sourcemap: true, intro: umdIntro, plugins: [terser({ format: { comments: false } })] },
+        {
+          file: 'dist/privacy-mode.umd.js',
+          format: 'umd',
+          name: 'PrivacyMode',
+          exports: 'default',
+          sourcemap: true,
+          intro: umdIntro,
+          plugins: [terser({ format: { comments: false } })],
+        },
       ],
       plugins: [resolve({ browser: true }), commonjs(), ts(), copyFiles(model), umdTypes('privacy-mode.umd', 'PrivacyMode')],
     },
@@ -223,7 +242,12 @@ function umdTypes(file, name) {
     `export as namespace ${name};`,
     '',
   ].join('\n');
-  return { name: 'umd-types', generateBundle() { this.emitFile({ type: 'asset', fileName: `${file}.d.ts`, source }); } };
+  return {
+    name: 'umd-types',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: `${file}.d.ts`, source });
+    },
+  };
 }
 
 /** Copies files a part loads at run time (a worker, a model) into dist/ as they are. */

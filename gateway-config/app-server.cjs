@@ -79,14 +79,21 @@ function validName(name) {
 function readRequest(body) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { error: 'body must be a JSON object' };
   if (!validName(body.name)) return { error: `name must be 1-${MAX_NAME} characters` };
-  if (body.room !== undefined && !(typeof body.room === 'string' && ID_PATTERN.test(body.room))) return { error: 'room must be a room id (1-64 of A-Z a-z 0-9 - _)' };
+  if (body.room !== undefined && !(typeof body.room === 'string' && ID_PATTERN.test(body.room)))
+    return { error: 'room must be a room id (1-64 of A-Z a-z 0-9 - _)' };
   if (body.create !== undefined && typeof body.create !== 'boolean') return { error: 'create must be true or false' };
   return { request: { name: body.name.trim(), room: body.room, create: body.create === true } };
 }
 
 /** A user id for open sign-up: nobody chooses their own (it would let anyone pose as anyone). */
 function freshUserId() {
-  return 'u' + randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 15);
+  return (
+    'u' +
+    randomBytes(12)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 15)
+  );
 }
 
 /** Open sign-up: a fresh identity with the name asked for, the room asked for, or the right to create. */
@@ -131,7 +138,10 @@ function rateLimiter({ perMinute, burst }) {
 /** The client's address: the socket's, or (trustProxy) the last X-Forwarded-For hop, which the proxy added. */
 function clientAddress(req, trustProxy) {
   if (trustProxy) {
-    const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (hops.length) return hops[hops.length - 1];
   }
   return req.socket.remoteAddress ?? 'unknown';
@@ -147,7 +157,9 @@ function checkOptions(options) {
   }
   if (options.signIn !== undefined && typeof options.signIn !== 'function') throw new TypeError('app server: signIn must be a function');
   if (options.signIn === undefined && options.allowOpenSignUp !== true) {
-    throw new TypeError('app server: refusing to start without a sign-in hook (signIn); pass allowOpenSignUp: true (KT_ALLOW_OPEN_SIGNUP=1) to give a token to anyone who asks');
+    throw new TypeError(
+      'app server: refusing to start without a sign-in hook (signIn); pass allowOpenSignUp: true (KT_ALLOW_OPEN_SIGNUP=1) to give a token to anyone who asks',
+    );
   }
   if (options.turn && !(typeof options.turn.secret === 'string' && options.turn.secret && Array.isArray(options.turn.urls) && options.turn.urls.length)) {
     throw new TypeError('app server: turn needs { secret, urls: [...] }');
@@ -155,7 +167,8 @@ function checkOptions(options) {
   const rate = options.rateLimit;
   if (rate !== undefined && rate !== false) {
     for (const key of ['perMinute', 'burst']) {
-      if (rate[key] !== undefined && !(Number.isFinite(rate[key]) && rate[key] > 0)) throw new TypeError(`app server: rateLimit.${key} must be a positive number`);
+      if (rate[key] !== undefined && !(Number.isFinite(rate[key]) && rate[key] > 0))
+        throw new TypeError(`app server: rateLimit.${key} must be a positive number`);
     }
   }
 }
@@ -182,7 +195,15 @@ function createTokenHandler(options) {
     if (!granted) return send(res, 401, { error: 'not allowed' }, cors);
     const grant = checkGrant(granted);
     const name = grant.name ?? request.name;
-    const token = await signToken({ secret: options.tokenSecret, user: grant.user, name, rooms: grant.rooms, create: grant.create, host: grant.host, ttlSeconds });
+    const token = await signToken({
+      secret: options.tokenSecret,
+      user: grant.user,
+      name,
+      rooms: grant.rooms,
+      create: grant.create,
+      host: grant.host,
+      ttlSeconds,
+    });
     const expiresAt = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).exp;
     const answer = { token, expiresAt, user: grant.user, name };
     if (options.gatewayUrl) answer.server = options.gatewayUrl;
@@ -239,10 +260,11 @@ async function startAppServer(options) {
         url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
         port,
         server,
-        close: () => new Promise((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -253,19 +275,24 @@ async function startAppServer(options) {
  * runs it, so the shipped default secrets are refused.
  */
 function optionsFromEnv(env) {
-  const list = (v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+  const list = (v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const num = (name) => {
     if (env[name] === undefined || env[name] === '') return undefined;
     if (!/^\d+$/.test(env[name])) throw new Error(`${name} must be a whole number`);
     return Number(env[name]);
   };
   if (env.JANUS_TOKEN_SECRET && !env.KT_TOKEN_SECRET) {
-    throw new Error('JANUS_TOKEN_SECRET is now KT_TOKEN_SECRET (tokens are the gateway guard\'s, not Janus\'s)');
+    throw new Error("JANUS_TOKEN_SECRET is now KT_TOKEN_SECRET (tokens are the gateway guard's, not Janus's)");
   }
   checkDeploymentSecret('KT_TOKEN_SECRET', env.KT_TOKEN_SECRET);
   let signIn;
   if (env.KT_SIGN_IN) {
-    // eslint-disable-next-line import/no-dynamic-require
     const mod = require(path.resolve(env.KT_SIGN_IN));
     signIn = typeof mod === 'function' ? mod : mod.signIn;
     if (typeof signIn !== 'function') throw new Error(`KT_SIGN_IN: ${env.KT_SIGN_IN} exports no signIn function`);

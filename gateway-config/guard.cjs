@@ -88,7 +88,8 @@ function settingsFrom(argv, env) {
     publicUrl: env.KT_PUBLIC_URL || undefined,
     tls: null,
   };
-  if (settings.publicUrl && !/^https?:\/\/[^\s]+$/.test(settings.publicUrl)) throw new Error(`KT_PUBLIC_URL must be an http(s) URL, got '${settings.publicUrl}'`);
+  if (settings.publicUrl && !/^https?:\/\/[^\s]+$/.test(settings.publicUrl))
+    throw new Error(`KT_PUBLIC_URL must be an http(s) URL, got '${settings.publicUrl}'`);
   if (env.KT_TLS_CERT || env.KT_TLS_KEY) {
     if (!env.KT_TLS_CERT || !env.KT_TLS_KEY) throw new Error('KT_TLS_CERT and KT_TLS_KEY go together');
     settings.tls = {

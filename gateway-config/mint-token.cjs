@@ -42,7 +42,7 @@ async function main(argv, env = process.env) {
   });
   if (values.help) return USAGE;
   const secret = env.KT_TOKEN_SECRET;
-  if (!secret) throw new Error('no secret: set KT_TOKEN_SECRET (the gateway guard\'s token secret)');
+  if (!secret) throw new Error("no secret: set KT_TOKEN_SECRET (the gateway guard's token secret)");
   if (!values.user) throw new Error('--user is required');
   const rooms = values.room ?? [];
   if (rooms.length && values.create) throw new Error('--room and --create go separately: a token either names its rooms or may create them');

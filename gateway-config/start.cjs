@@ -35,7 +35,7 @@ function checkOptions(opts) {
   const profile = opts.profile ?? 'development';
   if (!PROFILES.includes(profile)) throw new Error(`startGateway: profile must be 'development' or 'secure', got ${JSON.stringify(opts.profile)}`);
   if (opts.tokenSecret !== undefined && (typeof opts.tokenSecret !== 'string' || opts.tokenSecret.length < 16)) {
-    throw new Error('startGateway: tokenSecret (the guard\'s HS256 secret) must be a string of 16 characters or more');
+    throw new Error("startGateway: tokenSecret (the guard's HS256 secret) must be a string of 16 characters or more");
   }
   if (profile === 'secure' && opts.tokenSecret === undefined) throw new Error("startGateway: the 'secure' profile needs tokenSecret");
   for (const key of ['httpPort']) {
@@ -93,7 +93,7 @@ async function startOnce(opts, profile, ports) {
     return fail(e, guard);
   }
   // What Janus holds now is the guard's own (its admin session): leak checks leave it out.
-  let ownSessions = [];
+  let ownSessions;
   try {
     const listed = await postAdminRequest(urls.admin, adminSecret, { janus: 'list_sessions' });
     ownSessions = listed.sessions ?? [];

@@ -66,7 +66,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
-/** Leaves the room and closes the connection; resolves once every handle and PeerConnection is freed. */
+  /** Leaves the room and closes the connection; resolves once every handle and PeerConnection is freed. */
   disconnect(): Promise<void> {
     this.stopWatchingDevices?.();
     this.stopWatchingDevices = undefined;
@@ -78,14 +78,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
    * `options` (extension): `pin` to make joining need it. The creator is the room's host: the
    * gateway guard holds the room's secret and grants the host powers to that identity.
    */
-  createVideoRoom(
-    roomId?: string,
-    title?: string,
-    capacity?: number,
-    destroy = true,
-    talkingNoty = false,
-    options?: RoomOptions,
-  ): Promise<RoomResult> {
+  createVideoRoom(roomId?: string, title?: string, capacity?: number, destroy = true, talkingNoty = false, options?: RoomOptions): Promise<RoomResult> {
     return result('createVideoRoom', async () => ({
       roomId: await this.client.createVideoRoom(roomParamsFrom({ roomId, title, capacity, destroy, talkingNoty, options, p2p: false })),
     }));
@@ -111,7 +104,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     return this.joinRoom(roomId, pin);
   }
 
-/** Leaves the room: our feeds stop, the others get presence `leave`. */
+  /** Leaves the room: our feeds stop, the others get presence `leave`. */
   leaveRoom(roomId: string): Promise<Result> {
     return result('leaveRoom', async () => {
       await this.client.leaveRoom(requireId(roomId, 'roomId'));
@@ -139,7 +132,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
-/** Receives a member's feed: its MediaStream (video and, if published, audio), or false ('cam' by default). */
+  /** Receives a member's feed: its MediaStream (video and, if published, audio), or false ('cam' by default). */
   async subscribeVideo(userId: string, type: FeedType = 'cam'): Promise<MediaStream | false> {
     let stream: MediaStream | undefined;
     await result('subscribeVideo', async () => {
@@ -269,7 +262,7 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     });
   }
 
-/** The members of our room, or of another one we may see. */
+  /** The members of our room, or of another one we may see. */
   memberList(roomId: string): Promise<MembersResult> {
     return result('memberList', async () => ({ members: await this.client.memberList(requireId(roomId, 'roomId')) }));
   }
@@ -301,17 +294,17 @@ export class Knowledgetalk extends KnowledgetalkClassroom {
     return this.client.room?.allStreams() ?? {};
   }
 
-/** Our user id, once initialised. */
+  /** Our user id, once initialised. */
   getUserId(): string | undefined {
     return this.client.userId;
   }
 
-/** The room we are in, if any. */
+  /** The room we are in, if any. */
   getRoomId(): string | undefined {
     return this.client.roomId;
   }
 
-/** Our display name. */
+  /** Our display name. */
   getName(): string | undefined {
     return this.client.name;
   }

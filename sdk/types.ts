@@ -46,7 +46,7 @@ export interface Feed extends Member {
 export type FailureCode = Exclude<ResponseCode, '200'>;
 
 /** A call that succeeded: code '200' and what the call gives. */
-export type Success<T extends object = {}> = { code: '200'; janusCode?: undefined; reason?: undefined } & T;
+export type Success<T extends object = object> = { code: '200'; janusCode?: undefined; reason?: undefined } & T;
 
 /** A call that failed: why, and nothing else. */
 export interface Failure {
@@ -61,7 +61,7 @@ export interface Failure {
  * What a call resolves with: narrow on `code` (`if (r.code === '200')`) to reach what it gives.
  * `Outcome<{ roomId: string }>` is `{ code: '200', roomId }` or a Failure.
  */
-export type Outcome<T extends object = {}> = Success<T> | Failure;
+export type Outcome<T extends object = object> = Success<T> | Failure;
 
 /** A call that gives nothing but its code. */
 export type Result = Outcome;

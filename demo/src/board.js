@@ -136,7 +136,8 @@ export class ShareBoard {
       const started = await this.kt.whiteBoardStart(this.canvas);
       if (!started) {
         // The boolean carries no code: someone may have started a share a moment before us.
-        this.share ? this.render() : this.hide();
+        if (this.share) this.render();
+        else this.hide();
         showAlert(this.kt.getShareType() ? describeCode('440') : t('board.startFailed'));
         return;
       }

@@ -123,7 +123,12 @@ export class Breakout {
         return el(
           'li',
           { class: 'breakout-group', dataset: { groupId } },
-          el('div', { class: 'group-info' }, el('span', { class: 'group-title', text: g.title }), el('span', { class: 'note', text: g.members.map((m) => m.name).join(', ') })),
+          el(
+            'div',
+            { class: 'group-info' },
+            el('span', { class: 'group-title', text: g.title }),
+            el('span', { class: 'note', text: g.members.map((m) => m.name).join(', ') }),
+          ),
           end,
         );
       }),

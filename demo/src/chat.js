@@ -122,9 +122,7 @@ export class ChatPanel {
       'div',
       { class: 'meta' },
       el('span', { class: 'from', text: mine ? t('room.you', { name: this.myName }) : fromName }),
-      whisper
-        ? el('span', { class: 'to', text: mine ? t('chat.privateTo', { name: this.names.get(to) || to }) : t('chat.privateFrom') })
-        : null,
+      whisper ? el('span', { class: 'to', text: mine ? t('chat.privateTo', { name: this.names.get(to) || to }) : t('chat.privateFrom') }) : null,
       el('time', { text: timeFormat.format(new Date()) }),
     );
     const body = el('p', { class: 'text' });

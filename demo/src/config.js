@@ -23,7 +23,6 @@ export async function loadConfig() {
  * The `authKey` for `init()`. Today: a constant (the local gateway does not check tokens).
  * Secure mode: fetch a token for `userName` from `config.tokenEndpoint` here.
  */
-// eslint-disable-next-line no-unused-vars
-export async function authKeyFor(config, userName) {
+export async function authKeyFor(_config, _userName) {
   return OPEN_GATEWAY_KEY;
 }

@@ -6,8 +6,7 @@
 import { $, el } from './dom.js';
 import { t } from './i18n.js';
 
-export const speakerSelectionSupported =
-  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+export const speakerSelectionSupported = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 const KINDS = [
   { kind: 'videoinput', select: 'pick-camera', name: 'devices.camera', track: 'video' },
@@ -71,10 +70,8 @@ export class DevicePickers {
     for (const { kind, select, name, track } of KINDS) {
       const list = devices.filter((d) => d.kind === kind && d.deviceId);
       const node = $(select);
-      const current = track ? this.media.track(track)?.getSettings().deviceId ?? this.media.deviceIds[track] : speakerId;
-      const options = list.map((d, i) =>
-        el('option', { value: d.deviceId, text: d.label || t('devices.unnamed', { kind: t(name), n: i + 1 }) }),
-      );
+      const current = track ? (this.media.track(track)?.getSettings().deviceId ?? this.media.deviceIds[track]) : speakerId;
+      const options = list.map((d, i) => el('option', { value: d.deviceId, text: d.label || t('devices.unnamed', { kind: t(name), n: i + 1 }) }));
       if (kind === 'audiooutput' && !list.some((d) => d.deviceId === 'default')) {
         // Output devices are often listed only after a permission: the default is always there.
         options.unshift(el('option', { value: '', text: t('devices.default') }));

@@ -27,11 +27,18 @@ export function el(tag, props = {}, ...children) {
 
 /** Up to two initials of a display name, for the avatar shown when a camera is off. */
 export function initials(name) {
-  const words = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  const words = String(name || '?')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length === 0) return '?';
   const first = Array.from(words[0]);
   // Korean names are usually one word: show its first syllable, as Korean apps do.
-  if (words.length === 1) return first.slice(0, /^[\u3131-\uD79D]/.test(first[0]) ? 1 : 2).join('').toUpperCase();
+  if (words.length === 1)
+    return first
+      .slice(0, /^[\u3131-\uD79D]/.test(first[0]) ? 1 : 2)
+      .join('')
+      .toUpperCase();
   return (Array.from(words[0])[0] + Array.from(words[words.length - 1])[0]).toUpperCase();
 }
 

@@ -51,7 +51,8 @@ const en = {
 
   // media problems (lobby and room)
   'media.waiting': 'Waiting for permission to use your camera and microphone…',
-  'media.denied': 'Camera and microphone access is blocked. Allow it in the browser (the camera icon in the address bar), then reload the page. You can still join to watch and listen.',
+  'media.denied':
+    'Camera and microphone access is blocked. Allow it in the browser (the camera icon in the address bar), then reload the page. You can still join to watch and listen.',
   'media.cameraDenied': 'Camera access is blocked. Allow it in the browser, then reload the page. You can join with your microphone only.',
   'media.micDenied': 'Microphone access is blocked. Allow it in the browser, then reload the page. Others will not hear you.',
   'media.noCamera': 'No camera found. You can join with your microphone only.',
@@ -312,7 +313,8 @@ const ko = {
   'devices.switchFailed': '그 장치로 바꾸지 못했습니다.',
 
   'media.waiting': '카메라와 마이크 사용 권한을 기다리는 중…',
-  'media.denied': '카메라와 마이크 접근이 차단되어 있습니다. 브라우저 주소창의 카메라 아이콘에서 허용한 뒤 페이지를 새로 고치세요. 보고 듣기만 하며 참여할 수도 있습니다.',
+  'media.denied':
+    '카메라와 마이크 접근이 차단되어 있습니다. 브라우저 주소창의 카메라 아이콘에서 허용한 뒤 페이지를 새로 고치세요. 보고 듣기만 하며 참여할 수도 있습니다.',
   'media.cameraDenied': '카메라 접근이 차단되어 있습니다. 브라우저에서 허용한 뒤 새로 고치세요. 마이크만으로 참여할 수 있습니다.',
   'media.micDenied': '마이크 접근이 차단되어 있습니다. 브라우저에서 허용한 뒤 새로 고치세요. 다른 사람에게 내 소리가 들리지 않습니다.',
   'media.noCamera': '카메라를 찾을 수 없습니다. 마이크만으로 참여할 수 있습니다.',
@@ -527,7 +529,9 @@ function pickLanguage() {
   if (forced && DICTIONARIES[forced]) return forced;
   const wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
   for (const tag of wanted) {
-    const base = String(tag || '').toLowerCase().split('-')[0];
+    const base = String(tag || '')
+      .toLowerCase()
+      .split('-')[0];
     if (DICTIONARIES[base]) return base;
   }
   return 'en';

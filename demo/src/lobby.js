@@ -58,9 +58,7 @@ export class Lobby {
     });
     $('create').addEventListener('click', () => this.submit(true));
     this.roomInput.addEventListener('input', () => this.updateLink());
-    $('lobby-copy').addEventListener('click', () =>
-      copyLink($('lobby-link').value, $('lobby-link'), (text) => this.say(text)),
-    );
+    $('lobby-copy').addEventListener('click', () => copyLink($('lobby-link').value, $('lobby-link'), (text) => this.say(text)));
     $('lobby-mic').addEventListener('click', () => this.media.setWanted('audio', !this.media.wanted.audio));
     $('lobby-cam').addEventListener('click', () => this.media.setWanted('video', !this.media.wanted.video));
     media.addEventListener('change', () => this.renderMedia());

@@ -108,7 +108,7 @@ export class LocalMedia extends EventTarget {
       const pinned = Object.values(constraints).some((c) => c && c.deviceId);
       if (!pinned || err.name !== 'OverconstrainedError') throw err;
       const loose = {};
-      for (const [kind, c] of Object.entries(constraints)) loose[kind] = constraintsFor(kind, '');
+      for (const kind of Object.keys(constraints)) loose[kind] = constraintsFor(kind, '');
       return navigator.mediaDevices.getUserMedia(loose);
     }
   }

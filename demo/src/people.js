@@ -36,8 +36,12 @@ export class PeoplePanel {
     const states = el(
       'span',
       { class: 'states' },
-      member.audio === false ? el('span', { class: 'state', title: t('people.micOff') }, icon('micOff'), el('span', { class: 'sr-only', text: t('people.micOff') })) : null,
-      member.video === false ? el('span', { class: 'state', title: t('people.camOff') }, icon('camOff'), el('span', { class: 'sr-only', text: t('people.camOff') })) : null,
+      member.audio === false
+        ? el('span', { class: 'state', title: t('people.micOff') }, icon('micOff'), el('span', { class: 'sr-only', text: t('people.micOff') }))
+        : null,
+      member.video === false
+        ? el('span', { class: 'state', title: t('people.camOff') }, icon('camOff'), el('span', { class: 'sr-only', text: t('people.camOff') }))
+        : null,
     );
     const actions = el('span', { class: 'member-actions' });
     if (!me) {

@@ -79,13 +79,7 @@ export class Tiles {
     const avatar = el('div', { class: 'avatar', 'aria-hidden': 'true' }, el('span', { class: 'initials' }));
     avatar.style.setProperty('--hue', String(hueOf(userId)));
     const micBadge = el('span', { class: 'mic-badge', hidden: true }, icon('micOff'), el('span', { class: 'badge-text', text: t('room.muted') }));
-    const caption = el(
-      'figcaption',
-      {},
-      micBadge,
-      el('span', { class: 'name' }),
-      el('span', { class: 'host-badge', hidden: true, text: t('room.host') }),
-    );
+    const caption = el('figcaption', {}, micBadge, el('span', { class: 'name' }), el('span', { class: 'host-badge', hidden: true, text: t('room.host') }));
     const status = el('span', { class: 'tile-status', hidden: true, text: t('room.connectingVideo') });
     const soundButton = el('button', { type: 'button', class: 'sound-on', hidden: true, text: t('room.clickForSound') });
     soundButton.addEventListener('click', () => {
@@ -113,13 +107,7 @@ export class Tiles {
     if (!tile) return;
     const display = name || userId;
     const label =
-      feed === 'screen'
-        ? local
-          ? t('room.yourScreen')
-          : t('room.screenOf', { name: display })
-        : local
-          ? t('room.you', { name: display })
-          : display;
+      feed === 'screen' ? (local ? t('room.yourScreen') : t('room.screenOf', { name: display })) : local ? t('room.you', { name: display }) : display;
     tile.querySelector('.name').textContent = label;
     tile.querySelector('.initials').textContent = initials(display);
     tile.querySelector('.host-badge').hidden = !host || feed === 'screen';

@@ -92,10 +92,7 @@ function captureOutput(child, { logFile, quiet }) {
   };
   forward(child.stdout, process.stdout);
   forward(child.stderr, process.stderr);
-  const streamsClosed = Promise.all([
-    new Promise((r) => child.stdout.once('close', r)),
-    new Promise((r) => child.stderr.once('close', r)),
-  ]);
+  const streamsClosed = Promise.all([new Promise((r) => child.stdout.once('close', r)), new Promise((r) => child.stderr.once('close', r))]);
   return {
     text: () => tail.text(),
     async close() {

@@ -52,7 +52,7 @@ async function probeJanus({ serverName, ports, urls, adminSecret, apiSecret }) {
   // The secret works (get_status needs it; info and ping do not).
   const status = await postAdminRequest(urls.admin, adminSecret, { janus: 'get_status' });
   if (status.janus !== 'success') throw new HardFailure(`Admin API rejected get_status: ${JSON.stringify(status.error)}`);
-  if (status.status.token_auth !== false) throw new HardFailure('Janus has token_auth on: tokens are the guard\'s, Janus must not check them');
+  if (status.status.token_auth !== false) throw new HardFailure("Janus has token_auth on: tokens are the guard's, Janus must not check them");
   // The websockets transport is loaded, so it bound its port: wait until that port answers, as us.
   let wsInfo;
   try {
@@ -85,9 +85,7 @@ async function pollUntilReady(child, { name, probe, fatal, timeoutMs = START_TIM
   for (;;) {
     const exitInfo = child.exitInfo();
     if (exitInfo) {
-      const why = exitInfo.error
-        ? exitInfo.error.message
-        : `${name} exited early (code ${exitInfo.code}, signal ${exitInfo.signal})`;
+      const why = exitInfo.error ? exitInfo.error.message : `${name} exited early (code ${exitInfo.code}, signal ${exitInfo.signal})`;
       // The guard says EADDRINUSE when its port was taken meanwhile: new ports fix that.
       throw new StartFailure(why, /EADDRINUSE/.test(child.outputTail()));
     }

@@ -157,6 +157,7 @@ function optionalPermit(value: unknown): Partial<Permit> | undefined {
   const o = optionalObject(value, 'options.guestPermit');
   const extra = Object.keys(o).find((k) => !(PERMIT_KEYS as readonly string[]).includes(k));
   if (extra !== undefined) fail(Code.INVALID_PARAMETER, `options.guestPermit has no '${extra}'`);
-  for (const key of PERMIT_KEYS) if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(Code.INVALID_PARAMETER, `options.guestPermit.${key} must be a boolean`);
+  for (const key of PERMIT_KEYS)
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') fail(Code.INVALID_PARAMETER, `options.guestPermit.${key} must be a boolean`);
   return o as Partial<Permit>;
 }

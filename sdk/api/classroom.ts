@@ -123,7 +123,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     return sync('drawingInit', false, () => this.client.now((room) => room.classroom.may('draw') && room.classroom.drawing.setDrawing(true)));
   }
 
-/** Ends drawing with the mouse or touch on the canvas (the board still shows what others draw). */
+  /** Ends drawing with the mouse or touch on the canvas (the board still shows what others draw). */
   drawingStop(): boolean {
     return sync('drawingStop', false, () => this.client.now((room) => room.classroom.drawing.setDrawing(false)));
   }
@@ -147,7 +147,7 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     return sync('canvasUndo', false, () => this.client.now((room) => room.classroom.drawing.undo()));
   }
 
-/** Extension: redoes our own last undone stroke, for everyone. */
+  /** Extension: redoes our own last undone stroke, for everyone. */
   canvasRedo(): boolean {
     return sync('canvasRedo', false, () => this.client.now((room) => room.classroom.drawing.redo()));
   }
@@ -211,14 +211,14 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     );
   }
 
-/** The PeerConnection that carries `id`'s media (see getAllPeers). */
+  /** The PeerConnection that carries `id`'s media (see getAllPeers). */
   getPeer(id: string): RTCPeerConnection | undefined {
     return typeof id === 'string' ? this.getAllPeers()[id] : undefined;
   }
 
   /** The original's socket.io socket has no counterpart here: janus.js owns its WebSocket ('501'). */
   getSocket(): Failure {
-    return { code: Code.NOT_SUPPORTED, reason: 'the gateway connection is janus.js\'s own WebSocket and is not exposed' };
+    return { code: Code.NOT_SUPPORTED, reason: "the gateway connection is janus.js's own WebSocket and is not exposed" };
   }
 
   /** The original's read-only properties. */
@@ -235,17 +235,17 @@ export class KnowledgetalkClassroom extends KnowledgetalkExtensions {
     return Promise.resolve(false);
   }
 
-/** Not built (the docs mark it unused): false. */
+  /** Not built (the docs mark it unused): false. */
   drawingShareStart(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
-/** Not built (the docs mark it unused): false. */
+  /** Not built (the docs mark it unused): false. */
   drawingShareStop(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
-/** Not built (the docs mark it unused): false. */
+  /** Not built (the docs mark it unused): false. */
   drawingClassStop(): Promise<boolean> {
     return Promise.resolve(false);
   }

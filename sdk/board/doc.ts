@@ -197,7 +197,8 @@ export class BoardDoc {
     let open = true;
     return {
       drag: (cx, cy) => {
-        if (open && !map._item?.deleted && isFraction(cx) && isFraction(cy)) this.doc.transact(() => map.set('box', [...start, toFixed(cx), toFixed(cy)]), this.localOrigin);
+        if (open && !map._item?.deleted && isFraction(cx) && isFraction(cy))
+          this.doc.transact(() => map.set('box', [...start, toFixed(cx), toFixed(cy)]), this.localOrigin);
       },
       end: () => {
         if (!open) return;

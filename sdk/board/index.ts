@@ -264,7 +264,16 @@ class WhiteBoard implements Board {
       if (shape.handle) shape.handle.drag(last[0], last[1]);
       else if (Math.hypot(last[0] - shape.from[0], last[1] - shape.from[1]) >= SHAPE_MIN_DRAG) {
         const { type, color, width } = shape.settings;
-        shape.handle = model.beginShape(this.pageKey, type === undefined || type === 'highlight' ? 'square' : type, color, width, shape.from[0], shape.from[1], last[0], last[1]);
+        shape.handle = model.beginShape(
+          this.pageKey,
+          type === undefined || type === 'highlight' ? 'square' : type,
+          color,
+          width,
+          shape.from[0],
+          shape.from[1],
+          last[0],
+          last[1],
+        );
       }
     } else if (this.pointing) {
       this.point(last);
@@ -302,10 +311,14 @@ class WhiteBoard implements Board {
     const box = this.overlayCanvas.place();
     const { color, width: size } = this.settings;
     const page = this.pageKey;
-    const entry = new TextEntry(this.parent, { left: box.left + x * box.width, top: box.top + y * box.height, fontPx: (size * box.width) / REFERENCE_WIDTH, color }, (text) => {
-      if (this.text === entry) this.text = null;
-      if (text !== null && this.model) this.model.addText(page, x, y, text, color, size);
-    });
+    const entry = new TextEntry(
+      this.parent,
+      { left: box.left + x * box.width, top: box.top + y * box.height, fontPx: (size * box.width) / REFERENCE_WIDTH, color },
+      (text) => {
+        if (this.text === entry) this.text = null;
+        if (text !== null && this.model) this.model.addText(page, x, y, text, color, size);
+      },
+    );
     this.text = entry;
   }
 }

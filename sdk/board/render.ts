@@ -86,8 +86,7 @@ export class Renderer {
     const settledCtx = this.settled.getContext('2d');
     const layerCtx = this.layer.getContext('2d');
     if (!settledCtx || !layerCtx) return;
-    const kept =
-      this.settledItems.length <= firstOpen && this.settledItems.every((s, i) => s.map === maps[i] && s.version === this.model.version(s.map));
+    const kept = this.settledItems.length <= firstOpen && this.settledItems.every((s, i) => s.map === maps[i] && s.version === this.model.version(s.map));
     if (!kept) {
       settledCtx.clearRect(0, 0, width, height);
       this.settledItems = [];

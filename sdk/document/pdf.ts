@@ -33,6 +33,7 @@ import { GlobalWorkerOptions, getDocument, type PDFDocumentLoadingTask, type PDF
 // The worker is the file next to this one, wherever the SDK is served from. (`import.meta` is
 // this ES module's; the test tsconfig compiles sdk/ as CommonJS for type checks only, hence the
 // ignore.)
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- an error in the CommonJS type check only, so not @ts-expect-error
 // @ts-ignore TS1343 under the CommonJS type check
 const here: string = import.meta.url;
 GlobalWorkerOptions.workerSrc = new URL('./pdf.worker.mjs', here).href;

@@ -8,7 +8,6 @@ import type { Logger } from '../logger';
 import type { BoardSession } from './board-session';
 import { isPdfUrl } from '../util/document-url';
 
-
 export class DocumentPages {
   private pdf?: { url: string; doc: Promise<PdfDocument> };
   /** The page asked for last: a slow load of an older one does not replace it. */

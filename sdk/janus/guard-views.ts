@@ -6,7 +6,6 @@
  */
 type PluginData = Record<string, unknown>;
 
-
 /** What a member may do besides talk and watch (Knowledgetalk `permit`); the host may do all of it. */
 export interface Permit {
   chat: boolean;
@@ -89,7 +88,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function permitOf(v: unknown, fallback: Readonly<Permit> = FULL_PERMIT): Permit {
   const o = isObject(v) ? v : {};
-  return { chat: bool(o.chat, fallback.chat), draw: bool(o.draw, fallback.draw), screen: bool(o.screen, fallback.screen), whiteboard: bool(o.whiteboard, fallback.whiteboard), document: bool(o.document, fallback.document) };
+  return {
+    chat: bool(o.chat, fallback.chat),
+    draw: bool(o.draw, fallback.draw),
+    screen: bool(o.screen, fallback.screen),
+    whiteboard: bool(o.whiteboard, fallback.whiteboard),
+    document: bool(o.document, fallback.document),
+  };
 }
 
 export function shareViewOf(v: unknown): ShareView | null {

@@ -33,9 +33,7 @@ export async function changeSenders(pc: RTCPeerConnection, { add = [], stop = []
     // simulcast track never takes a plain one.
     const idle = isSimulcast(spec)
       ? undefined
-      : pc
-          .getTransceivers()
-          .find((t) => t.direction === 'inactive' && t.mid !== null && !stop.includes(t.mid) && t.receiver.track.kind === kind);
+      : pc.getTransceivers().find((t) => t.direction === 'inactive' && t.mid !== null && !stop.includes(t.mid) && t.receiver.track.kind === kind);
     if (idle) {
       await idle.sender.replaceTrack(track);
       idle.direction = 'sendonly';

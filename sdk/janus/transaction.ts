@@ -80,7 +80,10 @@ export abstract class SlotRequests {
     this.closed = true;
   }
 
-  protected request(body: Record<string, unknown>, options: { answeredBy?: (data: PluginData) => boolean; errorOf: ErrorOf; jsep?: Jsep }): Promise<EventAnswer> {
+  protected request(
+    body: Record<string, unknown>,
+    options: { answeredBy?: (data: PluginData) => boolean; errorOf: ErrorOf; jsep?: Jsep },
+  ): Promise<EventAnswer> {
     if (this.closed) return Promise.reject(new KtError(Code.UNKNOWN, `${String(body.request)} sent outside its queue slot`));
     return requestWithEvent(this.handle, body, { ...options, timeoutMs: this.timeoutMs });
   }

@@ -37,7 +37,14 @@ export function parseEnvelope(body: unknown): Envelope | undefined {
     case 'canvas':
       return { k: 'canvas' };
     case 'img': {
-      const ok = typeof v.id === 'string' && v.id.length <= 32 && Number.isInteger(v.i) && Number.isInteger(v.n) && (v.i as number) >= 0 && (v.i as number) < (v.n as number) && typeof v.d === 'string';
+      const ok =
+        typeof v.id === 'string' &&
+        v.id.length <= 32 &&
+        Number.isInteger(v.i) &&
+        Number.isInteger(v.n) &&
+        (v.i as number) >= 0 &&
+        (v.i as number) < (v.n as number) &&
+        typeof v.d === 'string';
       return ok ? { k: 'img', id: v.id as string, i: v.i as number, n: v.n as number, d: v.d as string } : undefined;
     }
     default:

@@ -11,9 +11,7 @@ import { log } from './log';
 
 export type PrivacyModeName = 'blur' | 'bg';
 
-export type Background =
-  | { mode: 'blur' }
-  | { mode: 'bg'; image: CanvasImageSource; width: number; height: number; src: string };
+export type Background = { mode: 'blur' } | { mode: 'bg'; image: CanvasImageSource; width: number; height: number; src: string };
 
 /** The background blur's standard deviation, in pixels of a 640-pixel-wide frame (scaled with the frame). */
 export const DEFAULT_BLUR = 12;

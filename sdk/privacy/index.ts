@@ -153,7 +153,12 @@ export class PrivacyMode {
    * and resolves with `outputCanvas.captureStream(30)` once it holds a processed frame. Does not
    * change what is sent. Already started: takes the new arguments (as update + changeBackground).
    */
-  start(inputVideo?: HTMLVideoElement, outputCanvas?: HTMLCanvasElement, mode: PrivacyModeName = 'blur', bgSrc: string | null = null): Promise<MediaStream | null> {
+  start(
+    inputVideo?: HTMLVideoElement,
+    outputCanvas?: HTMLCanvasElement,
+    mode: PrivacyModeName = 'blur',
+    bgSrc: string | null = null,
+  ): Promise<MediaStream | null> {
     return this.serial('start', null, async () => {
       const problem = elementsProblem(inputVideo, outputCanvas) ?? (MODES.includes(mode) ? undefined : `mode must be 'blur' or 'bg', not ${String(mode)}`);
       if (problem) return refuse('start', problem, null);
@@ -187,8 +192,10 @@ export class PrivacyMode {
    */
   sendBlurVideoTrack(sdk?: PrivacySdk, target?: string): Promise<boolean> {
     return this.serial('sendBlurVideoTrack', false, async () => {
-      if (!sdk || typeof sdk.changeLocalStream !== 'function') return refuse('sendBlurVideoTrack', 'the first argument must be the Knowledgetalk instance', false);
-      if (target !== undefined && target !== null && typeof target !== 'string') return refuse('sendBlurVideoTrack', "target must be the member's userId", false);
+      if (!sdk || typeof sdk.changeLocalStream !== 'function')
+        return refuse('sendBlurVideoTrack', 'the first argument must be the Knowledgetalk instance', false);
+      if (target !== undefined && target !== null && typeof target !== 'string')
+        return refuse('sendBlurVideoTrack', "target must be the member's userId", false);
       const to = target ?? undefined;
       const processed = this.stream?.getVideoTracks()[0];
       if (!this.pipeline || !this.stream || !processed) return refuse('sendBlurVideoTrack', 'not started: call start() first', false);
@@ -197,7 +204,8 @@ export class PrivacyMode {
       if (!current) return refuse('sendBlurVideoTrack', "no camera is being sent: publishVideo('cam', the stream start() returned) instead", false);
       if (this.sent && this.sent.sdk !== sdk) await this.restore();
       const send = new MediaStream([processed, ...current.getAudioTracks()]);
-      if (!(await sdk.changeLocalStream(send, ...targetArgs(to)))) return refuse('sendBlurVideoTrack', 'the SDK did not take the processed stream (changeLocalStream: false, its log says why)', false);
+      if (!(await sdk.changeLocalStream(send, ...targetArgs(to))))
+        return refuse('sendBlurVideoTrack', 'the SDK did not take the processed stream (changeLocalStream: false, its log says why)', false);
       this.sent = { sdk, target: to, original: current, stream: send };
       log.debug('sending the processed video', to ? `to ${to}` : '');
       return true;
@@ -305,7 +313,8 @@ export class PrivacyMode {
       log.info('stop: the SDK sends another stream than the processed one now; left as it is');
       return;
     }
-    if (!(await sent.sdk.changeLocalStream(sent.original, ...targetArgs(sent.target)))) log.error('stop: the SDK did not take the original stream back (changeLocalStream: false)');
+    if (!(await sent.sdk.changeLocalStream(sent.original, ...targetArgs(sent.target))))
+      log.error('stop: the SDK did not take the original stream back (changeLocalStream: false)');
   }
 }
 

@@ -8,7 +8,8 @@ export type PrivacyLogLevel = 'debug' | 'info' | 'error' | 'off';
 const RANK: Record<PrivacyLogLevel, number> = { debug: 0, info: 1, error: 2, off: 3 };
 let current: PrivacyLogLevel = 'error';
 
-const at = (level: PrivacyLogLevel, write: (...args: unknown[]) => void) =>
+const at =
+  (level: PrivacyLogLevel, write: (...args: unknown[]) => void) =>
   (...args: unknown[]): void => {
     if (RANK[level] >= RANK[current]) write('[PrivacyMode]', ...args);
   };

@@ -132,7 +132,10 @@ export class Pipeline {
     const [copy, copyG] = this.copy;
     const [model, modelG] = this.model;
     const [mw, mh] = [MODEL_WIDTH, Math.max(1, Math.round((MODEL_WIDTH * h) / w))];
-    for (const [c, cw, ch] of [[copy, w, h], [model, mw, mh]] as const) {
+    for (const [c, cw, ch] of [
+      [copy, w, h],
+      [model, mw, mh],
+    ] as const) {
       if (c.width !== cw) c.width = cw;
       if (c.height !== ch) c.height = ch;
     }

@@ -6,6 +6,7 @@ import { Code, KtError } from '../errors';
 import type { FeedStats, FeedType, KindStats } from '../types';
 
 /** One getStats report, by stats id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- getStats reports carry fields per stat type that lib.dom does not type
 export type Reading = Map<string, RTCStats & Record<string, any>>;
 
 /** The stats of each sender or receiver, in order (the quality monitor reads them too). */
@@ -52,7 +53,11 @@ export async function feedStats(
 
 /** getStats of a room's feed: ours (sending) for our own id, else a feed we receive. */
 export function statsOf(
-  room: { selfId: string; publisher: { rtpSendersOf(type: FeedType): RTCRtpSender[] }; subscriber: { receiversOf(userId: string, type: FeedType): RTCRtpReceiver[] } },
+  room: {
+    selfId: string;
+    publisher: { rtpSendersOf(type: FeedType): RTCRtpSender[] };
+    subscriber: { receiversOf(userId: string, type: FeedType): RTCRtpReceiver[] };
+  },
   userId: string,
   type: FeedType,
 ): Promise<FeedStats> {

@@ -74,8 +74,7 @@ const feedKey = (direction: Direction, userId: string, type: FeedType) => `${dir
 
 const sameItems = (a: RtpItem[], b: RtpItem[]) => a.length === b.length && a.every((item, i) => item === b[i]);
 
-const isConnected = (pc: RTCPeerConnection | undefined) =>
-  pc !== undefined && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed');
+const isConnected = (pc: RTCPeerConnection | undefined) => pc !== undefined && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed');
 
 function midsOf(pc: RTCPeerConnection | undefined, items: RtpItem[]): Set<string> {
   const mids = new Set<string>();
@@ -169,7 +168,7 @@ export class QualityMonitor {
     }
     // Lapse when nothing is sent or received; the handles' events wake us again.
     if (!this.stopped && !this.timer && (this.states.size > 0 || this.wokenWhileMeasuring)) {
-      this.schedule(this.wokenWhileMeasuring && this.states.size > 0 ? SLOWLINK_LOOK_MS : this.deps.intervalMs ?? QUALITY_INTERVAL_MS);
+      this.schedule(this.wokenWhileMeasuring && this.states.size > 0 ? SLOWLINK_LOOK_MS : (this.deps.intervalMs ?? QUALITY_INTERVAL_MS));
     }
   }
 
@@ -191,9 +190,7 @@ export class QualityMonitor {
   /** Each feed's stats: one getStats per PeerConnection, split by mid (per sender/receiver if it cannot be). */
   private async read(feeds: Feed[]): Promise<(Reading[] | undefined)[]> {
     const pcs = [...new Set(feeds.map((f) => f.pc))];
-    const reports = new Map(
-      await Promise.all(pcs.map(async (pc) => [pc, await pc?.getStats().catch(() => undefined)] as const)),
-    );
+    const reports = new Map(await Promise.all(pcs.map(async (pc) => [pc, await pc?.getStats().catch(() => undefined)] as const)));
     return Promise.all(
       feeds.map(async (feed) => {
         const report = reports.get(feed.pc) as Reading | undefined;

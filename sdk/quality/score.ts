@@ -114,10 +114,7 @@ export function qualityOfScore(score: number): Exclude<ConnectionQuality, 'lost'
  * window (nothing changes). A lost window resets the score, so a link that comes back climbs
  * through poor and good again.
  */
-export function assessWindow(
-  previousScore: number | undefined,
-  w: QualityWindow,
-): { quality: ConnectionQuality; score: number } | undefined {
+export function assessWindow(previousScore: number | undefined, w: QualityWindow): { quality: ConnectionQuality; score: number } | undefined {
   if (isLost(w)) return { quality: 'lost', score: 0 };
   if (isIdle(w)) return undefined;
   const score = smoothScore(previousScore, scoreWindow(w));

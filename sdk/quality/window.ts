@@ -15,6 +15,7 @@ import type { Reading } from './feed-stats';
 import type { KindWindow, QualityWindow } from './score';
 
 type Direction = 'send' | 'receive';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as feed-stats.ts: getStats fields lib.dom does not type
 type Stat = RTCStats & Record<string, any>;
 
 const COUNTERS = {
@@ -29,8 +30,7 @@ interface Tally {
   video: boolean;
 }
 
-const delta = (now: Stat | undefined, before: Stat | undefined, key: string): number =>
-  Math.max(0, (Number(now?.[key]) || 0) - (Number(before?.[key]) || 0));
+const delta = (now: Stat | undefined, before: Stat | undefined, key: string): number => Math.max(0, (Number(now?.[key]) || 0) - (Number(before?.[key]) || 0));
 
 /**
  * The part of a PeerConnection's stats that is one feed's: its RTP streams (by the mids of its
@@ -57,11 +57,7 @@ const remoteOf = (report: Reading, outbound: Stat): Stat | undefined =>
  * The window between two readings of the same senders/receivers (same order), or undefined when
  * no RTP stream of the second reading was in the first (nothing to compare yet).
  */
-export function windowBetween(
-  direction: Direction,
-  first: Reading[],
-  second: Reading[],
-): Omit<QualityWindow, 'slowlink' | 'connected'> | undefined {
+export function windowBetween(direction: Direction, first: Reading[], second: Reading[]): Omit<QualityWindow, 'slowlink' | 'connected'> | undefined {
   const names = COUNTERS[direction];
   const tallies: Partial<Record<'audio' | 'video', Tally>> = {};
   let compared = false;

@@ -98,7 +98,8 @@ export class Classroom {
     const { ticket, url } = await this.deps.control.upload(this.deps.roomId, name, file.size);
     const res = await fetch(url, { method: 'POST', headers: { 'x-kt-ticket': ticket }, body: file });
     const answer = (await res.json().catch(() => ({}))) as { code?: string; url?: string; path?: string; reason?: string };
-    if (answer.code !== Code.OK || !(answer.url || answer.path)) throw new KtError((answer.code as ResponseCode) ?? Code.SERVER_ERROR, answer.reason ?? `upload answered ${res.status}`);
+    if (answer.code !== Code.OK || !(answer.url || answer.path))
+      throw new KtError((answer.code as ResponseCode) ?? Code.SERVER_ERROR, answer.reason ?? `upload answered ${res.status}`);
     // Absolute when the gateway knows its public address, else a path on it.
     return new URL((answer.url ?? answer.path)!, url).href;
   }

@@ -62,7 +62,10 @@ export class LocalMember {
    * renegotiation; the track it replaces is stopped, so that device is released.
    */
   async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    const current = this.publisher.stream('cam')?.getTracks().find((t) => t.kind === kind);
+    const current = this.publisher
+      .stream('cam')
+      ?.getTracks()
+      .find((t) => t.kind === kind);
     if (!current) throw new KtError(Code.BAD_REQUEST, `not publishing a ${kind === 'video' ? 'camera' : 'microphone'}`);
     const track = await captureTrack(kind, deviceId, current);
     const old = await this.publisher.switchTrack('cam', track).catch((err) => {

@@ -60,7 +60,12 @@ export class Publisher {
   rtpSendersOf(type: FeedType): RTCRtpSender[] {
     const mids = new Set(this.feeds.get(type)?.senders.map((s) => s.mid));
     const pc = this.handle.peerConnection();
-    return pc ? pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.sender) : [];
+    return pc
+      ? pc
+          .getTransceivers()
+          .filter((t) => t.mid !== null && mids.has(t.mid))
+          .map((t) => t.sender)
+      : [];
   }
 
   publish(type: FeedType, stream: MediaStream, options: PublishOptions = {}): Promise<void> {
@@ -99,7 +104,11 @@ export class Publisher {
         this.handle.hangup();
       } else {
         const offer = await this.handle.renegotiate({ stop: feed.senders.map((s) => s.mid) });
-        await this.configure(requests, offer, this.allSenders().filter((s) => s.type !== type));
+        await this.configure(
+          requests,
+          offer,
+          this.allSenders().filter((s) => s.type !== type),
+        );
       }
       this.feeds.delete(type);
       this.log.debug('unpublished', type);

@@ -61,7 +61,12 @@ export class RemoteFeeds {
     const video = this.members.streamsOf(userId, type).filter((s) => s.kind === 'video');
     if (video.length === 0) throw new KtError(Code.BAD_REQUEST, `${userId} sends no ${type} video`);
     if (!video.some((s) => s.simulcast)) throw new KtError(Code.BAD_REQUEST, `${userId} does not send ${type} in simulcast`);
-    await this.subscriber.setSubstream(userId, type, video.map((s) => s.mid), substream);
+    await this.subscriber.setSubstream(
+      userId,
+      type,
+      video.map((s) => s.mid),
+      substream,
+    );
   }
 
   /** After every room event: announcements kept, gone feeds released, waiting feeds checked. */

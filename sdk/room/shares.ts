@@ -73,7 +73,7 @@ export class RoomShares {
     const before = this.share;
     const { roomId } = this.deps;
     const base = { eventOp: 'presence' as const, roomId };
-    if (share && share.type !== 'screen' && (before?.board !== share.board)) {
+    if (share && share.type !== 'screen' && before?.board !== share.board) {
       this.deps.onPresence({ ...base, type: share.type, user: share.user });
     }
     const doc = share?.document;

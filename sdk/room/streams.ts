@@ -25,8 +25,10 @@ export function streamOf(id: string, { selfId, local, remote, members }: RoomStr
 export function allStreams(room: RoomStreams): Record<string, MediaStream> {
   const ids = [room.selfId, ...room.members.ids(), 'screen'];
   // fromEntries, not `out[id] =`: an id such as '__proto__' must be a key like any other.
-  return Object.fromEntries(ids.flatMap((id) => {
-    const stream = streamOf(id, room);
-    return stream ? [[id, stream]] : [];
-  }));
+  return Object.fromEntries(
+    ids.flatMap((id) => {
+      const stream = streamOf(id, room);
+      return stream ? [[id, stream]] : [];
+    }),
+  );
 }

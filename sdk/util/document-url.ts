@@ -8,9 +8,16 @@ export const isPdfUrl = (url: string): boolean => /\.pdf($|[?#])/i.test(url);
 export async function loads(url: string): Promise<boolean> {
   if (url.startsWith('data:')) return true;
   // pdf.js reads a PDF with fetch (CORS), so that is the test; an image is shown as an <img>.
-  if (isPdfUrl(url)) return fetch(url, { method: 'HEAD' }).then((r) => r.ok, () => false);
+  if (isPdfUrl(url))
+    return fetch(url, { method: 'HEAD' }).then(
+      (r) => r.ok,
+      () => false,
+    );
   const image = new Image();
   image.crossOrigin = 'anonymous';
   image.src = url;
-  return image.decode().then(() => true, () => false);
+  return image.decode().then(
+    () => true,
+    () => false,
+  );
 }

@@ -97,7 +97,12 @@ async function time(label, fn) {
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kt-guard-bench-'));
 const gateway = await startGateway({ freePorts: true, quiet: true, logFile: path.join(tmp, 'janus.log'), recordingsDir: path.join(tmp, 'rec') });
-const guard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: gateway.janusAdminKey, profile: 'secure', tokenSecret: SECRET, limits: { maxMembers: 1000 },
+const guard = await startGuard({
+  janusUrl: gateway.janusWsUrl,
+  adminKey: gateway.janusAdminKey,
+  profile: 'secure',
+  tokenSecret: SECRET,
+  limits: { maxMembers: 1000 },
   // Back-to-back requests are a flood by the guard's default limits (100/s): lifted for the bench.
   rate: { perSecond: 1e6, burst: 1e6 },
 });
@@ -107,12 +112,21 @@ try {
   // A room (made through the guard) with two members, so that listparticipants and messages have work.
   const host = await sessionOn(guard.url, await token('host', { create: true }));
   cleanup.push(host.c);
-  await host.c.request({ janus: 'message', session_id: host.sid, handle_id: host.hid, token: host.token, body: { request: 'create', room: 'bench', kt: { destroy: false } } });
+  await host.c.request({
+    janus: 'message',
+    session_id: host.sid,
+    handle_id: host.hid,
+    token: host.token,
+    body: { request: 'create', room: 'bench', kt: { destroy: false } },
+  });
   const members = [];
   for (const user of ['alice', 'bob']) {
     const m = await sessionOn(guard.url, await token(user, { rooms: ['bench'] }));
     cleanup.push(m.c);
-    await m.c.request({ janus: 'message', session_id: m.sid, handle_id: m.hid, token: m.token, body: { request: 'join', ptype: 'publisher', room: 'bench' } }, true);
+    await m.c.request(
+      { janus: 'message', session_id: m.sid, handle_id: m.hid, token: m.token, body: { request: 'join', ptype: 'publisher', room: 'bench' } },
+      true,
+    );
     members.push(m);
   }
   const [alice, bob] = members;
@@ -123,15 +137,27 @@ try {
   rows.push(await time('keepalive, Janus direct', () => direct.c.request({ janus: 'keepalive', session_id: direct.sid })));
   rows.push(await time('keepalive, through the guard', () => alice.c.request({ janus: 'keepalive', session_id: alice.sid, token: alice.token })));
   const lp = { request: 'listparticipants', room: 'bench' };
-  rows.push(await time('listparticipants, Janus direct', () => direct.c.request({ janus: 'message', session_id: direct.sid, handle_id: direct.hid, body: lp })));
-  rows.push(await time('listparticipants, through the guard', () => alice.c.request({ janus: 'message', session_id: alice.sid, handle_id: alice.hid, token: alice.token, body: lp })));
+  rows.push(
+    await time('listparticipants, Janus direct', () => direct.c.request({ janus: 'message', session_id: direct.sid, handle_id: direct.hid, body: lp })),
+  );
+  rows.push(
+    await time('listparticipants, through the guard', () =>
+      alice.c.request({ janus: 'message', session_id: alice.sid, handle_id: alice.hid, token: alice.token, body: lp }),
+    ),
+  );
   // A whisper: request answered by the guard; the time until bob HAS it is what chat would cost.
   let delivered;
   bob.c.onEvent = (f) => f.plugindata?.data?.videoroom === 'kt_message' && delivered?.();
   rows.push(
     await time('kt_message alice→bob, until bob has it', async () => {
       const got = new Promise((resolve) => (delivered = resolve));
-      await alice.c.request({ janus: 'message', session_id: alice.sid, handle_id: alice.hid, token: alice.token, body: { request: 'kt_message', room: 'bench', to: 'bob', body: { text: 'hi' } } });
+      await alice.c.request({
+        janus: 'message',
+        session_id: alice.sid,
+        handle_id: alice.hid,
+        token: alice.token,
+        body: { request: 'kt_message', room: 'bench', to: 'bob', body: { text: 'hi' } },
+      });
       await got;
     }),
   );
@@ -159,10 +185,19 @@ try {
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
   const sessions = guard.stats().sessions;
   say(`\n${SESSIONS} sessions through the guard, ${rounds} keepalives each in ${wallMs.toFixed(0)} ms:`);
-  say(`  CPU per keepalive (guard + bench clients, an upper bound) ${perKeepalive.toFixed(3)} ms → one core keeps ~${perCore} sessions alive at one keepalive per 25 s`);
+  say(
+    `  CPU per keepalive (guard + bench clients, an upper bound) ${perKeepalive.toFixed(3)} ms → one core keeps ~${perCore} sessions alive at one keepalive per 25 s`,
+  );
   say(`  memory: rss ${rssMiB.toFixed(0)} MiB with ${sessions} sessions`);
   if (JSON_OUTPUT) {
-    console.log(JSON.stringify({ n: N, rows, added, keepalive: { sessions: SESSIONS, rounds, wallMs, cpuPerKeepaliveMs: perKeepalive, sessionsPerCore: perCore, rssMiB, guardSessions: sessions } }));
+    console.log(
+      JSON.stringify({
+        n: N,
+        rows,
+        added,
+        keepalive: { sessions: SESSIONS, rounds, wallMs, cpuPerKeepaliveMs: perKeepalive, sessionsPerCore: perCore, rssMiB, guardSessions: sessions },
+      }),
+    );
   }
 } finally {
   for (const c of cleanup) c.close();

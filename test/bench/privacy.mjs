@@ -48,10 +48,13 @@ async function startServer() {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost').pathname;
     const file =
-      url === '/privacy-mode.umd.js' ? path.join(DIST, 'privacy-mode.umd.js')
-      : /^\/mediapipe\/[\w.-]+$/.test(url) ? path.join(DIST, url)
-      : url === '/privacy-fixture/astronaut.jpg' ? PHOTO
-      : null;
+      url === '/privacy-mode.umd.js'
+        ? path.join(DIST, 'privacy-mode.umd.js')
+        : /^\/mediapipe\/[\w.-]+$/.test(url)
+          ? path.join(DIST, url)
+          : url === '/privacy-fixture/astronaut.jpg'
+            ? PHOTO
+            : null;
     if (!file) return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><title>privacy bench</title>');
     readFile(file).then(
       (body) => res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
@@ -99,11 +102,19 @@ async function measure(browser, browserSession, origin, kind) {
     await sleep(WARMUP_MS);
     const session = await context.newCDPSession(page);
     await session.send('Performance.enable');
-    const [task0, cpu0, stats0] = [await taskSeconds(session), await chromiumCpu(browserSession), await page.evaluate(() => window.privacy.pm?.getStats() ?? null)];
+    const [task0, cpu0, stats0] = [
+      await taskSeconds(session),
+      await chromiumCpu(browserSession),
+      await page.evaluate(() => window.privacy.pm?.getStats() ?? null),
+    ];
     const t0 = Date.now();
     const fps = await page.evaluate((ms) => window.privacy.outputFps(ms), WINDOW_MS);
     const wall = (Date.now() - t0) / 1000;
-    const [task1, cpu1, stats1] = [await taskSeconds(session), await chromiumCpu(browserSession), await page.evaluate(() => window.privacy.pm?.getStats() ?? null)];
+    const [task1, cpu1, stats1] = [
+      await taskSeconds(session),
+      await chromiumCpu(browserSession),
+      await page.evaluate(() => window.privacy.pm?.getStats() ?? null),
+    ];
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     const frames = stats1 ? stats1.frames - stats0.frames : 0;
     return {
@@ -141,10 +152,13 @@ async function lazyLoads(browser, origin) {
   const before = urls.length;
   await page.evaluate(() => window.privacy.create());
   await context.close();
-  return urls.slice(before).filter((u) => u.startsWith('/mediapipe/')).map((u) => {
-    const full = path.join(DIST, u);
-    return { file: u.slice(1), bytes: statSync(full).size, gzip: gzipSync(readFileSync(full)).length };
-  });
+  return urls
+    .slice(before)
+    .filter((u) => u.startsWith('/mediapipe/'))
+    .map((u) => {
+      const full = path.join(DIST, u);
+      return { file: u.slice(1), bytes: statSync(full).size, gzip: gzipSync(readFileSync(full)).length };
+    });
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -165,12 +179,19 @@ async function main() {
       for (const kind of order) {
         const s = await measure(browser, browserSession, server.origin, kind);
         samples[kind].push(s);
-        log(`rep ${rep + 1}/${REPS} ${kind}: ${s.fps.toFixed(1)} fps, main thread ${(s.mainThread * 100).toFixed(0)}%, all processes ${(s.cpu * 100).toFixed(0)}% of a core${s.frameMs ? `, ${s.frameMs.toFixed(1)} ms/frame` : ''}`);
+        log(
+          `rep ${rep + 1}/${REPS} ${kind}: ${s.fps.toFixed(1)} fps, main thread ${(s.mainThread * 100).toFixed(0)}%, all processes ${(s.cpu * 100).toFixed(0)}% of a core${s.frameMs ? `, ${s.frameMs.toFixed(1)} ms/frame` : ''}`,
+        );
       }
     }
     const loads = await lazyLoads(browser, server.origin);
     const size = sizes();
-    const col = (kind, key, digits, unit, scale = 1) => fmt(samples[kind].map((s) => (s[key] === null ? null : s[key] * scale)), digits, unit);
+    const col = (kind, key, digits, unit, scale = 1) =>
+      fmt(
+        samples[kind].map((s) => (s[key] === null ? null : s[key] * scale)),
+        digits,
+        unit,
+      );
     const ratio = (kind, key) => (median(samples[kind].map((s) => s[key])) / median(samples.none.map((s) => s[key]))).toFixed(2);
     const lines = [
       `PrivacyMode cost, 640×480 input at 30 fps, ${REPS} windows of ${WINDOW_MS / 1000} s per kind (median (min–max)).`,

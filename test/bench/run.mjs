@@ -272,7 +272,10 @@ const NOTES = `How it was measured:
   gzip sizes of parts do not add up to the bundle's (one gzip stream shares its dictionary).`;
 
 async function main() {
-  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   const busy = os.loadavg()[0] >= os.cpus().length / 2;
   log('measuring the bundle');
   const bundle = await measureBundle();
@@ -308,12 +311,14 @@ async function main() {
     await gateway.stop();
   }
   // Measure 5 alone on the machine: the browsers and the bench's gateway are gone.
-  log('the guard\'s own cost (test/bench/guard.mjs)');
+  log("the guard's own cost (test/bench/guard.mjs)");
   results.guard = await guardFigures();
   writeFileSync(RESULTS, resultsFile(results));
   console.log(results.table);
   console.log(`\n${guardSection(results.guard)}`);
-  console.log(`\nmedians of ${REPS} repetitions; ${PAUSE_MS / 1000} s pause after every leave (Janus PLI throttling); details in ${path.relative(process.cwd(), RESULTS)}`);
+  console.log(
+    `\nmedians of ${REPS} repetitions; ${PAUSE_MS / 1000} s pause after every leave (Janus PLI throttling); details in ${path.relative(process.cwd(), RESULTS)}`,
+  );
 }
 
 /** test/bench/guard.mjs --json in a process of its own (its CPU figure is its process's). */

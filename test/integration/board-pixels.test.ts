@@ -51,7 +51,11 @@ test('a stroke drawn with the mouse on one canvas appears on the other at the sa
     }
   }
   // far from the path: background (transparent) on both
-  for (const f of [[0.5, 0.1], [0.2, 0.85], [0.9, 0.2]] as Frac[]) {
+  for (const f of [
+    [0.5, 0.1],
+    [0.2, 0.85],
+    [0.9, 0.2],
+  ] as Frac[]) {
     expect(await at('a', f, 10)).toEqual([0, 0, 0, 0]);
     expect(await at('b', f, 20)).toEqual([0, 0, 0, 0]);
   }
@@ -66,7 +70,11 @@ test('two members drawing at the same time both end up with both strokes, seen l
   await call('b', 'setTool', 'pen', 'rgb(0, 0, 200)', 10);
   // B's hand: synthetic pointer events every 10 ms, while the real mouse draws on A
   await page.evaluate(() => {
-    (window as any).synth = (window as any).bt.synthDraw('b', Array.from({ length: 40 }, (_, i) => [0.1 + i * 0.02, 0.8]), 10);
+    (window as any).synth = (window as any).bt.synthDraw(
+      'b',
+      Array.from({ length: 40 }, (_, i) => [0.1 + i * 0.02, 0.8]),
+      10,
+    );
   });
   await drag('a', line([0.1, 0.2], [0.9, 0.2], 4), 10);
   await page.evaluate(() => (window as any).synth);
@@ -91,7 +99,11 @@ test('the ten shapes each draw something distinct, on both canvases', async () =
   const masks: string[] = [];
   for (const type of types) {
     expect(await call('a', 'setTool', 'shape', 'rgb(0, 128, 0)', 4, type)).toBe(true);
-    await drag('a', [[0.3, 0.2], [0.5, 0.5], [0.7, 0.8]]);
+    await drag('a', [
+      [0.3, 0.2],
+      [0.5, 0.5],
+      [0.7, 0.8],
+    ]);
     await settle();
     const [ma, mb] = [await bt<string>('mask', 'a', 60, 45), await bt<string>('mask', 'b', 60, 45)];
     expect({ type, ink: (await inkCount('b')) > 300 }).toEqual({ type, ink: true });
@@ -170,9 +182,16 @@ test('clear empties both canvases; undo on one removes its own stroke on both, r
 
 test('a late board given the state paints the same pixels; snapshot() is that picture as a PNG', async () => {
   await call('a', 'setTool', 'crayon', 'rgb(120, 60, 0)', 16);
-  await drag('a', [[0.1, 0.1], [0.4, 0.3], [0.2, 0.6]]);
+  await drag('a', [
+    [0.1, 0.1],
+    [0.4, 0.3],
+    [0.2, 0.6],
+  ]);
   await call('a', 'setTool', 'shape', 'purple', 4, 'star');
-  await drag('a', [[0.5, 0.1], [0.9, 0.6]]);
+  await drag('a', [
+    [0.5, 0.1],
+    [0.9, 0.6],
+  ]);
   await call('b', 'setTool', 'pen', 'rgb(255, 200, 0)', 24, 'highlight');
   await drag('b', line([0.05, 0.8], [0.95, 0.75], 3));
   await call('b', 'setTool', 'eraser', undefined, 30);
@@ -244,8 +263,16 @@ test('the laser pointer shows on the other board, is not stored, and fades after
   const docSends = async () => (await page.evaluate(() => (window as any).bt.sends.length)) as number;
   const sendsBefore = await docSends();
   const stateBefore = await page.evaluate(() => (window as any).bt.boards.b.encodeState().length);
-  await drag('a', [[0.55, 0.6], [0.6, 0.6]]);
-  const dot = await eventually('the dot on B', () => at('b', [0.6, 0.6], 3, 'overlay'), (px) => px[3] > 150, { timeoutMs: 2000, intervalMs: 20 });
+  await drag('a', [
+    [0.55, 0.6],
+    [0.6, 0.6],
+  ]);
+  const dot = await eventually(
+    'the dot on B',
+    () => at('b', [0.6, 0.6], 3, 'overlay'),
+    (px) => px[3] > 150,
+    { timeoutMs: 2000, intervalMs: 20 },
+  );
   expect(dot[0]).toBeGreaterThan(200);
   expect(await inkCount('b')).toBe(0); // not in the picture
   expect(await docSends()).toBe(sendsBefore); // nor in the doc
@@ -287,7 +314,14 @@ test('bad input: nothing throws; drawing off restores the canvas style; destroy 
     out.page = b.page;
     b.destroy();
     b.destroy();
-    out.after = [b.enableDrawing(), b.apply(new Uint8Array([0, 0])), b.undo(), b.snapshot(), b.overlay, document.querySelectorAll('[data-board-overlay]').length];
+    out.after = [
+      b.enableDrawing(),
+      b.apply(new Uint8Array([0, 0])),
+      b.undo(),
+      b.snapshot(),
+      b.overlay,
+      document.querySelectorAll('[data-board-overlay]').length,
+    ];
     return out;
   });
   expect(results).toEqual({
@@ -332,7 +366,12 @@ test('measured: 500 strokes paint in a few ms a frame', async () => {
     // a stroke in progress over the 500: what each frame costs while drawing
     bt.timeFrames();
     bt.boards.big2.enableDrawing();
-    await bt.synthDraw('big2', Array.from({ length: 30 }, (_: unknown, i: number) => [0.2 + i * 0.02, 0.5]), 16, 11);
+    await bt.synthDraw(
+      'big2',
+      Array.from({ length: 30 }, (_: unknown, i: number) => [0.2 + i * 0.02, 0.5]),
+      16,
+      11,
+    );
     await bt.settle();
     return { firstPaint, redraw: redraws.sort((a, b) => a - b)[2], liveFrames: [...bt.frameTimes] as number[] };
   });
@@ -354,14 +393,38 @@ test('gallery: every tool, drawn on A, as B shows it (test-output/screenshots/bo
     const x = 0.03 + (i % 5) * 0.195;
     const y = 0.04 + Math.floor(i / 5) * 0.3;
     await call('a', 'setTool', 'shape', ['#d22', '#26c', '#2a4', '#c2c', '#e80'][i % 5], 4, type);
-    await drag('a', [[x, y], [x + 0.16, y + 0.25]], 3);
+    await drag(
+      'a',
+      [
+        [x, y],
+        [x + 0.16, y + 0.25],
+      ],
+      3,
+    );
   }
   await call('a', 'setTool', 'pen', '#222', 6);
-  await drag('a', [[0.05, 0.7], [0.15, 0.62], [0.25, 0.75], [0.35, 0.64]], 6);
+  await drag(
+    'a',
+    [
+      [0.05, 0.7],
+      [0.15, 0.62],
+      [0.25, 0.75],
+      [0.35, 0.64],
+    ],
+    6,
+  );
   await call('a', 'setTool', 'pen', 'yellow', 24, 'highlight');
   await drag('a', line([0.05, 0.68], [0.4, 0.68], 3));
   await call('a', 'setTool', 'crayon', '#36f', 18);
-  await drag('a', [[0.45, 0.65], [0.6, 0.72], [0.7, 0.63]], 6);
+  await drag(
+    'a',
+    [
+      [0.45, 0.65],
+      [0.6, 0.72],
+      [0.7, 0.63],
+    ],
+    6,
+  );
   await call('a', 'setTool', 'eraser', undefined, 16);
   await drag('a', line([0.55, 0.6], [0.55, 0.78], 2));
   await call('a', 'setTool', 'textbox', '#111', 32);
@@ -370,10 +433,19 @@ test('gallery: every tool, drawn on A, as B shows it (test-output/screenshots/bo
   await page.keyboard.type('Knowledgetalk board');
   await page.keyboard.press('Enter');
   await call('a', 'setTool', 'pointer', 'red');
-  await drag('a', [[0.8, 0.85], [0.85, 0.85]]);
+  await drag('a', [
+    [0.8, 0.85],
+    [0.85, 0.85],
+  ]);
   await settle();
   mkdirSync(SHOTS, { recursive: true });
-  await page.locator('#b').locator('..').screenshot({ path: path.join(SHOTS, 'board-gallery.png') });
-  await page.locator('#a').locator('..').screenshot({ path: path.join(SHOTS, 'board-gallery-a.png') });
+  await page
+    .locator('#b')
+    .locator('..')
+    .screenshot({ path: path.join(SHOTS, 'board-gallery.png') });
+  await page
+    .locator('#a')
+    .locator('..')
+    .screenshot({ path: path.join(SHOTS, 'board-gallery-a.png') });
   expect(await inkCount('b', 'overlay')).toBeGreaterThan(0);
 });

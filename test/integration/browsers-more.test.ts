@@ -67,7 +67,11 @@ describe.each(ENGINES)('%s', (engine: Engine) => {
     await waitForPublish(b, ida);
     expect(await b.harness('subscribe', ida)).toEqual({ audio: 1, video: 1 });
     await expectFrames(b, ida, 'cam');
-    for (const [layer, width] of [['l', 320], ['m', 640], ['h', 1280]] as const) {
+    for (const [layer, width] of [
+      ['l', 320],
+      ['m', 640],
+      ['h', 1280],
+    ] as const) {
       expect(await b.call('setQuality', ida, 'cam', layer)).toEqual({ code: '200' });
       await widthBecomes(b, ida, `'${layer}': ${width} wide`, (w) => w === width, a);
     }
@@ -105,7 +109,10 @@ async function startDemo(gateway: string): Promise<{ origin: string; stop: () =>
     const demo = await startDemoServer({ port: 0, janusUrl: process.env.GATEWAY });
     console.log('DEMO ' + demo.port);
     process.on('SIGTERM', () => demo.close().then(() => process.exit(0)));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, GATEWAY: gateway }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, GATEWAY: gateway },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const port = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -126,7 +133,12 @@ const WAIT = { timeoutMs: 45_000, intervalMs: 200 };
 async function demoPerson(page: EnginePage, origin: string, name: string, errors: string[], roomId?: string): Promise<string> {
   page.onPageError((e) => errors.push(`${name}: ${e}`));
   await page.goto(`${origin}/${roomId ? `?room=${roomId}` : ''}`);
-  await eventually('the lobby', () => page.evaluate(() => !document.getElementById('lobby')!.hidden), (v) => v, WAIT);
+  await eventually(
+    'the lobby',
+    () => page.evaluate(() => !document.getElementById('lobby')!.hidden),
+    (v) => v,
+    WAIT,
+  );
   await page.evaluate(
     ([who, join]) => {
       const input = document.getElementById('name') as HTMLInputElement;
@@ -136,7 +148,12 @@ async function demoPerson(page: EnginePage, origin: string, name: string, errors
     },
     [name, !!roomId] as const,
   );
-  await eventually(`${name} in the call`, () => page.evaluate(() => !document.getElementById('call')!.hidden), (v) => v, WAIT).catch(async (err) => {
+  await eventually(
+    `${name} in the call`,
+    () => page.evaluate(() => !document.getElementById('call')!.hidden),
+    (v) => v,
+    WAIT,
+  ).catch(async (err) => {
     const status = await page.evaluate(() => document.getElementById('lobby-status')?.textContent);
     throw new Error(`${err.message} (lobby says ${JSON.stringify(status)}; page errors ${JSON.stringify(errors)})`);
   });
@@ -169,7 +186,12 @@ const remoteFrames = (page: EnginePage, n = 5) =>
   );
 
 async function expectToSee(page: EnginePage, name: string): Promise<void> {
-  await eventually(`${name}'s live tile`, () => page.evaluate(() => document.querySelectorAll('.tile.remote.feed-cam[data-stream="live"]').length), (n) => n === 1, WAIT);
+  await eventually(
+    `${name}'s live tile`,
+    () => page.evaluate(() => document.querySelectorAll('.tile.remote.feed-cam[data-stream="live"]').length),
+    (n) => n === 1,
+    WAIT,
+  );
   const seen = await remoteFrames(page);
   expect(seen).toEqual([{ name, frames: expect.any(Number), width: expect.any(Number) }]);
   expect(seen[0].frames).toBeGreaterThanOrEqual(5);
@@ -197,7 +219,12 @@ test('the demo in Firefox: a room created there, a Chromium member joins by its 
     // Both leave with the Leave button: nothing is left on the gateway.
     for (const p of [fx, cr]) {
       await p.evaluate(() => document.getElementById('ctl-leave')!.click());
-      await eventually('back in the lobby', () => p.evaluate(() => !document.getElementById('lobby')!.hidden), (v) => v, WAIT);
+      await eventually(
+        'back in the lobby',
+        () => p.evaluate(() => !document.getElementById('lobby')!.hidden),
+        (v) => v,
+        WAIT,
+      );
     }
     expect(await waitForNoSessions()).toEqual({ sessions: 0, handles: 0 });
     expect(errors).toEqual([]); // nothing either page did threw unhandled

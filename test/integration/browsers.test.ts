@@ -44,8 +44,7 @@ async function seesAndHears(m: MemberPage, userId: string): Promise<void> {
 const localTracks = (m: MemberPage) =>
   m.evaluate(() => (window as any).localStreams.cam.getTracks().map((t: MediaStreamTrack) => ({ kind: t.kind, label: t.label, state: t.readyState })));
 const keepTracks = (m: MemberPage) => m.evaluate(() => void ((window as any).kept = (window as any).localStreams.cam.getTracks()));
-const keptStates = (m: MemberPage) =>
-  m.evaluate(() => Object.fromEntries((window as any).kept.map((t: MediaStreamTrack) => [t.kind, t.readyState])));
+const keptStates = (m: MemberPage) => m.evaluate(() => Object.fromEntries((window as any).kept.map((t: MediaStreamTrack) => [t.kind, t.readyState])));
 
 describe.each(ENGINES)('%s', (engine: Engine) => {
   const tag = engine.slice(0, 2);
@@ -133,14 +132,17 @@ describe.each(ENGINES)('%s', (engine: Engine) => {
 
 test('a mixed call: a Firefox member and a Chromium member decode and hear each other, screen included', async () => {
   const [[fx], [cr]] = await Promise.all([engines.open('firefox', 1), engines.open('chromium', 1)]);
-  const ids = await initAll([fx, cr], ['mixed-firefox', 'mixed-chromium']);
+  await initAll([fx, cr], ['mixed-firefox', 'mixed-chromium']);
   await createAndJoin([fx, cr], newRoomId('mixed'));
   // Firefox sends its fake camera and microphone (a steady tone); Chromium a red canvas with a loud
   // tone (Chromium's fake microphone beeps, too briefly to read a level from).
   expect(await fx.harness('publish', 'cam', CAMERA)).toBe(true);
   await cr.harness('canvas', 'cam', '#ff0000', { tone: true });
   expect(await cr.harness('use', 'publishVideo', 'cam', { $stream: 'cam' })).toBe(true);
-  for (const [m, other] of [[fx, 'mixed-chromium'], [cr, 'mixed-firefox']] as const) {
+  for (const [m, other] of [
+    [fx, 'mixed-chromium'],
+    [cr, 'mixed-firefox'],
+  ] as const) {
     await waitForPublish(m, other);
     expect(await m.harness('subscribe', other, 'cam')).toEqual({ audio: 1, video: 1 });
     expect(await m.harness('listen', other)).toBe(true);
@@ -149,15 +151,23 @@ test('a mixed call: a Firefox member and a Chromium member decode and hear each 
   await seesAndHears(cr, 'mixed-firefox');
   await waitForPixel(fx, 'mixed-chromium', 'cam', isRed);
   // The audio level each sender's browser writes in its packets (RFC 6464), read on the other one.
-  for (const [m, other, floor] of [[fx, 'mixed-chromium', 0.1], [cr, 'mixed-firefox', 0.01]] as const) {
+  for (const [m, other, floor] of [
+    [fx, 'mixed-chromium', 0.1],
+    [cr, 'mixed-firefox', 0.01],
+  ] as const) {
     let levels: Record<string, number> = {};
-    await waitUntil(`${other}'s audio level above ${floor}`, async () => (levels = (await m.call('getRemoteAudioLevels')).levels)[other] > floor).catch((err) => {
-      throw new Error(`${err.message} (last ${JSON.stringify(levels)})`);
-    });
+    await waitUntil(`${other}'s audio level above ${floor}`, async () => (levels = (await m.call('getRemoteAudioLevels')).levels)[other] > floor).catch(
+      (err) => {
+        throw new Error(`${err.message} (last ${JSON.stringify(levels)})`);
+      },
+    );
   }
 
   // Each way, a screen too: Firefox shares, then Chromium.
-  for (const [sharer, viewer] of [[fx, cr], [cr, fx]] as const) {
+  for (const [sharer, viewer] of [
+    [fx, cr],
+    [cr, fx],
+  ] as const) {
     const id = sharer === fx ? 'mixed-firefox' : 'mixed-chromium';
     await sharer.harness('canvas', 'screen', '#ff0000');
     expect(await sharer.harness('use', 'screenStart', { $stream: 'screen' })).toEqual({ code: '200' });

@@ -34,7 +34,10 @@ test('permit: every Member has one; the host withdraws chat and screen, the guar
   // Past the SDK: the page sends a chat envelope straight through its control handle.
   const raw = await g.page.evaluate(async (room) => {
     const control = (window as any).harness.kt.client.connection.control;
-    return control.message(room, { k: 'chat', m: 'sneaky' }).then(() => 'sent', (e: any) => e.code);
+    return control.message(room, { k: 'chat', m: 'sneaky' }).then(
+      () => 'sent',
+      (e: any) => e.code,
+    );
   }, roomId);
   expect(raw).toBe('413');
 
@@ -103,7 +106,8 @@ test('breakout groups: listed members hear createGroup, move, talk there, hear e
   expect(await h.call('createGroup', 'group-a')).toMatchObject({ code: '422' });
   const made = await h.call('createGroup', ['group-a', 'group-b'], 'Team 1');
   expect(made).toMatchObject({ code: '200', groupId: expect.any(String) });
-  for (const m of [a, b]) expect(await m.waitForPresence((p) => p.type === 'createGroup')).toMatchObject({ user: 'group-host', groupId: made.groupId, title: 'Team 1' });
+  for (const m of [a, b])
+    expect(await m.waitForPresence((p) => p.type === 'createGroup')).toMatchObject({ user: 'group-host', groupId: made.groupId, title: 'Team 1' });
   for (const m of [a, b]) {
     expect(await m.call('leaveRoom', main)).toEqual({ code: '200' });
     expect(await m.call('joinRoom', made.groupId)).toMatchObject({ code: '200', title: 'Team 1', parent: main });
@@ -175,15 +179,17 @@ test('the older getters: peers, media, share type, userId and streams; getSocket
   expect(peers).toEqual({ keys: ['get-a'], pc: true, userId: 'get-b', streams: ['get-a'] });
   expect(await a.page.evaluate(() => Object.keys((window as any).harness.kt.getAllPeers()))).toEqual(['get-a']);
   expect(await a.call('getSocket')).toMatchObject({ code: '501' });
-  expect(await a.page.evaluate(() => {
-    const kt = (window as any).harness.kt;
-    try {
-      kt.userId = 'someone-else';
-    } catch {
-      /* read-only: strict mode throws, sloppy ignores */
-    }
-    return kt.userId;
-  })).toBe('get-a');
+  expect(
+    await a.page.evaluate(() => {
+      const kt = (window as any).harness.kt;
+      try {
+        kt.userId = 'someone-else';
+      } catch {
+        /* read-only: strict mode throws, sloppy ignores */
+      }
+      return kt.userId;
+    }),
+  ).toBe('get-a');
   // A 1:1 room (createRoom) is not a media-server room for the app's logic.
   const p2p = newRoomId('p2p');
   expect(await a.call('leaveRoom', roomId)).toEqual({ code: '200' });
@@ -193,7 +199,7 @@ test('the older getters: peers, media, share type, userId and streams; getSocket
   await disconnectAll([a, b]);
 });
 
-test("screenStart(stream, target): that member alone receives it, with presence subscribed (cam: false)", async () => {
+test('screenStart(stream, target): that member alone receives it, with presence subscribed (cam: false)', async () => {
   const [a, b, c] = await open(3);
   const roomId = newRoomId('p2pscreen');
   await initAll([a, b, c], ['shower', 'target', 'bystander']);

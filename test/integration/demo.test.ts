@@ -92,15 +92,26 @@ async function closedPort(): Promise<number> {
 /** How the page is polled (playwright-core has no web-first assertions; `soon` has the few this file needs). */
 const PAGE = { timeoutMs: WAIT, intervalMs: 100 };
 
-const matches = (want: string | RegExp) => (value: string | null) =>
-  typeof want === 'string' ? value === want : want.test(value ?? '');
+const matches = (want: string | RegExp) => (value: string | null) => (typeof want === 'string' ? value === want : want.test(value ?? ''));
 
 const soon = {
   text: (l: Locator, want: string | RegExp) => eventually(`text of ${l} to be ${want}`, () => l.textContent(), matches(want), PAGE),
   value: (l: Locator, want: string) => eventually(`value of ${l} to be ${want}`, () => l.inputValue(), matches(want), PAGE),
   attr: (l: Locator, name: string, want: string) => eventually(`${name} of ${l} to be ${want}`, () => l.getAttribute(name), matches(want), PAGE),
-  count: (l: Locator, n: number) => eventually(`${n} of ${l}`, () => l.count(), (c) => c === n, PAGE),
-  enabled: (l: Locator, want = true) => eventually(`${l} to be ${want ? 'enabled' : 'disabled'}`, () => l.isEnabled(), (e) => e === want, PAGE),
+  count: (l: Locator, n: number) =>
+    eventually(
+      `${n} of ${l}`,
+      () => l.count(),
+      (c) => c === n,
+      PAGE,
+    ),
+  enabled: (l: Locator, want = true) =>
+    eventually(
+      `${l} to be ${want ? 'enabled' : 'disabled'}`,
+      () => l.isEnabled(),
+      (e) => e === want,
+      PAGE,
+    ),
   visible: (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT }),
   hidden: (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT }),
 };
@@ -224,11 +235,7 @@ class Person {
   }
 
   async waitForRemoteVideos(n: number): Promise<void> {
-    await this.page.waitForFunction(
-      (count) => document.querySelectorAll('.tile.remote.feed-cam[data-stream="live"]').length === count,
-      n,
-      { timeout: WAIT },
-    );
+    await this.page.waitForFunction((count) => document.querySelectorAll('.tile.remote.feed-cam[data-stream="live"]').length === count, n, { timeout: WAIT });
   }
 
   /**
@@ -338,7 +345,12 @@ afterEach(async () => {
   // the gateway's reclaim_session_timeout.)
   await Promise.all(
     leaving.map(async (p) => {
-      if (await p.page.locator('#call').isVisible().catch(() => false)) {
+      if (
+        await p.page
+          .locator('#call')
+          .isVisible()
+          .catch(() => false)
+      ) {
         await p.button('Leave the meeting').click();
         await p.page.locator('#lobby').waitFor({ state: 'visible', timeout: WAIT });
       }
@@ -372,7 +384,12 @@ test('lobby: camera preview, device pickers, mic/camera toggles and the shareabl
 
   // Pickers list the fake devices, the ones in use selected.
   const options = (label: string) => page.getByLabel(label, { exact: true }).locator('option').allTextContents();
-  await eventually('the fake camera in the camera picker', () => options('Camera'), (o) => o.includes('fake_device_0'), PAGE);
+  await eventually(
+    'the fake camera in the camera picker',
+    () => options('Camera'),
+    (o) => o.includes('fake_device_0'),
+    PAGE,
+  );
   expect((await options('Microphone')).length).toBeGreaterThanOrEqual(2);
   expect((await options('Speaker')).length).toBeGreaterThanOrEqual(2);
   await soon.enabled(page.getByLabel('Speaker', { exact: true }));
@@ -449,7 +466,12 @@ test('two people join from the lobby, see each other, and a leaving member’s t
   // Own camera: first tile, mirrored, labelled as ours; the other's is not mirrored.
   await soon.text(ana.page.locator('.tile.local.feed-cam figcaption'), /Ana \(you\)/);
   expect(await ana.page.locator('.tile.local.feed-cam video').evaluate((v) => getComputedStyle(v).transform)).toMatch(/^matrix\(-1,/);
-  expect(await ana.remoteTile('Ben').locator('video').evaluate((v) => getComputedStyle(v).transform)).toBe('none');
+  expect(
+    await ana
+      .remoteTile('Ben')
+      .locator('video')
+      .evaluate((v) => getComputedStyle(v).transform),
+  ).toBe('none');
   await soon.text(ana.page.locator('#room-count'), '2 in the meeting');
 
   await ben.button('Leave the meeting').click();
@@ -465,11 +487,12 @@ test('two people join from the lobby, see each other, and a leaving member’s t
   await soon.visible(ana.page.locator('#settings-panel'));
   await eventually(
     'the tile beside the panel, no horizontal scrolling',
-    () => ana.page.evaluate(() => {
-      const tile = document.querySelector('.tile')!.getBoundingClientRect();
-      const panel = document.querySelector('#settings-panel')!.getBoundingClientRect();
-      return { scroll: document.documentElement.scrollWidth - window.innerWidth, gap: panel.left - tile.right, left: tile.left };
-    }),
+    () =>
+      ana.page.evaluate(() => {
+        const tile = document.querySelector('.tile')!.getBoundingClientRect();
+        const panel = document.querySelector('#settings-panel')!.getBoundingClientRect();
+        return { scroll: document.documentElement.scrollWidth - window.innerWidth, gap: panel.left - tile.right, left: tile.left };
+      }),
     (r) => r.scroll === 0 && r.gap >= 0 && r.left >= 0,
     PAGE,
   );
@@ -482,11 +505,7 @@ test('three people: grid, everyone decodes everyone, room chat shown as text, wh
   await ben.joinByLink('<b>Ben</b>', roomId);
   await cho.joinByLink('Cho Yuna', roomId);
 
-  await Promise.all([
-    ana.expectToSee(['<b>Ben</b>', 'Cho Yuna']),
-    ben.expectToSee(['Ana Lee', 'Cho Yuna']),
-    cho.expectToSee(['Ana Lee', '<b>Ben</b>']),
-  ]);
+  await Promise.all([ana.expectToSee(['<b>Ben</b>', 'Cho Yuna']), ben.expectToSee(['Ana Lee', 'Cho Yuna']), cho.expectToSee(['Ana Lee', '<b>Ben</b>'])]);
   await soon.text(cho.remoteTile('<b>Ben</b>').locator('figcaption .name'), '<b>Ben</b>');
   expect(await cho.page.locator('.tile b').count()).toBe(0);
 
@@ -515,7 +534,10 @@ test('three people: grid, everyone decodes everyone, room chat shown as text, wh
   // Whisper: Ben picks Ana in the member list; only Ana gets it.
   await ben.button('Show people in the meeting').click();
   await ben.button('Send a private message to Ana Lee').click();
-  await soon.value(ben.page.getByLabel('To', { exact: true }), await ana.page.evaluate(() => document.querySelector<HTMLElement>('.tile.local')!.dataset.userId!));
+  await soon.value(
+    ben.page.getByLabel('To', { exact: true }),
+    await ana.page.evaluate(() => document.querySelector<HTMLElement>('.tile.local')!.dataset.userId!),
+  );
   await ben.page.getByRole('textbox', { name: 'Write a message' }).fill('just for you');
   await ben.button('Send').click();
   const whisper = ana.page.locator('#chat-log .msg.private');
@@ -577,11 +599,21 @@ test('the active speaker is highlighted while talking', async () => {
   await ben.joinByLink('Ben', roomId);
   await ben.expectToSee(['Ana']);
   const anaOnBen = ben.remoteTile('Ana');
-  await eventually('Ana highlighted as speaking', () => anaOnBen.getAttribute('class'), (c) => /\bspeaking\b/.test(c ?? ''), PAGE);
+  await eventually(
+    'Ana highlighted as speaking',
+    () => anaOnBen.getAttribute('class'),
+    (c) => /\bspeaking\b/.test(c ?? ''),
+    PAGE,
+  );
   expect(await ben.page.locator('.tile.speaking').count()).toBe(1);
   // Muted: silence is sent and the highlight goes.
   await ana.button('Mute microphone').click();
-  await eventually('the highlight gone after muting', () => anaOnBen.getAttribute('class'), (c) => !/\bspeaking\b/.test(c ?? ''), PAGE);
+  await eventually(
+    'the highlight gone after muting',
+    () => anaOnBen.getAttribute('class'),
+    (c) => !/\bspeaking\b/.test(c ?? ''),
+    PAGE,
+  );
 });
 
 test('a screen share is shown large with the cameras in a strip, and goes away when stopped', async () => {
@@ -631,13 +663,20 @@ test('whiteboard: the host draws with the mouse, the guest sees the ink at the s
   for (const p of [ana, ben]) await soon.count(p.page.locator('.board-frame [data-board-overlay]'), 1);
   await soon.visible(ana.page.getByRole('toolbar', { name: 'Drawing tools' }));
 
-  const stroke: Frac[] = [[0.15, 0.25], [0.5, 0.5], [0.85, 0.75]];
+  const stroke: Frac[] = [
+    [0.15, 0.25],
+    [0.5, 0.5],
+    [0.85, 0.75],
+  ];
   await ana.drawOnBoard(stroke);
   for (const f of stroke) await ben.boardShows(f, isInk, `Ben's board shows Ana's stroke at ${f}`);
   expect(isInk(await ben.boardPixel([0.85, 0.2]))).toBe(false);
   // A shape from the picker: a square, its edge at the drag's end.
   await ana.page.getByLabel('Which shape', { exact: true }).selectOption('square');
-  await ana.drawOnBoard([[0.6, 0.15], [0.75, 0.35]]);
+  await ana.drawOnBoard([
+    [0.6, 0.15],
+    [0.75, 0.35],
+  ]);
   await ben.boardShows([0.75, 0.35], isInk, "the square's corner on Ben's board");
   await ana.screenshot('room-whiteboard.png');
 
@@ -667,11 +706,11 @@ test('whiteboard: the host draws with the mouse, the guest sees the ink at the s
   ]);
   await ana.chooseFile(ana.button('Another file'), { name: 'lecture.pdf', mimeType: 'application/pdf', buffer: pdf });
   await soon.text(ana.page.locator('#doc-page'), 'Page 1 of 2');
-  await ben.boardShows([0.75, 0.5], isRed, 'PDF page 1 on Ben\'s board');
+  await ben.boardShows([0.75, 0.5], isRed, "PDF page 1 on Ben's board");
   await soon.text(ben.page.locator('#doc-page'), 'Page 1');
   await ana.button('Next page').click();
   await soon.text(ana.page.locator('#doc-page'), 'Page 2 of 2');
-  await ben.boardShows([0.25, 0.5], isBlue, 'PDF page 2 on Ben\'s board');
+  await ben.boardShows([0.25, 0.5], isBlue, "PDF page 2 on Ben's board");
   await soon.text(ben.page.locator('#doc-page'), 'Page 2');
   await soon.enabled(ana.button('Next page'), false);
 
@@ -681,7 +720,7 @@ test('whiteboard: the host draws with the mouse, the guest sees the ink at the s
   await soon.visible(ana.button('Start the whiteboard for everyone'));
 });
 
-test('permits: the host turns a guest\'s chat off (its chat is disabled) and on, withdraws screen sharing, and hands the host role on (screenshot)', async () => {
+test("permits: the host turns a guest's chat off (its chat is disabled) and on, withdraws screen sharing, and hands the host role on (screenshot)", async () => {
   const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
   const roomId = await ana.createRoom('Ana');
   await ben.joinByLink('Ben', roomId);
@@ -751,7 +790,9 @@ test('background blur: on, the preview shows the processed camera and the call g
   await ben.joinByLink('Ben', roomId);
   await ben.expectToSee(['Ana']);
   const previewTrack = () =>
-    ana.page.evaluate(() => ((document.querySelector('.tile.local.feed-cam video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]?.constructor.name);
+    ana.page.evaluate(
+      () => ((document.querySelector('.tile.local.feed-cam video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]?.constructor.name,
+    );
   expect(await previewTrack()).toBe('MediaStreamTrack');
 
   await ana.button('Blur your background').click();
@@ -782,7 +823,8 @@ test('switching microphone and speaker in the call keeps the call going', async 
   expect(other).toBeDefined();
   await mic.selectOption(other.value);
   await ana.page.waitForFunction(
-    (label) => (document.querySelector('.tile.local video') as HTMLVideoElement).srcObject instanceof MediaStream &&
+    (label) =>
+      (document.querySelector('.tile.local video') as HTMLVideoElement).srcObject instanceof MediaStream &&
       ((document.querySelector('.tile.local video') as HTMLVideoElement).srcObject as MediaStream).getAudioTracks()[0]?.label === label,
     other.label,
     { timeout: WAIT },
@@ -934,4 +976,3 @@ test('gateway lost mid-call: back in the lobby with the reason', async () => {
   // gateway gives up waiting for it to be reclaimed.
   if (process.env.JANUS_ADMIN_URL) expect(await waitForNoSessions(90_000)).toEqual({ sessions: 0, handles: 0 });
 });
-

@@ -14,14 +14,11 @@ const devicesOf = (m: MemberPage) => m.call('getDevices');
 
 /** Kind, label and readyState of the tracks in the stream published as 'cam'. */
 const localTracks = (m: MemberPage) =>
-  m.page.evaluate(() =>
-    (window as any).localStreams.cam.getTracks().map((t: MediaStreamTrack) => ({ kind: t.kind, label: t.label, state: t.readyState })),
-  );
+  m.page.evaluate(() => (window as any).localStreams.cam.getTracks().map((t: MediaStreamTrack) => ({ kind: t.kind, label: t.label, state: t.readyState })));
 
 /** Keeps the published tracks of this moment, to look at them after a switch. */
 const keepTracks = (m: MemberPage) => m.page.evaluate(() => ((window as any).kept = (window as any).localStreams.cam.getTracks()));
-const keptStates = (m: MemberPage) =>
-  m.page.evaluate(() => Object.fromEntries((window as any).kept.map((t: MediaStreamTrack) => [t.kind, t.readyState])));
+const keptStates = (m: MemberPage) => m.page.evaluate(() => Object.fromEntries((window as any).kept.map((t: MediaStreamTrack) => [t.kind, t.readyState])));
 
 test('lists devices, switches camera and microphone mid-call without renegotiation, and stops the old ones', async () => {
   const [a, b] = await open(2);
@@ -90,8 +87,7 @@ test('the speaker follows every element playing what we receive, also ones start
         const el = document.createElement(what === 'own' ? 'audio' : 'video');
         el.id = id;
         el.muted = true;
-        el.srcObject =
-          what === 'own' ? await navigator.mediaDevices.getUserMedia({ audio: true }) : (window as any).harness.kt.getStream(from);
+        el.srcObject = what === 'own' ? await navigator.mediaDevices.getUserMedia({ audio: true }) : (window as any).harness.kt.getStream(from);
         document.body.append(el);
         await el.play();
       },

@@ -57,7 +57,7 @@ beforeAll(async () => {
   const locked = makePdf(PAGES, undefined, ENCRYPTED);
   const lockedTicket = store.issueTicket({ room: 'doc-room', owner: 'alice', name: 'locked.pdf', size: locked.length });
   if (!lockedTicket.ok) throw new Error(lockedTicket.reason);
-  lockedUrl = `${filesOrigin}${(await store.put(lockedTicket.ticket, locked) as { path: string }).path}`;
+  lockedUrl = `${filesOrigin}${((await store.put(lockedTicket.ticket, locked)) as { path: string }).path}`;
 
   browser = await launchBrowser();
   context = await browser.newContext({ deviceScaleFactor: 2 });
@@ -90,7 +90,14 @@ interface Rendered {
 }
 
 /** Renders `pageNo` at maxWidth × maxHeight and reads pixels at PDF coordinates (origin bottom-left). */
-function renderAndProbe(pageNo: number, maxWidth: number, maxHeight: number, size: { width: number; height: number }, probes: Record<string, [number, number]>, box?: { x: number[]; y: number[] }): Promise<Rendered> {
+function renderAndProbe(
+  pageNo: number,
+  maxWidth: number,
+  maxHeight: number,
+  size: { width: number; height: number },
+  probes: Record<string, [number, number]>,
+  box?: { x: number[]; y: number[] },
+): Promise<Rendered> {
   return page.evaluate(
     async ({ url, pageNo, maxWidth, maxHeight, size, probes, box }) => {
       const w = window as any;
@@ -123,16 +130,26 @@ function renderAndProbe(pageNo: number, maxWidth: number, maxHeight: number, siz
 
 /** Dark pixels (all channels < 100) in a PDF-coordinate box of a rendered canvas, as a fraction. */
 function darkIn(target: Page, box: { x: number[]; y: number[] }): Promise<number> {
-  return target.evaluate(({ box }) => {
-    const canvas: HTMLCanvasElement = (window as any).ktCanvas;
-    const size = (window as any).ktSize as { width: number; height: number };
-    const sx = canvas.width / size.width;
-    const sy = canvas.height / size.height;
-    const img = canvas.getContext('2d')!.getImageData(Math.floor(box.x[0] * sx), Math.floor((size.height - box.y[1]) * sy), Math.ceil((box.x[1] - box.x[0]) * sx), Math.ceil((box.y[1] - box.y[0]) * sy)).data;
-    let dark = 0;
-    for (let i = 0; i < img.length; i += 4) if (img[i] < 100 && img[i + 1] < 100 && img[i + 2] < 100) dark++;
-    return dark / (img.length / 4);
-  }, { box });
+  return target.evaluate(
+    ({ box }) => {
+      const canvas: HTMLCanvasElement = (window as any).ktCanvas;
+      const size = (window as any).ktSize as { width: number; height: number };
+      const sx = canvas.width / size.width;
+      const sy = canvas.height / size.height;
+      const img = canvas
+        .getContext('2d')!
+        .getImageData(
+          Math.floor(box.x[0] * sx),
+          Math.floor((size.height - box.y[1]) * sy),
+          Math.ceil((box.x[1] - box.x[0]) * sx),
+          Math.ceil((box.y[1] - box.y[0]) * sy),
+        ).data;
+      let dark = 0;
+      for (let i = 0; i < img.length; i += 4) if (img[i] < 100 && img[i + 1] < 100 && img[i + 2] < 100) dark++;
+      return dark / (img.length / 4);
+    },
+    { box },
+  );
 }
 
 const isRed = ([r, g, b]: number[]) => r > 200 && g < 60 && b < 60;
@@ -140,7 +157,7 @@ const isBlue = ([r, g, b]: number[]) => b > 200 && r < 60 && g < 60;
 const isWhite = ([r, g, b]: number[]) => r > 240 && g > 240 && b > 240;
 const centre = (box: { x: number[]; y: number[] }): [number, number] => [(box.x[0] + box.x[1]) / 2, (box.y[0] + box.y[1]) / 2];
 
-test('a 2-page PDF from the guard\'s file store: red on page 1, blue and Helvetica text on page 2, fitted at devicePixelRatio', async () => {
+test("a 2-page PDF from the guard's file store: red on page 1, blue and Helvetica text on page 2, fitted at devicePixelRatio", async () => {
   const { pages, openMs } = await page.evaluate(async (url) => {
     const w = window as any;
     const t0 = performance.now();
@@ -152,14 +169,30 @@ test('a 2-page PDF from the guard\'s file store: red on page 1, blue and Helveti
   expect(consoleLines.filter((l) => /warn|error/i.test(l))).toEqual([]);
 
   // Portrait 612×792 into 400×400: 400 CSS pixels high, 2 device pixels each.
-  const one = await renderAndProbe(1, 400, 400, PAGES[0], { red: centre(RED), redCorner: [RED.x[0] + 3, RED.y[1] - 3], left: [RED.x[0] - 20, 575], above: [200, RED.y[1] + 20], blank: [50, 50] });
-  expect({ cssWidth: one.cssWidth, cssHeight: one.cssHeight, width: one.width, height: one.height }).toEqual({ cssWidth: '309px', cssHeight: '400px', width: 618, height: 800 });
+  const one = await renderAndProbe(1, 400, 400, PAGES[0], {
+    red: centre(RED),
+    redCorner: [RED.x[0] + 3, RED.y[1] - 3],
+    left: [RED.x[0] - 20, 575],
+    above: [200, RED.y[1] + 20],
+    blank: [50, 50],
+  });
+  expect({ cssWidth: one.cssWidth, cssHeight: one.cssHeight, width: one.width, height: one.height }).toEqual({
+    cssWidth: '309px',
+    cssHeight: '400px',
+    width: 618,
+    height: 800,
+  });
   expect(isRed(one.probes.red) && isRed(one.probes.redCorner)).toBe(true);
   expect([one.probes.left, one.probes.above, one.probes.blank].every(isWhite)).toBe(true);
 
   // Landscape 792×612 into the same box: 400 CSS pixels wide.
   const two = await renderAndProbe(2, 400, 400, PAGES[1], { blue: centre(BLUE), right: [BLUE.x[1] + 20, 200], where1Red: centre(RED), blank: [700, 50] }, TEXT);
-  expect({ cssWidth: two.cssWidth, cssHeight: two.cssHeight, width: two.width, height: two.height }).toEqual({ cssWidth: '400px', cssHeight: '309px', width: 800, height: 618 });
+  expect({ cssWidth: two.cssWidth, cssHeight: two.cssHeight, width: two.width, height: two.height }).toEqual({
+    cssWidth: '400px',
+    cssHeight: '309px',
+    width: 800,
+    height: 618,
+  });
   expect(isBlue(two.probes.blue)).toBe(true);
   expect([two.probes.right, two.probes.where1Red, two.probes.blank].every(isWhite)).toBe(true);
   // The text was drawn: glyph strokes cover some of its box, not all of it.
@@ -171,31 +204,40 @@ test('a 2-page PDF from the guard\'s file store: red on page 1, blue and Helveti
   expect([wide.cssWidth, wide.cssHeight, wide.height]).toEqual(['232px', '300px', 600]);
   expect(isRed(wide.probes.red)).toBe(true);
 
-  console.log(`pdf open (worker start + fetch) ${openMs.toFixed(0)} ms; render: page 1 ${one.ms.toFixed(0)} ms, page 2 ${two.ms.toFixed(0)} ms, page 1 again ${wide.ms.toFixed(0)} ms; text box ${((100 * two.dark) / two.darkOf).toFixed(0)}% dark`);
+  console.log(
+    `pdf open (worker start + fetch) ${openMs.toFixed(0)} ms; render: page 1 ${one.ms.toFixed(0)} ms, page 2 ${two.ms.toFixed(0)} ms, page 1 again ${wide.ms.toFixed(0)} ms; text box ${((100 * two.dark) / two.darkOf).toFixed(0)}% dark`,
+  );
 });
 
 test('pages outside 1..pages, bad sizes and a destroyed document reject with clear Errors; a non-PDF URL too', async () => {
-  const errors = await page.evaluate(async ({ url, lockedUrl }) => {
-    const w = window as any;
-    const doc = await w.ktPdf.openPdf(url);
-    const why = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : `not an Error: ${String(e)}`));
-    const out: Record<string, string> = {};
-    out.zero = await why(doc.render(0, 100, 100));
-    out.three = await why(doc.render(3, 100, 100));
-    out.half = await why(doc.render(1.5, 100, 100));
-    out.size = await why(doc.render(1, 0, 100));
-    out.nan = await why(doc.render(1, NaN, 100));
-    const pending = why(doc.render(2, 300, 300));
-    await doc.destroy();
-    out.pending = await pending;
-    out.after = await why(doc.render(1, 100, 100));
-    out.destroyTwice = await why(doc.destroy());
-    out.missing = await why(w.ktPdf.openPdf(url.replace(/\/[^/]+\/([^/]+)$/, '/AAAAAAAAAAAAAAAAAAAAAA/$1')));
-    out.notPdf = await why(w.ktPdf.openPdf(`${location.origin}/lazy/pdf.mjs`));
-    out.empty = await why(w.ktPdf.openPdf(''));
-    out.locked = await why(w.ktPdf.openPdf(lockedUrl));
-    return out;
-  }, { url: pdfUrl, lockedUrl });
+  const errors = await page.evaluate(
+    async ({ url, lockedUrl }) => {
+      const w = window as any;
+      const doc = await w.ktPdf.openPdf(url);
+      const why = (p: Promise<unknown>) =>
+        p.then(
+          () => 'resolved',
+          (e: unknown) => (e instanceof Error ? e.message : `not an Error: ${String(e)}`),
+        );
+      const out: Record<string, string> = {};
+      out.zero = await why(doc.render(0, 100, 100));
+      out.three = await why(doc.render(3, 100, 100));
+      out.half = await why(doc.render(1.5, 100, 100));
+      out.size = await why(doc.render(1, 0, 100));
+      out.nan = await why(doc.render(1, NaN, 100));
+      const pending = why(doc.render(2, 300, 300));
+      await doc.destroy();
+      out.pending = await pending;
+      out.after = await why(doc.render(1, 100, 100));
+      out.destroyTwice = await why(doc.destroy());
+      out.missing = await why(w.ktPdf.openPdf(url.replace(/\/[^/]+\/([^/]+)$/, '/AAAAAAAAAAAAAAAAAAAAAA/$1')));
+      out.notPdf = await why(w.ktPdf.openPdf(`${location.origin}/lazy/pdf.mjs`));
+      out.empty = await why(w.ktPdf.openPdf(''));
+      out.locked = await why(w.ktPdf.openPdf(lockedUrl));
+      return out;
+    },
+    { url: pdfUrl, lockedUrl },
+  );
   expect(errors.zero).toMatch(/page 0 is outside 1\.\.2/);
   expect(errors.three).toMatch(/page 3 is outside 1\.\.2/);
   expect(errors.half).toMatch(/page 1\.5 is outside 1\.\.2/);
@@ -250,7 +292,12 @@ async function renderFonts(withData: boolean): Promise<{ dark: Record<keyof type
         : undefined;
     if (!file) return void res.writeHead(404).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': file.endsWith('.mjs') ? 'text/javascript' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, {
+            'content-type': file.endsWith('.mjs') ? 'text/javascript' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream',
+          })
+          .end(body),
       () => res.writeHead(404).end(),
     );
   });
@@ -258,13 +305,21 @@ async function renderFonts(withData: boolean): Promise<{ dark: Record<keyof type
   const origin = `http://127.0.0.1:${(assets.address() as AddressInfo).port}`;
   const size = { width: 600, height: 400 };
   const pdf = makePdf(
-    [{ ...size, content: 'BT /F2 48 Tf 50 300 Td (4444) Tj ET BT /F3 48 Tf 50 150 Td <D55CAE00D55CAE00> Tj ET BT /F4 48 Tf 50 50 Td (abcd) Tj ET BT /F1 48 Tf 300 50 Td (Hello) Tj ET' }],
+    [
+      {
+        ...size,
+        content:
+          'BT /F2 48 Tf 50 300 Td (4444) Tj ET BT /F3 48 Tf 50 150 Td <D55CAE00D55CAE00> Tj ET BT /F4 48 Tf 50 50 Td (abcd) Tj ET BT /F1 48 Tf 300 50 Td (Hello) Tj ET',
+      },
+    ],
     { F1: HELVETICA, F2: ZAPF_DINGBATS, F3: KOREAN_CID, F4: SYMBOL },
   );
   const ticket = store.issueTicket({ room: 'doc-room', owner: 'alice', name: 'fonts.pdf', size: pdf.length });
   if (!ticket.ok) throw new Error(ticket.reason);
   const filesOrigin = pdfUrl.replace(/\/files\/.*$/, '');
-  const { path: where } = await (await fetch(`${filesOrigin}/files`, { method: 'POST', body: new Uint8Array(pdf), headers: { 'x-kt-ticket': ticket.ticket } })).json();
+  const { path: where } = await (
+    await fetch(`${filesOrigin}/files`, { method: 'POST', body: new Uint8Array(pdf), headers: { 'x-kt-ticket': ticket.ticket } })
+  ).json();
 
   const fontsPage = await context.newPage();
   const warnings: string[] = [];
@@ -291,7 +346,7 @@ async function renderFonts(withData: boolean): Promise<{ dark: Record<keyof type
   }
 }
 
-test('fonts a PDF does not embed: Korean (with pdf.js\'s CMaps next to the part), ZapfDingbats, Symbol, Helvetica', async () => {
+test("fonts a PDF does not embed: Korean (with pdf.js's CMaps next to the part), ZapfDingbats, Symbol, Helvetica", async () => {
   const { dark, fetched, warnings } = await renderFonts(true);
   console.log(`with dist/lazy/pdfjs: dark share of the text boxes ${JSON.stringify(dark)}; warnings: ${JSON.stringify(warnings)}`);
   for (const share of Object.values(dark)) expect(share).toBeGreaterThan(0.08);
@@ -304,7 +359,7 @@ test('fonts a PDF does not embed: Korean (with pdf.js\'s CMaps next to the part)
   ]);
 });
 
-test('without pdf.js\'s data files the page still renders: the Korean text is missing, the rest drawn in system fonts', async () => {
+test("without pdf.js's data files the page still renders: the Korean text is missing, the rest drawn in system fonts", async () => {
   const { dark, warnings } = await renderFonts(false);
   console.log(`without dist/lazy/pdfjs: dark share of the text boxes ${JSON.stringify(dark)}; warnings: ${JSON.stringify(warnings)}`);
   expect(dark.korean).toBeLessThan(0.01);

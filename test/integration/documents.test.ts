@@ -5,7 +5,7 @@
  * store's type and size checks are the guard's.
  */
 import { createAndJoin, disconnectAll, initAll, newRoomId, useMembers } from '../support/call';
-import { addCanvas, drag, isInk, pixelAt, waitForPixelAt, withCanvas } from '../support/classroom';
+import { addCanvas, drag, pixelAt, waitForPixelAt, withCanvas } from '../support/classroom';
 import { makePdf } from '../support/document/make-pdf';
 import type { MemberPage } from '../support/browser';
 import { eventually } from '../support/wait';
@@ -34,7 +34,7 @@ function upload(m: MemberPage, file: { png?: string; bytes?: number[]; name: str
 const isRed = ([r, g, b, a]: number[]) => a > 200 && r > 180 && g < 80 && b < 80;
 const isBlue = ([r, g, b, a]: number[]) => a > 200 && b > 180 && r < 80 && g < 80;
 
-test('an image and a PDF from the gateway\'s file store show on every canvas; pages turn for all; strokes go over them', async () => {
+test("an image and a PDF from the gateway's file store show on every canvas; pages turn for all; strokes go over them", async () => {
   const [a, b] = await open(2);
   const roomId = newRoomId('doc');
   await initAll([a, b], ['lecturer', 'student']);
@@ -59,7 +59,10 @@ test('an image and a PDF from the gateway\'s file store show on every canvas; pa
 
   // A stroke over the document: black over red at the same place on the other canvas.
   await a.call('setTool', 'pen', '#000000', 24);
-  await drag(a, 'doc', [[0.2, 0.3], [0.8, 0.3]]);
+  await drag(a, 'doc', [
+    [0.2, 0.3],
+    [0.8, 0.3],
+  ]);
   await waitForPixelAt(b, 'doc', [0.5, 0.3], ([r, g, bl]) => r < 60 && g < 60 && bl < 60, 'the stroke over the image');
   expect(isRed(await pixelAt(b, 'doc', [0.5, 0.7], 0))).toBe(true);
 
@@ -85,7 +88,9 @@ test('an image and a PDF from the gateway\'s file store show on every canvas; pa
   await waitForPixelAt(b, 'doc', [0.5, 0.3], isBlue, 'page 2 again');
 
   // The store checks what it keeps: not a picture or a PDF ('405', not allowed); a page out of range turns nothing.
-  expect(await upload(a, { bytes: [...Buffer.from('<html><script>alert(1)</script></html>')], name: 'evil.png', type: 'image/png' })).toMatchObject({ code: '405' });
+  expect(await upload(a, { bytes: [...Buffer.from('<html><script>alert(1)</script></html>')], name: 'evil.png', type: 'image/png' })).toMatchObject({
+    code: '405',
+  });
   expect(await a.call('documentPage', 0)).toMatchObject({ code: '422' });
   expect(await a.call('documentShare', 'javascript:alert(1)')).toMatchObject({ code: '422' });
   // An address that does not load: '404' for the sharer, nothing shown to the others.
@@ -125,7 +130,11 @@ test('without the document permit the guard refuses the share and the upload; th
   expect(back.members['guest-p'].permit).toMatchObject({ document: false, chat: true });
   expect(await withCanvas(b, 'documentStart', 'doc')).toMatchObject({ code: '413' });
   expect(await a.call('permit', 'guest-p', undefined, undefined, undefined, undefined, true)).toEqual({ code: '200' });
-  await eventually('the permit back', () => b.call('memberList', roomId), (r) => r.members['guest-p'].permit.document === true);
+  await eventually(
+    'the permit back',
+    () => b.call('memberList', roomId),
+    (r) => r.members['guest-p'].permit.document === true,
+  );
   expect(await withCanvas(b, 'documentStart', 'doc')).toEqual({ code: '200' });
   await a.waitForPresence((p) => p.type === 'document' && p.user === 'guest-p');
   await disconnectAll([a, b]);

@@ -69,11 +69,27 @@ test('a late joiner receives the members already publishing through publish pres
   expect(init.code).toBe('200');
   const joined = await late.call('joinRoom', roomId);
   expect(joined).toEqual(
-    expect.objectContaining({ code: '200', roomId, title: 'Test room', host: expect.objectContaining({ id: ids[0], userType: 'host' }), media: true, share: null, isRecording: false, talkingNoty: false }),
+    expect.objectContaining({
+      code: '200',
+      roomId,
+      title: 'Test room',
+      host: expect.objectContaining({ id: ids[0], userType: 'host' }),
+      media: true,
+      share: null,
+      isRecording: false,
+      talkingNoty: false,
+    }),
   );
   expect(Object.keys(joined.members).sort()).toEqual([...ids, 'late-joiner'].sort());
   expect(joined.members[ids[0]]).toEqual({
-    id: ids[0], userId: ids[0], name: 'User 0', userType: 'host', device: '', video: true, audio: true, publishing: true,
+    id: ids[0],
+    userId: ids[0],
+    name: 'User 0',
+    userType: 'host',
+    device: '',
+    video: true,
+    audio: true,
+    publishing: true,
     permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
   });
   expect(joined.members['late-joiner']).toEqual(expect.objectContaining({ userType: 'guest', publishing: false }));
@@ -115,7 +131,11 @@ test('leaveRoom gives the others leave, and the room goes when the last member l
 test('video-only and audio-only feeds', async () => {
   const [v, a, viewer] = await openMembers(3);
   const roomId = newRoomId();
-  for (const [m, id] of [[v, 'video-only'], [a, 'audio-only'], [viewer, 'viewer']] as const) {
+  for (const [m, id] of [
+    [v, 'video-only'],
+    [a, 'audio-only'],
+    [viewer, 'viewer'],
+  ] as const) {
     expect((await m.call('init', 'cp', 'key', id)).code).toBe('200');
   }
   expect((await v.call('createVideoRoom', roomId)).code).toBe('200');

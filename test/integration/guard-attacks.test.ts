@@ -45,12 +45,22 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'kt-guard-test-'));
   gateway = await startGateway({ freePorts: true, quiet: true, logFile: path.join(tmp, 'janus.log'), recordingsDir: path.join(tmp, 'rec') });
   ADMIN_KEY = gateway.janusAdminKey;
-  guard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: ADMIN_KEY, profile: 'secure', tokenSecret: SECRET, reclaimMs: 300, limits: { maxRoomsPerUser: 3 } });
+  guard = await startGuard({
+    janusUrl: gateway.janusWsUrl,
+    adminKey: ADMIN_KEY,
+    profile: 'secure',
+    tokenSecret: SECRET,
+    reclaimMs: 300,
+    limits: { maxRoomsPerUser: 3 },
+  });
   devGuard = await startGuard({ janusUrl: gateway.janusWsUrl, adminKey: ADMIN_KEY, profile: 'development', reclaimMs: 300 });
   // The victim's room, with a PIN, and the attacker's own room.
   const host = await session(await token('victim', { create: true }));
   const h = await host.attach();
-  expect(await host.sync(h, { request: 'create', room: 'vroom', pin: '1234', kt: { title: 'Victim room', capacity: 5, destroy: false } })).toMatchObject({ videoroom: 'created', room: 'vroom' });
+  expect(await host.sync(h, { request: 'create', room: 'vroom', pin: '1234', kt: { title: 'Victim room', capacity: 5, destroy: false } })).toMatchObject({
+    videoroom: 'created',
+    room: 'vroom',
+  });
   const a = await session(await token('alice', { create: true }));
   const ah = await a.attach();
   expect(await a.sync(ah, { request: 'create', room: 'aroom', kt: { title: 'Attacker room', destroy: false } })).toMatchObject({ videoroom: 'created' });
@@ -122,7 +132,10 @@ describe('the attack list: a valid token for another room', () => {
     const dh = await direct.attach();
     expect(await direct.sync(dh, { request: 'create', room: 'direct-room' })).toMatchObject({ error_code: 429, error: expect.stringContaining('admin_key') });
     expect(await direct.sync(dh, { request: 'create', room: 'direct-room', admin_key: 'guess' })).toMatchObject({ error_code: 433 });
-    expect(await direct.sync(dh, { request: 'rtp_forward', room: 'aroom', publisher_id: 'x', host: '127.0.0.1', streams: [] })).toMatchObject({ error_code: 429, error: expect.stringContaining('admin_key') }); // lock_rtp_forward
+    expect(await direct.sync(dh, { request: 'rtp_forward', room: 'aroom', publisher_id: 'x', host: '127.0.0.1', streams: [] })).toMatchObject({
+      error_code: 429,
+      error: expect.stringContaining('admin_key'),
+    }); // lock_rtp_forward
   });
 
   test('list does not show rooms it may not enter', async () => {
@@ -173,7 +186,15 @@ describe('the attack list: a valid token for another room', () => {
     const pub = await s.attach();
     const joined = await s.async(pub, { request: 'join', ptype: 'publisher', room: 'aroom', id: 'alice', display: 'Alice (host)' });
     expect(joined).toMatchObject({ videoroom: 'joined', id: 'mallory3' });
-    expect(joined.kt.self).toEqual({ id: 'mallory3', name: 'Mallory', userType: 'guest', device: '', video: true, audio: true, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } });
+    expect(joined.kt.self).toEqual({
+      id: 'mallory3',
+      name: 'Mallory',
+      userType: 'guest',
+      device: '',
+      video: true,
+      audio: true,
+      permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
+    });
     expect(guard.rooms.member('aroom', 'mallory3')?.name).toBe('Mallory');
     expect(guard.rooms.member('aroom', 'alice')).toBeUndefined();
     const renamed = await s.async(pub, { request: 'configure', display: 'Alice' });
@@ -191,7 +212,10 @@ describe('the attack list: a valid token for another room', () => {
     const carol = await member('carol', 'aroom');
     const dave = await member('dave', 'aroom');
     const eve = await member('eve', 'aroom');
-    expect(await eve.s.sync(eve.pub, { request: 'kt_message', room: 'aroom', to: 'carol', body: { text: 'hi, I am dave' } })).toMatchObject({ videoroom: 'kt_message', sent: 1 });
+    expect(await eve.s.sync(eve.pub, { request: 'kt_message', room: 'aroom', to: 'carol', body: { text: 'hi, I am dave' } })).toMatchObject({
+      videoroom: 'kt_message',
+      sent: 1,
+    });
     const got = await carol.s.c.wait((f) => f.plugindata?.data?.videoroom === 'kt_message');
     expect(got?.plugindata.data).toMatchObject({ from: { id: 'eve' }, whisper: true, body: { text: 'hi, I am dave' } });
     expect(got?.sender).toBe(carol.pub);
@@ -219,7 +243,8 @@ describe('the attack list: a valid token for another room', () => {
     const ch = await c.attach();
     refused(await c.sync(ch, { request: 'create', room: 'perm-room', permanent: true }));
     refused(await c.sync(ch, { request: 'create', room: 'key-room', admin_key: ADMIN_KEY }));
-    for (const i of [1, 2, 3]) expect(await c.sync(ch, { request: 'create', room: `many-${i}`, kt: { destroy: false } })).toMatchObject({ videoroom: 'created' });
+    for (const i of [1, 2, 3])
+      expect(await c.sync(ch, { request: 'create', room: `many-${i}`, kt: { destroy: false } })).toMatchObject({ videoroom: 'created' });
     refused(await c.sync(ch, { request: 'create', room: 'many-4' }));
     // A token without the create right creates nothing.
     refused(await m.sync(h, { request: 'create', room: 'mallory-room' }));
@@ -331,7 +356,10 @@ describe('room authority', () => {
     await createRoom('shost', 'share-room', { destroy: false });
     const a = await member('sa', 'share-room');
     const b = await member('sb', 'share-room');
-    const screen = [{ mid: '1', description: 'cam' }, { mid: '2', description: 'screen' }];
+    const screen = [
+      { mid: '1', description: 'cam' },
+      { mid: '2', description: 'screen' },
+    ];
     expect(await a.s.async(a.pub, { request: 'configure', descriptions: screen }, fakeOffer(['0', '1', '2'], ['1', '2']))).toMatchObject({ configured: 'ok' });
     refused(await b.s.async(b.pub, { request: 'configure', descriptions: screen }, fakeOffer(['0', '1', '2'], ['1', '2'])), '440');
     // b's camera alone is fine; a stops sharing (screen m-line inactive), then b may share.
@@ -357,10 +385,20 @@ describe('development profile (tokens optional)', () => {
     const s = await session('any-key-at-all', devGuard.url);
     const h = await s.attach();
     expect(await s.sync(h, { request: 'kt_whoami', id: 'alice', name: 'Alice' })).toMatchObject({ id: 'alice', name: 'Alice', signed: false });
-    const created = await s.sync(h, { request: 'create', room: 'dev-room', pin: 'p1', kt: { title: 'Sample', capacity: 3, destroy: true, talkingNoty: false, p2p: false }, audiolevel_event: false, audio_active_packets: 50 });
+    const created = await s.sync(h, {
+      request: 'create',
+      room: 'dev-room',
+      pin: 'p1',
+      kt: { title: 'Sample', capacity: 3, destroy: true, talkingNoty: false, p2p: false },
+      audiolevel_event: false,
+      audio_active_packets: 50,
+    });
     expect(created.kt).toMatchObject({ title: 'Sample', host: 'alice', capacity: 3, destroy: true, pinRequired: true });
     const pub = await s.attach();
-    expect(await s.async(pub, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'bob', display: 'Alice', pin: 'p1' })).toMatchObject({ videoroom: 'joined', id: 'alice' });
+    expect(await s.async(pub, { request: 'join', ptype: 'publisher', room: 'dev-room', id: 'bob', display: 'Alice', pin: 'p1' })).toMatchObject({
+      videoroom: 'joined',
+      id: 'alice',
+    });
     expect(await s.sync(h, { request: 'kt_whoami', id: 'bob' })).toMatchObject({ id: 'alice', signed: false });
     // Host powers by identity: the kick gets past the host check (and finds nobody to kick).
     expect(await s.sync(h, { request: 'kick', room: 'dev-room', id: 'nobody' })).toMatchObject({ kt_code: '410' });
@@ -373,7 +411,10 @@ describe('development profile (tokens optional)', () => {
 
   test('TextRoom is off: disabled in Janus (janus.jcfg), and the guard attaches nobody to it', async () => {
     const s = await session('k', devGuard.url);
-    expect(await s.c.request({ janus: 'attach', plugin: 'janus.plugin.textroom', session_id: s.id, token: 'k' })).toMatchObject({ janus: 'error', error: { code: 460 } });
+    expect(await s.c.request({ janus: 'attach', plugin: 'janus.plugin.textroom', session_id: s.id, token: 'k' })).toMatchObject({
+      janus: 'error',
+      error: { code: 460 },
+    });
     const direct = await RawSession.create(gateway.janusWsUrl, undefined);
     opened.push(direct);
     await expect(direct.attach('janus.plugin.textroom')).rejects.toThrow(/460/);
@@ -415,13 +456,23 @@ describe('bad input', () => {
     const h = await s.attach();
     const fuzzToken = await token('fuzzer', { rooms: ['aroom'], create: true });
     const shapes = (): unknown => {
-      const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+      const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
       // Ids of the honest session are fair game; its token is not (with it, a claim is legitimate).
       const junk = () => pick<unknown>([null, true, 0, -1, 1e308, 'x', '', [], {}, [{}], { a: { b: { c: [] } } }, 'A'.repeat(5000), s.id, h, fuzzToken]);
       const janus = pick(['create', 'attach', 'message', 'trickle', 'keepalive', 'detach', 'hangup', 'claim', 'destroy', 'info', junk()]);
       const body: Record<string, unknown> = { request: pick(['join', 'configure', 'create', 'kt_message', 'update', 'start', 'list', junk()]) };
-      for (const k of ['room', 'ptype', 'id', 'streams', 'descriptions', 'subscribe', 'display', 'body', 'to', 'kt', 'publishers']) if (rnd() < 0.4) body[k] = junk();
-      return { janus, transaction: rnd() < 0.9 ? `z${rnd()}` : junk(), session_id: pick([s.id, junk()]), handle_id: pick([h, junk()]), token: pick([fuzzToken, junk()]), body: rnd() < 0.9 ? body : junk(), jsep: rnd() < 0.3 ? { type: pick(['offer', 'answer', junk()]), sdp: junk() } : undefined, candidate: rnd() < 0.3 ? junk() : undefined };
+      for (const k of ['room', 'ptype', 'id', 'streams', 'descriptions', 'subscribe', 'display', 'body', 'to', 'kt', 'publishers'])
+        if (rnd() < 0.4) body[k] = junk();
+      return {
+        janus,
+        transaction: rnd() < 0.9 ? `z${rnd()}` : junk(),
+        session_id: pick([s.id, junk()]),
+        handle_id: pick([h, junk()]),
+        token: pick([fuzzToken, junk()]),
+        body: rnd() < 0.9 ? body : junk(),
+        jsep: rnd() < 0.3 ? { type: pick(['offer', 'answer', junk()]), sdp: junk() } : undefined,
+        candidate: rnd() < 0.3 ? junk() : undefined,
+      };
     };
     const fuzzers = await Promise.all([1, 2, 3].map(() => RawJanus.open(guard.url)));
     for (let round = 0; round < 5; round++) {

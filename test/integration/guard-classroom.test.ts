@@ -88,7 +88,10 @@ test('permits: only the host gives them; chat and a screen without them are refu
   refused(await h.s.sync(h.pub, { request: 'kt_permit', room: 'p-room', target: 'p-guest', chat: 'no' }), '422');
   refused(await h.s.sync(h.pub, { request: 'kt_permit', room: 'p-room', target: 'ghost', chat: false }), '410');
   refused(await h.s.sync(h.pub, { request: 'kt_permit', room: 'p-room', target: 'p-guest', chat: false, admin: true }), '413');
-  expect(await h.s.sync(h.pub, { request: 'kt_permit', room: 'p-room', target: 'p-guest', chat: false, screen: false })).toMatchObject({ videoroom: 'kt_permit', member: { id: 'p-guest', permit: { chat: false, screen: false, draw: true } } });
+  expect(await h.s.sync(h.pub, { request: 'kt_permit', room: 'p-room', target: 'p-guest', chat: false, screen: false })).toMatchObject({
+    videoroom: 'kt_permit',
+    member: { id: 'p-guest', permit: { chat: false, screen: false, draw: true } },
+  });
   expect(await nextEvent(g.s, (d) => d.videoroom === 'kt_member')).toMatchObject({ member: { id: 'p-guest', permit: { chat: false } } });
 
   refused(await g.s.sync(g.pub, { request: 'kt_message', room: 'p-room', body: { k: 'chat', m: 'hi' } }), '413');
@@ -156,7 +159,9 @@ test('editRoomInfo: the host only; capacity not below the members; the host role
   refused(await h.s.sync(h.pub, { request: 'kt_room_edit', room: 'e-room' }), '421');
   refused(await h.s.sync(h.pub, { request: 'kt_room_edit', room: 'e-room', capacity: 1 }), '412');
   refused(await h.s.sync(h.pub, { request: 'kt_room_edit', room: 'e-room', host: 'stranger' }), '410');
-  expect(await h.s.sync(h.pub, { request: 'kt_room_edit', room: 'e-room', title: 'Renamed', capacity: 2 })).toMatchObject({ kt: { title: 'Renamed', capacity: 2 } });
+  expect(await h.s.sync(h.pub, { request: 'kt_room_edit', room: 'e-room', title: 'Renamed', capacity: 2 })).toMatchObject({
+    kt: { title: 'Renamed', capacity: 2 },
+  });
   expect(await nextEvent(g.s, (d) => d.videoroom === 'kt_room_changed')).toMatchObject({ kt: { title: 'Renamed', capacity: 2, host: 'e-host' } });
   const third = await session(await token('e-third', { rooms: ['e-room'] }));
   const th = await third.attach();

@@ -72,7 +72,16 @@ afterAll(async () => {
 /** A refusal by the guard: its Knowledgetalk code rides along. */
 const refused = (data: Frame, kt: string, code?: number) => expect(data).toMatchObject({ error_code: code ?? expect.any(Number), kt_code: kt });
 const FULL = { chat: true, draw: true, screen: true, whiteboard: true, document: true };
-const view = (id: string, name: string, over: Partial<Record<string, unknown>> = {}) => ({ id, name, userType: 'guest', device: '', video: true, audio: true, permit: FULL, ...over });
+const view = (id: string, name: string, over: Partial<Record<string, unknown>> = {}) => ({
+  id,
+  name,
+  userType: 'guest',
+  device: '',
+  video: true,
+  audio: true,
+  permit: FULL,
+  ...over,
+});
 
 describe('member info and annotations', () => {
   test('the join kt, kt.self and kt.room.members; kt on attendees, joining and participants, Janus fields untouched', async () => {
@@ -88,7 +97,10 @@ describe('member info and annotations', () => {
     expect(guest.joined.kt.self).toEqual(guestView);
     expect(guest.joined.attendees).toEqual([{ id: 'mi-host', display: 'Host', kt: hostView }]);
     // Janus tells the host on the host's own link; the guard knew the guest from its join already.
-    expect(await nextEvent(host.s, (d) => d.joining?.id === 'mi-guest')).toMatchObject({ room: 'mi-room', joining: { id: 'mi-guest', display: 'Guest', kt: guestView } });
+    expect(await nextEvent(host.s, (d) => d.joining?.id === 'mi-guest')).toMatchObject({
+      room: 'mi-room',
+      joining: { id: 'mi-guest', display: 'Guest', kt: guestView },
+    });
 
     // A raw client does no ICE, so Janus never announces it as a publisher (`publishers` lists stay
     // empty here); the annotation of those lists is the same code (annotate.ts, unit-tested).
@@ -100,10 +112,12 @@ describe('member info and annotations', () => {
 
     const late = await member('mi-late', 'mi-room');
     expect(late.joined.attendees).toHaveLength(2);
-    expect(late.joined.attendees).toEqual(expect.arrayContaining([
-      { id: 'mi-host', display: 'Host', kt: hostView },
-      { id: 'mi-guest', display: 'Guest', kt: guestView },
-    ]));
+    expect(late.joined.attendees).toEqual(
+      expect.arrayContaining([
+        { id: 'mi-host', display: 'Host', kt: hostView },
+        { id: 'mi-guest', display: 'Guest', kt: guestView },
+      ]),
+    );
   });
 
   test("kt_user changes the sender's own view and the others hear kt_member; a signed name is the token's", async () => {
@@ -111,7 +125,11 @@ describe('member info and annotations', () => {
     const a = await member('ku-a', 'ku-room', { token: { name: 'Ann' } });
     const b = await member('ku-b', 'ku-room', { token: { name: 'Ben' } });
     const changed = view('ku-a', 'Ann', { device: 'Phone', video: false });
-    expect(await a.s.sync(a.pub, { request: 'kt_user', room: 'ku-room', device: 'Phone', video: false })).toEqual({ videoroom: 'kt_user', room: 'ku-room', member: changed });
+    expect(await a.s.sync(a.pub, { request: 'kt_user', room: 'ku-room', device: 'Phone', video: false })).toEqual({
+      videoroom: 'kt_user',
+      room: 'ku-room',
+      member: changed,
+    });
     const heard = await nextEvent(b.s, (d) => d.videoroom === 'kt_member');
     expect(heard).toEqual({ videoroom: 'kt_member', room: 'ku-room', member: changed, $sender: b.pub });
     expect(await nextEvent(a.s, (d) => d.videoroom === 'kt_member', 300)).toBeUndefined();

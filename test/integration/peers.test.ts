@@ -3,19 +3,7 @@
  * removePeer ending the stream it returned, removeLocalPeer, and changeLocalStream swapping the
  * camera without renegotiation (the receiving side's pixels change, our SDP does not).
  */
-import {
-  createAndJoin,
-  disconnectAll,
-  expectFrames,
-  initAll,
-  isBlack,
-  isBlue,
-  isRed,
-  newRoomId,
-  useMembers,
-  waitForPixel,
-  waitUntil,
-} from '../support/call';
+import { createAndJoin, disconnectAll, expectFrames, initAll, isBlack, isBlue, isRed, newRoomId, useMembers, waitForPixel, waitUntil } from '../support/call';
 
 const open = useMembers();
 const CAMERA = { video: { width: 320, height: 240 }, audio: true };
@@ -86,9 +74,7 @@ test('removePeer ends the stream it returned and frees the feed; it can be recei
   // removeLocalPeer: the sender stops; the receiver is told and its stream ends.
   expect(await a.call('removeLocalPeer', 'receiver', 'cam')).toBe(true);
   await b.waitForPresence((p) => p.type === 'unpublish' && p.user === 'sender' && p.feedType === 'cam');
-  await waitUntil('the received stream ended', async () =>
-    (await b.harness('trackStates', 'sender', 'cam')).every((s: string) => s === 'ended'),
-  );
+  await waitUntil('the received stream ended', async () => (await b.harness('trackStates', 'sender', 'cam')).every((s: string) => s === 'ended'));
   // The sending PeerConnection is gone, and it was the only one (messages go through the guard).
   expect(await a.harness('openPeerConnectionKinds')).toEqual([]);
   expect(await a.call('removeLocalPeer', 'receiver', 'cam')).toBe(false);

@@ -43,7 +43,14 @@ function plainClient(page: Page, args: { room: string; id: string; name: string;
       const [joinedMsg] = await joined;
       if (joinedMsg.error_code) return { error: `join: ${joinedMsg.error_code} ${joinedMsg.error}` };
       const offer: any = await new Promise((resolve, reject) =>
-        pub.createOffer({ tracks: [{ type: 'audio', capture: true, recv: false }, { type: 'video', capture: true, recv: false }], success: resolve, error: reject }),
+        pub.createOffer({
+          tracks: [
+            { type: 'audio', capture: true, recv: false },
+            { type: 'video', capture: true, recv: false },
+          ],
+          success: resolve,
+          error: reject,
+        }),
       );
       const configured = next((m) => m.configured === 'ok' || m.error_code, pubSink);
       pub.send({ message: { request: 'configure' }, jsep: offer });
@@ -54,8 +61,7 @@ function plainClient(page: Page, args: { room: string; id: string; name: string;
       // Who the room shows: the SDK's member by its plain display name.
       const listed = [...(joinedMsg.publishers ?? []), ...(joinedMsg.attendees ?? [])];
       const deadline = Date.now() + 15000;
-      const feedListed = () =>
-        [...listed, ...publisherEvents.flatMap((e) => e.publishers ?? [])].find((p: any) => p.id === feed && Array.isArray(p.streams));
+      const feedListed = () => [...listed, ...publisherEvents.flatMap((e) => e.publishers ?? [])].find((p: any) => p.id === feed && Array.isArray(p.streams));
       while (!feedListed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const publisherEntry = feedListed();
       if (!publisherEntry) return { error: `${feed} never published` };

@@ -8,7 +8,20 @@
  */
 import path from 'node:path';
 import { createAndJoin, disconnectAll, initAll, newRoomId, useMembers, waitUntil } from '../support/call';
-import { BACKGROUND, debug, debugReport, expectBlurred, expectPersonIntact, near, PERSON, pm, privacyPage, received, run, type Report } from '../support/privacy-page';
+import {
+  BACKGROUND,
+  debug,
+  debugReport,
+  expectBlurred,
+  expectPersonIntact,
+  near,
+  PERSON,
+  pm,
+  privacyPage,
+  received,
+  run,
+  type Report,
+} from '../support/privacy-page';
 
 const open = useMembers();
 
@@ -207,7 +220,16 @@ test('bad input and missing files resolve (false / null) and say why; nothing th
     stopped: null,
   });
   const errors = a.logs.filter((l) => l.startsWith('[error] [PrivacyMode]'));
-  for (const why of ['/nowhere/selfie_segmentation.js', 'inputVideo must be', 'outputCanvas must be', "mode must be 'blur' or 'bg'", "'bg' needs the background picture", 'not started', 'must be the Knowledgetalk instance', 'no camera is being sent']) {
+  for (const why of [
+    '/nowhere/selfie_segmentation.js',
+    'inputVideo must be',
+    'outputCanvas must be',
+    "mode must be 'blur' or 'bg'",
+    "'bg' needs the background picture",
+    'not started',
+    'must be the Knowledgetalk instance',
+    'no camera is being sent',
+  ]) {
     expect(errors.some((l) => l.includes(why))).toBe(true);
   }
   expect(a.pageErrors).toEqual([]);
@@ -253,10 +275,14 @@ test('through the SDK: A sends the blurred camera with sendBlurVideoTrack, B rec
 
   // Before: B sees the checkerboard (once the encoder has ramped up).
   let before!: Report;
-  await waitUntil('the checkerboard at B', async () => {
-    before = await received(b, 'alice');
-    return BACKGROUND.every((r) => before[r].detail > 20);
-  }, 30000);
+  await waitUntil(
+    'the checkerboard at B',
+    async () => {
+      before = await received(b, 'alice');
+      return BACKGROUND.every((r) => before[r].detail > 20);
+    },
+    30000,
+  );
 
   await run(a, 'create');
   expect(await run(a, 'start', 'blur')).toEqual({ video: 1, size: [640, 480] });
@@ -273,11 +299,15 @@ test('through the SDK: A sends the blurred camera with sendBlurVideoTrack, B rec
   expect(sent).toEqual({ video: true, audio: true });
 
   let after!: Report;
-  await waitUntil('a blurred background at B', async () => {
-    after = await received(b, 'alice');
-    // (The person too: the first frames after the switch may be black.)
-    return BACKGROUND.every((r) => after[r].detail < before[r].detail * 0.2) && PERSON.every((r) => after[r].diff! < before[r].diff! + 8);
-  }, 20000).catch(async (err) => {
+  await waitUntil(
+    'a blurred background at B',
+    async () => {
+      after = await received(b, 'alice');
+      // (The person too: the first frames after the switch may be black.)
+      return BACKGROUND.every((r) => after[r].detail < before[r].detail * 0.2) && PERSON.every((r) => after[r].diff! < before[r].diff! + 8);
+    },
+    20000,
+  ).catch(async (err) => {
     await debugReport('received (timed out)', { before, after });
     throw err;
   });
@@ -300,18 +330,26 @@ test('through the SDK: A sends the blurred camera with sendBlurVideoTrack, B rec
     return { video: now.getVideoTracks()[0] === p.stream.getVideoTracks()[0], audio: now.getAudioTracks()[0] === p.sceneStream.getAudioTracks()[0] };
   });
   expect(updated).toEqual({ video: true, audio: true });
-  await waitUntil('a blurred background at B after update()', async () => {
-    const now = await received(b, 'alice');
-    return BACKGROUND.every((r) => now[r].detail < before[r].detail * 0.2) && PERSON.every((r) => now[r].diff! < before[r].diff! + 8);
-  }, 20000);
+  await waitUntil(
+    'a blurred background at B after update()',
+    async () => {
+      const now = await received(b, 'alice');
+      return BACKGROUND.every((r) => now[r].detail < before[r].detail * 0.2) && PERSON.every((r) => now[r].diff! < before[r].diff! + 8);
+    },
+    20000,
+  );
 
   // A picture instead: B gets it.
   const picture = await run(a, 'picture', { width: 300, height: 100, split: 1 / 3 });
   expect(await pm(a, 'changeBackground', 'bg', picture)).toBe(true);
-  await waitUntil('the picture at B', async () => {
-    const now = await received(b, 'alice');
-    return near(now.left.rgb, [255, 0, 0], 40) && near(now.right.rgb, [0, 0, 255], 40);
-  }, 20000);
+  await waitUntil(
+    'the picture at B',
+    async () => {
+      const now = await received(b, 'alice');
+      return near(now.left.rgb, [255, 0, 0], 40) && near(now.right.rgb, [0, 0, 255], 40);
+    },
+    20000,
+  );
 
   // stop(): A sends its camera again (the very stream it published), B sees the checkerboard again.
   await pm(a, 'stop');

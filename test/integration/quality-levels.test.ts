@@ -19,7 +19,10 @@ const layers = (m: MemberPage) =>
     const out: string[] = [];
     for (const pc of (window as any).harness.kt.client.room?.peerConnections() ?? []) {
       for (const st of (await pc.getStats()).values()) {
-        if (st.type === 'outbound-rtp' && st.kind === 'video') out.push(`${st.rid}:${st.frameWidth}x${st.frameHeight}@${st.framesPerSecond} ${st.qualityLimitationReason} active=${st.active} pli=${st.pliCount} fir=${st.firCount} kf=${st.keyFramesEncoded} nack=${st.nackCount}`);
+        if (st.type === 'outbound-rtp' && st.kind === 'video')
+          out.push(
+            `${st.rid}:${st.frameWidth}x${st.frameHeight}@${st.framesPerSecond} ${st.qualityLimitationReason} active=${st.active} pli=${st.pliCount} fir=${st.firCount} kf=${st.keyFramesEncoded} nack=${st.nackCount}`,
+          );
       }
     }
     return out.join(', ');

@@ -77,9 +77,19 @@ test('two pages running the README example as written decode each other', async 
     pages.push(page);
   }
   for (const page of pages) {
-    const first = await eventually('the other member decoded', () => decodedFromOthers(page), (n) => n > 0, { timeoutMs: 20_000 });
+    const first = await eventually(
+      'the other member decoded',
+      () => decodedFromOthers(page),
+      (n) => n > 0,
+      { timeoutMs: 20_000 },
+    );
     // Still decoding a moment later: frames, not a frozen first picture.
-    await eventually('frames keep coming', () => decodedFromOthers(page), (n) => n > first + 5, { timeoutMs: 10_000 });
+    await eventually(
+      'frames keep coming',
+      () => decodedFromOthers(page),
+      (n) => n > first + 5,
+      { timeoutMs: 10_000 },
+    );
   }
   expect(errors).toEqual([]);
 }, 60_000);

@@ -62,7 +62,10 @@ function probe(file: string): Probe {
   return { duration: Number(format.duration), codecs: streams.map((s) => s.codec_name).sort() };
 }
 
-const filesOf = (dir: string, roomId: string) => readdirSync(dir).filter((f) => f.startsWith(`videoroom-${roomId}-user-`)).sort();
+const filesOf = (dir: string, roomId: string) =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith(`videoroom-${roomId}-user-`))
+    .sort();
 
 test('the host records every feed of the room; the files convert to ~3 s of VP8 and Opus', async () => {
   const members = await openMembers(3);
@@ -130,7 +133,9 @@ test('the host records every feed of the room; the files convert to ~3 s of VP8 
       expect(p.duration).toBeGreaterThan(1.5);
       expect(p.duration).toBeLessThan(recordedMs / 1000 + 1);
     }
-    figures.push(`${id}: video ${probes.video.duration.toFixed(2)} s, audio ${probes.audio.duration.toFixed(2)} s, muxed ${probes.muxed.duration.toFixed(2)} s`);
+    figures.push(
+      `${id}: video ${probes.video.duration.toFixed(2)} s, audio ${probes.audio.duration.toFixed(2)} s, muxed ${probes.muxed.duration.toFixed(2)} s`,
+    );
   }
   console.log(`recorded ${recordedMs} ms; converted ${mjr.length} .mjr in ${conversionMs} ms\n${figures.join('\n')}`);
   await disconnectAll(members, gateway);

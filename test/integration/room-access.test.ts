@@ -25,7 +25,9 @@ async function rawJanus(page: Page, requests: { plugin: string; message: Record<
       });
       const out: unknown[] = [];
       for (const { plugin, message } of requests) {
-        const handle: any = await new Promise((resolve) => janus.attach({ plugin, success: resolve, error: (e: unknown) => resolve({ attachError: String(e) }) }));
+        const handle: any = await new Promise((resolve) =>
+          janus.attach({ plugin, success: resolve, error: (e: unknown) => resolve({ attachError: String(e) }) }),
+        );
         if (handle.attachError) out.push(handle);
         else out.push(await new Promise((resolve) => handle.send({ message, success: resolve, error: (e: unknown) => resolve({ error: String(e) }) })));
       }

@@ -3,18 +3,7 @@
  * per room ('440'), frames of both feeds on the receiving side, and the bad inputs of the calls.
  * A canvas stands in for the screen (getDisplayMedia needs a person to pick a window).
  */
-import {
-  createAndJoin,
-  disconnectAll,
-  expectFrames,
-  initAll,
-  isBlue,
-  isRed,
-  newRoomId,
-  useMembers,
-  waitForPixel,
-  waitUntil,
-} from '../support/call';
+import { createAndJoin, disconnectAll, expectFrames, initAll, isBlue, isRed, newRoomId, useMembers, waitForPixel, waitUntil } from '../support/call';
 import type { MemberPage } from '../support/browser';
 
 const open = useMembers();
@@ -65,9 +54,7 @@ test('a member shares a screen next to its camera; others see both, then the sha
   await b.waitForPresence((p) => p.type === 'unpublish' && p.user === 'sharer' && p.feedType === 'screen');
   await b.waitForPresence((p) => p.type === 'shareStop' && p.user === 'sharer');
   // The screen stream B holds ends; the camera keeps coming.
-  await waitUntil('the screen stream ended', async () =>
-    (await b.harness('trackStates', 'sharer', 'screen')).every((s: string) => s === 'ended'),
-  );
+  await waitUntil('the screen stream ended', async () => (await b.harness('trackStates', 'sharer', 'screen')).every((s: string) => s === 'ended'));
   expect(await b.harness('trackStates', 'sharer', 'cam')).toEqual(['live', 'live']);
   await expectFrames(b, 'sharer', 'cam');
 
@@ -82,9 +69,7 @@ test('a member shares a screen next to its camera; others see both, then the sha
   // A shares again on the same PeerConnection (its stopped m-line is reused).
   await a.harness('canvas', 'screen2', '#0000ff');
   expect(await a.harness('use', 'screenStart', { $stream: 'screen2' })).toEqual({ code: '200' });
-  await waitUntil('a second screen presence', async () =>
-    (await b.presence()).filter((p) => p.type === 'screen' && p.user === 'sharer').length === 2,
-  );
+  await waitUntil('a second screen presence', async () => (await b.presence()).filter((p) => p.type === 'screen' && p.user === 'sharer').length === 2);
   expect(await b.harness('subscribe', 'sharer', 'screen')).toEqual({ audio: 0, video: 1 });
   await waitForPixel(b, 'sharer', 'screen', isBlue);
   expect(await a.openPeerConnections()).toBe(1);

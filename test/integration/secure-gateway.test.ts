@@ -90,8 +90,10 @@ async function twoMemberCall(b: Browser, server: string, tokenFor: (ask: Ask, m:
 }
 
 /** A token the guard gives the identity of `ask`, signed with `secret`. */
-const tokenOf = (secret: string, extra: Partial<Parameters<typeof signToken>[0]> = {}) => (ask: Ask) =>
-  signToken({ secret, user: ask.userId, ...(ask.creator ? { create: true } : { rooms: [ask.room] }), ...extra });
+const tokenOf =
+  (secret: string, extra: Partial<Parameters<typeof signToken>[0]> = {}) =>
+  (ask: Ask) =>
+    signToken({ secret, user: ask.userId, ...(ask.creator ? { create: true } : { rooms: [ask.room] }), ...extra });
 
 /** A JWT whose payload was changed after signing (the signature no longer matches). */
 async function tampered(secret: string): Promise<string> {
@@ -206,7 +208,10 @@ describe('a gateway in the secure profile (the guard requires signed tokens)', (
     const roomId = await members[0].call('getRoomId');
     // A valid token, but for another room: the guard refuses the join.
     const outsider = await openMember(browser, gw.wsUrl);
-    expect(await outsider.call('init', 'cp-code', await signToken({ secret, user: 'outsider', rooms: ['elsewhere'] }))).toMatchObject({ code: '200', userId: 'outsider' });
+    expect(await outsider.call('init', 'cp-code', await signToken({ secret, user: 'outsider', rooms: ['elsewhere'] }))).toMatchObject({
+      code: '200',
+      userId: 'outsider',
+    });
     expect(await outsider.call('joinRoom', roomId)).toMatchObject({ code: '413' });
     await disconnectAll([...members, outsider], gw);
   }, 120_000);
@@ -286,7 +291,6 @@ function servedFingerprint(port: number): Promise<string> {
   });
 }
 
-
 const START_PRODUCTION = path.join(ROOT, 'gateway-config', 'production', 'start-production.sh');
 const AS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -330,8 +334,29 @@ describe('the production profile (production/start-production.sh)', () => {
     key = path.join(dir, 'key.pem');
     recordings = path.join(dir, 'recordings');
     // A self-signed certificate for 127.0.0.1 / localhost.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
-      '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     mkdirSync(recordings);
     if (AS_ROOT) {
       // What the service user must read (certificate and key) and write (recordings).
@@ -340,7 +365,15 @@ describe('the production profile (production/start-production.sh)', () => {
       chownSync(recordings, NOBODY, NOBODY);
     }
     const { KT_TOKEN_SECRET: _k, JANUS_TOKEN_SECRET: _j, ...rest } = process.env;
-    env = { ...rest, ...secrets, KT_TLS_CERT: cert, KT_TLS_KEY: key, KT_WSS_IP: '127.0.0.1', JANUS_RTP_PORT_RANGE: `${RTP.min}-${RTP.max}`, JANUS_RECORDINGS_DIR: recordings };
+    env = {
+      ...rest,
+      ...secrets,
+      KT_TLS_CERT: cert,
+      KT_TLS_KEY: key,
+      KT_WSS_IP: '127.0.0.1',
+      JANUS_RTP_PORT_RANGE: `${RTP.min}-${RTP.max}`,
+      JANUS_RECORDINGS_DIR: recordings,
+    };
   });
 
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -397,22 +430,31 @@ describe('the production profile (production/start-production.sh)', () => {
       wssUrl = `wss://127.0.0.1:${ports.wss}`;
       adminUrl = `http://127.0.0.1:${ports.admin}/admin`;
       const [command, args] = asService([START_PRODUCTION]);
-      service = startService(command, args, {
-        ...env,
-        KT_WSS_PORT: String(ports.wss),
-        KT_GUARD_PORT: String(ports.guard),
-        JANUS_WS_PORT: String(ports.janusWs),
-        JANUS_ADMIN_PORT: String(ports.admin),
-      }, path.join(OUT, 'janus-production.log'));
-      await waitFor('the production gateway', async () => {
-        const info = await adminRequest(adminUrl, adminSecret, { janus: 'info' });
-        const loaded = Object.keys((info.transports as object) ?? {});
-        if (!loaded.includes('janus.transport.websockets')) return false;
-        const c = await RawJanus.open(wssUrl.replace('wss:', 'ws:').replace(String(ports.wss), String(ports.guard)));
-        const pong = await c.request({ janus: 'ping' });
-        c.close();
-        return pong.janus === 'pong' && (await servedFingerprint(ports.wss)) !== undefined;
-      }, { timeoutMs: 30_000, giveUpIf: () => service.exited() && 'the process exited' });
+      service = startService(
+        command,
+        args,
+        {
+          ...env,
+          KT_WSS_PORT: String(ports.wss),
+          KT_GUARD_PORT: String(ports.guard),
+          JANUS_WS_PORT: String(ports.janusWs),
+          JANUS_ADMIN_PORT: String(ports.admin),
+        },
+        path.join(OUT, 'janus-production.log'),
+      );
+      await waitFor(
+        'the production gateway',
+        async () => {
+          const info = await adminRequest(adminUrl, adminSecret, { janus: 'info' });
+          const loaded = Object.keys((info.transports as object) ?? {});
+          if (!loaded.includes('janus.transport.websockets')) return false;
+          const c = await RawJanus.open(wssUrl.replace('wss:', 'ws:').replace(String(ports.wss), String(ports.guard)));
+          const pong = await c.request({ janus: 'ping' });
+          c.close();
+          return pong.janus === 'pong' && (await servedFingerprint(ports.wss)) !== undefined;
+        },
+        { timeoutMs: 30_000, giveUpIf: () => service.exited() && 'the process exited' },
+      );
       // The certificate is self-signed: this browser trusts it (a deployment uses a real one).
       tlsBrowser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -449,7 +491,7 @@ describe('the production profile (production/start-production.sh)', () => {
       expect(Object.keys(info.plugins as object)).toEqual(['janus.plugin.videoroom']);
     });
 
-    test('Janus: its WebSocket and the Admin API on 127.0.0.1 only, rooms only with the admin key (the guard\'s), the local default admin secret refused', async () => {
+    test("Janus: its WebSocket and the Admin API on 127.0.0.1 only, rooms only with the admin key (the guard's), the local default admin secret refused", async () => {
       const external = Object.values(os.networkInterfaces())
         .flat()
         .find((a) => a && a.family === 'IPv4' && !a.internal);
@@ -510,23 +552,32 @@ describe('the production profile (production/start-production.sh)', () => {
   test('behind a proxy (KT_BEHIND_PROXY=1): the guard on 127.0.0.1 in plain ws, no wss here', async () => {
     const ports = { guard: await freePort(), janusWs: await freePort(), admin: await freePort() };
     const [command, args] = asService([START_PRODUCTION]);
-    const service = startService(command, args, {
-      ...env,
-      KT_TLS_CERT: '',
-      KT_TLS_KEY: '',
-      KT_BEHIND_PROXY: '1',
-      KT_GUARD_PORT: String(ports.guard),
-      JANUS_WS_PORT: String(ports.janusWs),
-      JANUS_ADMIN_PORT: String(ports.admin),
-    }, path.join(OUT, 'janus-production.log'));
+    const service = startService(
+      command,
+      args,
+      {
+        ...env,
+        KT_TLS_CERT: '',
+        KT_TLS_KEY: '',
+        KT_BEHIND_PROXY: '1',
+        KT_GUARD_PORT: String(ports.guard),
+        JANUS_WS_PORT: String(ports.janusWs),
+        JANUS_ADMIN_PORT: String(ports.admin),
+      },
+      path.join(OUT, 'janus-production.log'),
+    );
     try {
       const url = `ws://127.0.0.1:${ports.guard}`;
-      await waitFor('the guard', async () => {
-        const c = await RawJanus.open(url);
-        const pong = await c.request({ janus: 'ping' });
-        c.close();
-        return pong.janus === 'pong';
-      }, { timeoutMs: 30_000, giveUpIf: () => service.exited() && 'the process exited' });
+      await waitFor(
+        'the guard',
+        async () => {
+          const c = await RawJanus.open(url);
+          const pong = await c.request({ janus: 'ping' });
+          c.close();
+          return pong.janus === 'pong';
+        },
+        { timeoutMs: 30_000, giveUpIf: () => service.exited() && 'the process exited' },
+      );
       const c = await RawJanus.open(url);
       expect(await c.request({ janus: 'create', token: 'auth-key' })).toMatchObject({ janus: 'error', error: { code: 403 } });
       c.close();
@@ -560,14 +611,39 @@ const hasCoturn = (() => {
     turnPort = await freePort();
     dir = mkdtempSync(path.join(os.tmpdir(), 'kt-turn-test-'));
     // The committed file, with the ports and addresses of this machine given on the command line.
-    service = startService('turnserver', [
-      '-c', path.join(ROOT, 'gateway-config', 'production', 'turnserver.conf'),
-      '--static-auth-secret', turnSecret, '--realm', 'kt.test',
-      '-p', String(turnPort), '--no-tls', '--no-dtls', '--listening-ip', '127.0.0.1', '--relay-ip', '127.0.0.1',
-      '--min-port', '43000', '--max-port', '43999', '--pidfile', path.join(dir, 'turnserver.pid'),
-    ], process.env, path.join(OUT, 'coturn.log'));
+    service = startService(
+      'turnserver',
+      [
+        '-c',
+        path.join(ROOT, 'gateway-config', 'production', 'turnserver.conf'),
+        '--static-auth-secret',
+        turnSecret,
+        '--realm',
+        'kt.test',
+        '-p',
+        String(turnPort),
+        '--no-tls',
+        '--no-dtls',
+        '--listening-ip',
+        '127.0.0.1',
+        '--relay-ip',
+        '127.0.0.1',
+        '--min-port',
+        '43000',
+        '--max-port',
+        '43999',
+        '--pidfile',
+        path.join(dir, 'turnserver.pid'),
+      ],
+      process.env,
+      path.join(OUT, 'coturn.log'),
+    );
     await waitFor('coturn', () => tcpAccepts('127.0.0.1', turnPort), { timeoutMs: 20_000, giveUpIf: () => service.exited() && 'the process exited' });
-    app = await startAppServer({ tokenSecret: randomBytes(16).toString('hex'), allowOpenSignUp: true, turn: { secret: turnSecret, urls: [`turn:127.0.0.1:${turnPort}`] } });
+    app = await startAppServer({
+      tokenSecret: randomBytes(16).toString('hex'),
+      allowOpenSignUp: true,
+      turn: { secret: turnSecret, urls: [`turn:127.0.0.1:${turnPort}`] },
+    });
   });
 
   afterAll(async () => {

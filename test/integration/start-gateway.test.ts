@@ -32,7 +32,6 @@ const listeningPorts = (pid: number): number[] =>
     .map((line) => Number(line.trim().split(/\s+/)[3].split(':').pop()))
     .sort((a, b) => a - b);
 
-
 const externalAddress = () =>
   Object.values(os.networkInterfaces())
     .flat()
@@ -166,10 +165,12 @@ test('env may not set what an option sets: startGateway rejects before starting 
   await expect(startGateway({ freePorts: true, quiet: true, env: { JANUS_ADMIN_SECRET: 'other', KT_FINE: '1' } })).rejects.toThrow(
     /env may not set JANUS_ADMIN_SECRET; use the matching startGateway options/,
   );
-  await expect(startGateway({ freePorts: true, quiet: true, env: { JANUS_VIDEOROOM_ADMIN_KEY: 'mine' } })).rejects.toThrow(/env may not set JANUS_VIDEOROOM_ADMIN_KEY/);
+  await expect(startGateway({ freePorts: true, quiet: true, env: { JANUS_VIDEOROOM_ADMIN_KEY: 'mine' } })).rejects.toThrow(
+    /env may not set JANUS_VIDEOROOM_ADMIN_KEY/,
+  );
 });
 
-test('a token secret left in the caller\'s environment changes nothing', async () => {
+test("a token secret left in the caller's environment changes nothing", async () => {
   process.env.KT_TOKEN_SECRET = 'left-in-the-shell-0123';
   process.env.JANUS_TOKEN_SECRET = 'left-in-the-shell-0123';
   try {

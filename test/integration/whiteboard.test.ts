@@ -11,7 +11,7 @@ import { addCanvas, drag, inkCount, isEmpty, isInk, pixelAt, waitForPixelAt, wit
 
 const open = useMembers();
 
-test('a stroke on the teacher\'s board shows on every canvas, late joiners included; clear and shareStop reach all', async () => {
+test("a stroke on the teacher's board shows on every canvas, late joiners included; clear and shareStop reach all", async () => {
   const [a, b, c] = await open(3);
   const roomId = newRoomId('board');
   await initAll([a, b, c], ['teacher', 'pupil', 'late']);
@@ -26,9 +26,18 @@ test('a stroke on the teacher\'s board shows on every canvas, late joiners inclu
 
   // Widths are in pixels of a 1000 px wide board: 16 is 6 px on A's 400 px canvas, 13 on B's 800.
   await a.call('setTool', 'pen', '#000000', 16);
-  await drag(a, 'wb', [[0.1, 0.2], [0.5, 0.5], [0.9, 0.8]]);
+  await drag(a, 'wb', [
+    [0.1, 0.2],
+    [0.5, 0.5],
+    [0.9, 0.8],
+  ]);
   // Same relative places on B's canvas, twice A's size; far from the line stays empty.
-  for (const f of [[0.1, 0.2], [0.5, 0.5], [0.9, 0.8]] as [number, number][]) await waitForPixelAt(b, 'wb', f, isInk, `B shows A's stroke at ${f}`);
+  for (const f of [
+    [0.1, 0.2],
+    [0.5, 0.5],
+    [0.9, 0.8],
+  ] as [number, number][])
+    await waitForPixelAt(b, 'wb', f, isInk, `B shows A's stroke at ${f}`);
   expect(isEmpty(await pixelAt(b, 'wb', [0.9, 0.1]))).toBe(true);
 
   // A late joiner's board comes whole from the gateway.
@@ -40,7 +49,16 @@ test('a stroke on the teacher\'s board shows on every canvas, late joiners inclu
   // Two members draw at once (B has the default permit: everything): both strokes end up everywhere.
   expect(await b.call('drawingInit')).toBe(true);
   await b.call('setTool', 'pen', '#000000', 16);
-  await Promise.all([drag(a, 'wb', [[0.1, 0.9], [0.3, 0.9]]), drag(b, 'wb', [[0.7, 0.1], [0.9, 0.3]])]);
+  await Promise.all([
+    drag(a, 'wb', [
+      [0.1, 0.9],
+      [0.3, 0.9],
+    ]),
+    drag(b, 'wb', [
+      [0.7, 0.1],
+      [0.9, 0.3],
+    ]),
+  ]);
   for (const m of [a, b, c]) {
     await waitForPixelAt(m, 'wb', [0.2, 0.9], isInk, "A's second stroke everywhere");
     await waitForPixelAt(m, 'wb', [0.8, 0.2], isInk, "B's stroke everywhere");
@@ -62,7 +80,10 @@ test('a stroke on the teacher\'s board shows on every canvas, late joiners inclu
   expect(await withCanvas(b, 'documentStart', 'doc')).toMatchObject({ code: '440' });
 
   // shareStop: everyone hears it, the board is gone for all.
-  await drag(a, 'wb', [[0.2, 0.2], [0.4, 0.4]]);
+  await drag(a, 'wb', [
+    [0.2, 0.2],
+    [0.4, 0.4],
+  ]);
   await waitForPixelAt(b, 'wb', [0.3, 0.3], isInk, 'the last stroke');
   expect(await a.call('shareStop')).toEqual({ code: '200' });
   for (const m of [b, c]) await m.waitForPresence((p) => p.type === 'shareStop' && p.user === 'teacher');
@@ -74,7 +95,7 @@ test('a stroke on the teacher\'s board shows on every canvas, late joiners inclu
   await disconnectAll([a, b, c]);
 });
 
-test('the draw permit is the guard\'s: without it the SDK says false, and a stroke sent anyway is refused at the gateway', async () => {
+test("the draw permit is the guard's: without it the SDK says false, and a stroke sent anyway is refused at the gateway", async () => {
   const [a, b] = await open(2);
   const roomId = newRoomId('draw');
   await initAll([a, b], ['host-d', 'guest-d']);
@@ -109,7 +130,10 @@ test('the draw permit is the guard\'s: without it the SDK says false, and a stro
   await b.waitForPresence((p) => p.type === 'permit' && p.permit.draw === true);
   expect(await b.call('drawingInit')).toBe(true);
   await b.call('setTool', 'pen', '#000000', 16);
-  await drag(b, 'wb', [[0.2, 0.5], [0.8, 0.5]]);
+  await drag(b, 'wb', [
+    [0.2, 0.5],
+    [0.8, 0.5],
+  ]);
   await waitForPixelAt(a, 'wb', [0.5, 0.5], isInk, "the guest's stroke on the host's board");
   await disconnectAll([a, b]);
 });
@@ -131,8 +155,11 @@ test('drawing over a shared screen (screenStart with a canvas); undo is seen by 
   expect(await b.call('getShareType')).toBe('screen');
   await withCanvas(b, 'canvasInit', 'over');
   await a.call('setTool', 'pen', '#ff0000', 16);
-  await drag(a, 'over', [[0.2, 0.2], [0.8, 0.8]]);
-  await waitForPixelAt(b, 'over', [0.5, 0.5], isInk, 'the stroke over the screen on the watcher\'s canvas');
+  await drag(a, 'over', [
+    [0.2, 0.2],
+    [0.8, 0.8],
+  ]);
+  await waitForPixelAt(b, 'over', [0.5, 0.5], isInk, "the stroke over the screen on the watcher's canvas");
   expect(await a.call('canvasUndo')).toBe(true);
   await waitUntil('the undone stroke gone for the watcher', async () => (await inkCount(b, 'over')) === 0);
   expect(await a.call('canvasRedo')).toBe(true);

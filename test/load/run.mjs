@@ -39,36 +39,42 @@ async function main() {
   const results = [];
   try {
     const publisher = await BenchPage.open(browser, pages.origin, 'ours', 'publisher');
-    await publisher.page.evaluate(async ([server, room, camera]) => {
-      const kt = new window.Knowledgetalk({ server });
-      window.loadKt = kt;
-      await kt.init('load', 'load', 'publisher');
-      await kt.createVideoRoom(room, 'load', undefined, false);
-      await kt.joinRoom(room);
-      await kt.publishVideo('cam', await navigator.mediaDevices.getUserMedia(camera));
-    }, [gateway.wsUrl, roomId, CAMERA]);
+    await publisher.page.evaluate(
+      async ([server, room, camera]) => {
+        const kt = new window.Knowledgetalk({ server });
+        window.loadKt = kt;
+        await kt.init('load', 'load', 'publisher');
+        await kt.createVideoRoom(room, 'load', undefined, false);
+        await kt.joinRoom(room);
+        await kt.publishVideo('cam', await navigator.mediaDevices.getUserMedia(camera));
+      },
+      [gateway.wsUrl, roomId, CAMERA],
+    );
 
     const viewers = [];
     for (const n of STEPS) {
       while (viewers.length < n) {
         const v = await BenchPage.open(browser, pages.origin, 'ours', `viewer${viewers.length}`);
-        await v.page.evaluate(async ([server, room, id]) => {
-          const kt = new window.Knowledgetalk({ server });
-          kt.addEventListener('presence', async ({ detail }) => {
-            if (detail.type !== 'publish') return;
-            for (const feed of detail.feeds) {
-              const stream = await kt.subscribeVideo(feed.id, feed.type);
-              // Played, as an app would: Chromium decodes what a page shows.
-              const video = document.createElement('video');
-              video.muted = true;
-              video.srcObject = stream;
-              document.body.append(video);
-              video.play().catch(() => {});
-            }
-          });
-          await kt.init('load', 'load', id);
-          await kt.joinRoom(room);
-        }, [gateway.wsUrl, roomId, `viewer${viewers.length}`]);
+        await v.page.evaluate(
+          async ([server, room, id]) => {
+            const kt = new window.Knowledgetalk({ server });
+            kt.addEventListener('presence', async ({ detail }) => {
+              if (detail.type !== 'publish') return;
+              for (const feed of detail.feeds) {
+                const stream = await kt.subscribeVideo(feed.id, feed.type);
+                // Played, as an app would: Chromium decodes what a page shows.
+                const video = document.createElement('video');
+                video.muted = true;
+                video.srcObject = stream;
+                document.body.append(video);
+                video.play().catch(() => {});
+              }
+            });
+            await kt.init('load', 'load', id);
+            await kt.joinRoom(room);
+          },
+          [gateway.wsUrl, roomId, `viewer${viewers.length}`],
+        );
         viewers.push(v);
       }
       await sleep(SETTLE_MS);
@@ -109,11 +115,15 @@ async function main() {
   }
   const best = results.filter((r) => r.held).pop();
   console.log('');
-  console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; viewers are Chromium pages on the same machine, decoding 320x240.`);
+  console.log(
+    `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; viewers are Chromium pages on the same machine, decoding 320x240.`,
+  );
   console.log('| viewers | publisher fps | viewer fps (min / median) | worst viewer | Janus CPU | guard CPU |');
   console.log('|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.viewers} | ${r.publisherFps.toFixed(1)} | ${r.viewerFpsMin.toFixed(1)} / ${r.viewerFpsMedian.toFixed(1)} | ${(100 * r.worstShare).toFixed(0)}% | ${(100 * r.gatewayCpu).toFixed(0)}% | ${(100 * r.guardCpu).toFixed(1)}% |`);
+    console.log(
+      `| ${r.viewers} | ${r.publisherFps.toFixed(1)} | ${r.viewerFpsMin.toFixed(1)} / ${r.viewerFpsMedian.toFixed(1)} | ${(100 * r.worstShare).toFixed(0)}% | ${(100 * r.gatewayCpu).toFixed(0)}% | ${(100 * r.guardCpu).toFixed(1)}% |`,
+    );
   }
   console.log(best ? `Largest N with every viewer at >= 90% of the frames: ${best.viewers}` : 'No N held 90%.');
 }

@@ -86,5 +86,9 @@ export async function gatewayUsage(gateway?: AdminApi): Promise<{ sessions: numb
  * resolves with the last usage seen, for the caller to assert on.
  */
 export function waitForNoSessions(timeoutMs = 10000, gateway?: AdminApi): Promise<{ sessions: number; handles: number }> {
-  return lastReading(() => gatewayUsage(gateway), (usage) => usage.sessions === 0 && usage.handles === 0, { timeoutMs, intervalMs: 200 });
+  return lastReading(
+    () => gatewayUsage(gateway),
+    (usage) => usage.sessions === 0 && usage.handles === 0,
+    { timeoutMs, intervalMs: 200 },
+  );
 }

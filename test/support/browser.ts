@@ -195,7 +195,12 @@ export class MemberPage {
 
   /** Resolves with the first presence event matching; fails after `timeoutMs`. */
   async waitForPresence(match: (detail: any) => boolean, timeoutMs = 15000): Promise<any> {
-    const events = await eventually('a matching presence event', () => this.presence(), (seen) => seen.some(match), { timeoutMs, intervalMs: 100 });
+    const events = await eventually(
+      'a matching presence event',
+      () => this.presence(),
+      (seen) => seen.some(match),
+      { timeoutMs, intervalMs: 100 },
+    );
     return events.find(match);
   }
 

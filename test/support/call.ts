@@ -70,21 +70,14 @@ export async function expectFrames(m: MemberPage, userId: string, type: 'cam' | 
 }
 
 /** Polls the centre pixel of a received stream until `test` holds (the source changed); fails after `timeoutMs`. */
-export function waitForPixel(
-  m: MemberPage,
-  userId: string,
-  type: 'cam' | 'screen',
-  test: (rgb: number[]) => boolean,
-  timeoutMs = 15000,
-): Promise<number[]> {
+export function waitForPixel(m: MemberPage, userId: string, type: 'cam' | 'screen', test: (rgb: number[]) => boolean, timeoutMs = 15000): Promise<number[]> {
   const pixel = () => m.harness<number[] | null>('pixel', userId, type);
   const matches = (rgb: number[] | null) => rgb !== null && test(rgb);
   return eventually(`the pixel of ${userId}/${type} to match`, pixel, matches, { timeoutMs, intervalMs: 200 }) as Promise<number[]>;
 }
 
 /** The instance's connection events so far (disconnected, reconnecting, reconnected), by type. */
-export const instanceEvents = (m: MemberPage): Promise<string[]> =>
-  m.page.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));
+export const instanceEvents = (m: MemberPage): Promise<string[]> => m.page.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));
 
 /** Polls `check` until it holds; fails after `timeoutMs`, saying `what` was awaited. */
 export const waitUntil = (what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> =>

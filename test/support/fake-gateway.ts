@@ -6,16 +6,7 @@
  */
 import mitt from 'mitt';
 import { videoRoomError } from '../../sdk/janus/videoroom';
-import type {
-  ClaimOutcome,
-  ConnectGateway,
-  GatewaySession,
-  HandleEvents,
-  Jsep,
-  PluginData,
-  PluginHandle,
-  SessionEvents,
-} from '../../sdk/janus/types';
+import type { ClaimOutcome, ConnectGateway, GatewaySession, HandleEvents, Jsep, PluginData, PluginHandle, SessionEvents } from '../../sdk/janus/types';
 
 export interface Sent {
   handle: number;
@@ -30,7 +21,6 @@ export class FakeHandle implements PluginHandle {
   readonly events = mitt<HandleEvents>();
   readonly tracks = new Map<string, MediaStreamTrack>();
   detached = false;
-
 
   constructor(
     readonly id: number,
@@ -104,7 +94,6 @@ export class FakeGateway {
   sessions = 0;
   destroyed = 0;
   private nextId = 1;
-
 
   constructor(public reply: Reply = () => undefined) {}
 

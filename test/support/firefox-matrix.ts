@@ -38,5 +38,4 @@ export function useEngines(): Engines {
 }
 
 /** The instance's connection events so far (disconnected, reconnecting, reconnected), by type. */
-export const connectionEvents = (m: MemberPage): Promise<string[]> =>
-  m.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));
+export const connectionEvents = (m: MemberPage): Promise<string[]> => m.evaluate(() => (window as any).harness.events.map((e: { type: string }) => e.type));

@@ -16,9 +16,8 @@ import { listSessions } from './admin';
 import { startPageServer } from './page-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __KT_GATEWAY__: Gateway | undefined;
-  // eslint-disable-next-line no-var
+
   var __KT_PAGE_SERVER__: Server | undefined;
 }
 

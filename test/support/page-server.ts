@@ -13,7 +13,13 @@ const DIST = path.resolve(__dirname, '..', '..', 'dist');
 const BUNDLE = path.join(DIST, 'knowledgetalk.umd.js');
 /** What the bundle loads when used (dist/lazy: whiteboard, PDF) and the privacy-mode script with its model. */
 const DIST_FILES = /^\/((lazy|mediapipe)\/[\w.-]+|lazy\/pdfjs\/\w+\/[\w.-]+|privacy-mode\.(umd\.js|mjs))$/;
-const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.mjs': 'text/javascript',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.json': 'application/json',
+};
 const PAGE = '<!doctype html><meta charset="utf-8"><title>member</title><script src="/knowledgetalk.umd.js"></script>';
 /** Plain janus.js, for the hand-written client that bypasses our SDK (the security tests). */
 const RAW_JANUS = path.resolve(__dirname, '..', '..', 'node_modules', 'janus-gateway', 'npm', 'src', 'janus.js');

@@ -27,7 +27,16 @@
     g.beginPath();
     g.ellipse(226, 105, 78, 95, 0, 0, 2 * Math.PI);
     g.moveTo(150, 180);
-    for (const [x, y] of [[300, 180], [330, 260], [360, 300], [370, 512], [20, 512], [30, 310], [110, 260]]) g.lineTo(x, y);
+    for (const [x, y] of [
+      [300, 180],
+      [330, 260],
+      [360, 300],
+      [370, 512],
+      [20, 512],
+      [30, 310],
+      [110, 260],
+    ])
+      g.lineTo(x, y);
     g.closePath();
   }
 
@@ -272,7 +281,10 @@
       const mean = ([fx0, fy0, fx1, fy1]) => {
         let [sum, n] = [0, 0];
         for (let y = Math.floor(fy0 * H); y < Math.floor(fy1 * H); y++)
-          for (let x = Math.floor(fx0 * W); x < Math.floor(fx1 * W); x++) (sum += mask[(y * W + x) * 4 + 3] / 255), n++;
+          for (let x = Math.floor(fx0 * W); x < Math.floor(fx1 * W); x++) {
+            sum += mask[(y * W + x) * 4 + 3] / 255;
+            n++;
+          }
         return sum / n;
       };
       return { iou: both / either, regions: Object.fromEntries(Object.keys(REGIONS).map((k) => [k, mean(REGIONS[k])])) };

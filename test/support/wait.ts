@@ -16,9 +16,7 @@ export interface PollOptions {
   giveUpIf?: () => string | false | undefined;
 }
 
-type Outcome<T> =
-  | { done: true; value: T }
-  | { done: false; why: string; value?: T; error?: unknown };
+type Outcome<T> = { done: true; value: T } | { done: false; why: string; value?: T; error?: unknown };
 
 /** Reads until `ok` accepts a reading, time runs out, or `giveUpIf` gives a reason. */
 async function poll<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, options: PollOptions): Promise<Outcome<T>> {

@@ -35,7 +35,10 @@ const strokes = (doc: BoardDoc, page = 'board') => doc.read(page).filter((i): i 
 
 describe('board doc', () => {
   test('two members drawing at the same time both end up with both strokes, in the same order', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     const sa = a.beginStroke('board', PEN, 0.1, 0.1);
     const sb = b.beginStroke('board', { ...PEN, color: 'red' }, 0.9, 0.9);
     for (let i = 1; i <= 20; i++) {
@@ -56,7 +59,10 @@ describe('board doc', () => {
   });
 
   test('a stroke in progress is seen by the others before it ends', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     const s = a.beginStroke('board', PEN, 0.2, 0.2);
     s.add([[0.3, 0.3]]);
     deliver();
@@ -70,7 +76,10 @@ describe('board doc', () => {
   test('coordinates are fractions of the canvas, stored as integers of 1/COORD_SCALE, clamped to 0..1', () => {
     const doc = new BoardDoc();
     const s = doc.beginStroke('board', PEN, 0.123456, 0.5);
-    s.add([[1.5, -2], [NaN, 0.5]]);
+    s.add([
+      [1.5, -2],
+      [NaN, 0.5],
+    ]);
     const stored = (doc.pageItems('board')[0].get('pts') as Y.Array<number>).toArray();
     expect(stored).toEqual([1235, 5000, COORD_SCALE, 0]);
     expect(strokes(doc)[0].points).toEqual([0.1235, 0.5, 1, 0]);
@@ -80,7 +89,10 @@ describe('board doc', () => {
   });
 
   test('clear removes every item of the page, for everyone, and only that page', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     a.beginStroke('board', PEN, 0.1, 0.1).end();
     b.beginShape('board', 'star', 'blue', 3, 0.1, 0.1, 0.5, 0.5).end();
     b.addText('board', 0.5, 0.5, 'hello', 'green', 20);
@@ -95,10 +107,16 @@ describe('board doc', () => {
     }
   });
 
-  test('undo and redo take back only this member\'s own strokes, for everyone', () => {
-    const { docs: [a, b], deliver } = members(2);
+  test("undo and redo take back only this member's own strokes, for everyone", () => {
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     const first = a.beginStroke('board', PEN, 0.1, 0.1);
-    first.add([[0.2, 0.2], [0.3, 0.3]]); // several transactions: one gesture, one undo step
+    first.add([
+      [0.2, 0.2],
+      [0.3, 0.3],
+    ]); // several transactions: one gesture, one undo step
     first.end();
     b.beginStroke('board', { ...PEN, color: 'red' }, 0.5, 0.5).end();
     a.beginStroke('board', { ...PEN, color: 'blue' }, 0.7, 0.7).end();
@@ -125,7 +143,10 @@ describe('board doc', () => {
   });
 
   test('bad update bytes are refused without throwing and change nothing', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     a.beginStroke('board', PEN, 0.1, 0.1).end();
     deliver();
     const before = b.encodeState();
@@ -147,7 +168,10 @@ describe('board doc', () => {
   });
 
   test('a late joiner given the state sees everything, and its own changes reach the others', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     a.beginStroke('board', PEN, 0.1, 0.1).end();
     b.addText('board', 0.2, 0.2, 'hi', 'red', 16);
     deliver();
@@ -161,7 +185,7 @@ describe('board doc', () => {
     expect(a.read('board').map((i) => i.kind)[2]).toBe('shape');
   });
 
-  test('a peer\'s malformed items are left out, not drawn', () => {
+  test("a peer's malformed items are left out, not drawn", () => {
     const doc = new BoardDoc();
     const evil = new Y.Doc();
     const items = evil.getArray<unknown>('items');
@@ -184,7 +208,10 @@ describe('board doc', () => {
   });
 
   test('a stroke cleared by someone else while it is drawn takes no more points', () => {
-    const { docs: [a, b], deliver } = members(2);
+    const {
+      docs: [a, b],
+      deliver,
+    } = members(2);
     const s = a.beginStroke('board', PEN, 0.1, 0.1);
     expect(s.add([[0.2, 0.2]])).toBe(true);
     deliver();
@@ -200,7 +227,12 @@ describe('board doc', () => {
   test('a stroke takes at most MAX_POINTS points; repeated points are not stored', () => {
     const doc = new BoardDoc();
     const s = doc.beginStroke('board', PEN, 0, 0);
-    expect(s.add([[0, 0], [0, 0]])).toBe(true);
+    expect(
+      s.add([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toBe(true);
     let more = true;
     for (let i = 1; more && i < 5000; i++) more = s.add([[i / 5000, 0.5]]);
     expect(more).toBe(false);
@@ -225,7 +257,9 @@ describe('update batching', () => {
     const run = (until: number) => {
       while (now < until) {
         now++;
-        for (const t of timers.splice(0)) if (t.at <= now) t.fn(); else timers.push(t);
+        for (const t of timers.splice(0))
+          if (t.at <= now) t.fn();
+          else timers.push(t);
       }
     };
     // A stroke drawn for one second at 120 pointer moves a second (one every ~8 ms).
@@ -243,8 +277,10 @@ describe('update batching', () => {
     const sizes = sent.map((u) => u.byteLength);
     const [first, ...rest] = sizes;
     const max = Math.max(...rest);
-    // eslint-disable-next-line no-console
-    console.log(`live stroke, 120 points in 1 s: ${sent.length} updates; first ${first} B, then ${Math.min(...rest)}-${max} B; whole stroke state ${a.encodeState().byteLength} B`);
+
+    console.log(
+      `live stroke, 120 points in 1 s: ${sent.length} updates; first ${first} B, then ${Math.min(...rest)}-${max} B; whole stroke state ${a.encodeState().byteLength} B`,
+    );
     expect(Math.max(...sizes)).toBeLessThan(1024);
   });
 
@@ -267,7 +303,7 @@ describe('update batching', () => {
     a.redo();
     const redo = redone[redone.length - 1];
     b.apply(Y.encodeStateAsUpdate(a.doc));
-    // eslint-disable-next-line no-console
+
     console.log(`a full stroke (${MAX_POINTS} points) redone: one update of ${redo.byteLength} B`);
     expect(redo.byteLength).toBeLessThan(16 * 1024);
   });
@@ -302,7 +338,12 @@ describe('tools', () => {
   test('the ten shapes trace ten different paths', () => {
     const traces = SHAPE_TYPES.map((type) => {
       const calls: string[] = [];
-      const sink = new Proxy({} as PathSink, { get: (_, name) => (...args: number[]) => calls.push(`${String(name)}(${args.map((a) => a.toFixed(1)).join(',')})`) });
+      const sink = new Proxy({} as PathSink, {
+        get:
+          (_, name) =>
+          (...args: number[]) =>
+            calls.push(`${String(name)}(${args.map((a) => a.toFixed(1)).join(',')})`),
+      });
       traceShape(sink, type, 10, 10, 110, 110, 3);
       return calls.join(' ');
     });

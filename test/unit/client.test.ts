@@ -13,7 +13,7 @@ function client(gateway: FakeGateway): Client {
   return new Client({ servers: ['ws://fake'], timeoutMs: 1000, reconnectMs: 0, connect: gateway.connect });
 }
 
-test('init takes the identity the guard gives: a signed token\'s user wins over the id asked for', async () => {
+test("init takes the identity the guard gives: a signed token's user wins over the id asked for", async () => {
   const gateway = new FakeGateway((sent: Sent) =>
     sent.body.request === 'kt_whoami' ? { videoroom: 'kt_identity', id: 'token-user', name: 'Token User', signed: true } : undefined,
   );
@@ -61,7 +61,10 @@ test("the join result is the guard's view of the room; host only as the guard sa
         id: 'me',
         publishers: [],
         attendees: [{ id: 'h', display: 'Host', kt: { id: 'h', name: 'Host', userType: 'host', device: 'pc', video: false, audio: true } }],
-        kt: { self: { id: 'me', name: 'Me', userType: 'guest' }, room: { title: 'Class', host: 'h', capacity: 5, talkingNoty: true, recording: true, createdAt: 7 } },
+        kt: {
+          self: { id: 'me', name: 'Me', userType: 'guest' },
+          room: { title: 'Class', host: 'h', capacity: 5, talkingNoty: true, recording: true, createdAt: 7 },
+        },
       });
     }
     return undefined;

@@ -2,16 +2,7 @@
  * The connection-quality rules (sdk/quality/score.ts) and the stats arithmetic behind
  * them (sdk/quality/window.ts), without a browser.
  */
-import {
-  assessWindow,
-  isIdle,
-  isLost,
-  qualityOfScore,
-  scoreWindow,
-  smoothScore,
-  type KindWindow,
-  type QualityWindow,
-} from '../../sdk/quality/score';
+import { assessWindow, isIdle, isLost, qualityOfScore, scoreWindow, smoothScore, type KindWindow, type QualityWindow } from '../../sdk/quality/score';
 import type { Reading } from '../../sdk/quality/feed-stats';
 import { lossRateOf, statsOfFeed, windowBetween } from '../../sdk/quality/window';
 

@@ -44,7 +44,13 @@ test('the connection state changes only along its allowed paths, each change ann
   machine.set('reconnecting', 'socket closed');
   machine.set('connected');
   machine.set('disconnected');
-  expect(seen).toEqual(['disconnected>connecting', 'connecting>connected', 'connected>reconnecting (socket closed)', 'reconnecting>connected', 'connected>disconnected']);
+  expect(seen).toEqual([
+    'disconnected>connecting',
+    'connecting>connected',
+    'connected>reconnecting (socket closed)',
+    'reconnecting>connected',
+    'connected>disconnected',
+  ]);
   expect(machine.state).toBe('disconnected');
 });
 

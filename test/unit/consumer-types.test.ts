@@ -40,19 +40,23 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test.each(Object.keys(MODES))('an app compiles against the types under %s resolution, and its mistakes do not', async (mode) => {
-  const { type, compilerOptions, files } = MODES[mode];
-  const app = path.join(dir, mode.replace(/\W+/g, '-'));
-  cpSync(path.join(ROOT, 'test', 'types'), app, { recursive: true });
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type }));
-  const options = { ...compilerOptions, strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
-  writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files }));
-  const out = await run(process.execPath, [TSC, '-p', app], { cwd: app }).then(
-    () => '',
-    (err: { stdout?: string }) => err.stdout || String(err),
-  );
-  expect(out).toBe('');
-}, 60_000);
+test.each(Object.keys(MODES))(
+  'an app compiles against the types under %s resolution, and its mistakes do not',
+  async (mode) => {
+    const { type, compilerOptions, files } = MODES[mode];
+    const app = path.join(dir, mode.replace(/\W+/g, '-'));
+    cpSync(path.join(ROOT, 'test', 'types'), app, { recursive: true });
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type }));
+    const options = { ...compilerOptions, strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
+    writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files }));
+    const out = await run(process.execPath, [TSC, '-p', app], { cwd: app }).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout || String(err),
+    );
+    expect(out).toBe('');
+  },
+  60_000,
+);
 
 test('the package resolves to matching types and JavaScript for every entry (attw)', async () => {
   // named-exports: ./umd's types are `export =` of the class, whose static members TypeScript

@@ -13,7 +13,10 @@ test('joined: attendees and publishers get kt; Janus fields untouched; unknown u
     videoroom: 'joined',
     room: 'r',
     id: 'me',
-    attendees: [{ id: 'alice', display: 'Alice' }, { id: 'plain', display: 'plain janus.js' }],
+    attendees: [
+      { id: 'alice', display: 'Alice' },
+      { id: 'plain', display: 'plain janus.js' },
+    ],
     publishers: [{ id: 'bob', display: 'Bob', streams: [{ mid: '0' }] }, 'garbage', null],
   };
   const before = JSON.parse(JSON.stringify(data));
@@ -53,7 +56,19 @@ test('nothing else is touched: other rooms, other requests, a missing room, leav
 
 test('views: a MemberView has exactly the contract fields; a RoomView lists MemberViews, no secret or PIN', () => {
   const reg = new RoomRegistry();
-  const meta: RoomMeta = { title: 't', capacity: 2, host: 'a', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 1, pinRequired: true, parent: null, guestPermit: { ...FULL, draw: false } };
+  const meta: RoomMeta = {
+    title: 't',
+    capacity: 2,
+    host: 'a',
+    destroy: true,
+    talkingNoty: false,
+    p2p: false,
+    recording: false,
+    createdAt: 1,
+    pinRequired: true,
+    parent: null,
+    guestPermit: { ...FULL, draw: false },
+  };
   reg.add('r', meta, 'the-secret', '1234');
   const m = { userId: 'a', name: 'A', userType: 'host' as const, device: 'Firefox', video: false, audio: true, sessionId: 9, handleId: 8 };
   reg.reserve({ userId: 'a', name: 'A', signed: false, rooms: [], canCreate: true, role: 'guest', expiresAt: Infinity }, 'r', m);

@@ -9,9 +9,31 @@ import { RoomRegistry, type Member, type RoomMeta } from '../../sdk/server/guard
 import type { Identity } from '../../sdk/server/guard/identity';
 
 const FULL = { chat: true, draw: true, screen: true, whiteboard: true, document: true };
-const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'host', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, parent: null, guestPermit: FULL, ...over });
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({
+  title: 't',
+  capacity: null,
+  host: 'host',
+  destroy: true,
+  talkingNoty: false,
+  p2p: false,
+  recording: false,
+  createdAt: 0,
+  pinRequired: false,
+  parent: null,
+  guestPermit: FULL,
+  ...over,
+});
 const signed = (userId: string): Identity => ({ userId, name: userId, signed: true, rooms: ['r'], canCreate: false, role: 'guest', expiresAt: Infinity });
-const seat = (userId: string, session: number, userType: 'host' | 'guest' = 'guest'): Member => ({ userId, name: userId, userType, device: '', video: true, audio: true, sessionId: session, handleId: 1 });
+const seat = (userId: string, session: number, userType: 'host' | 'guest' = 'guest'): Member => ({
+  userId,
+  name: userId,
+  userType,
+  device: '',
+  video: true,
+  audio: true,
+  sessionId: session,
+  handleId: 1,
+});
 
 let rooms: RoomRegistry;
 function memberSession(userId: string, id: number): SessionState {
@@ -24,7 +46,10 @@ const kind = (d: ReturnType<typeof decide>) => (d.kind === 'refuse' ? `refuse:${
 beforeEach(() => {
   rooms = new RoomRegistry();
   rooms.add('r', meta(), 's', null);
-  for (const [id, n, type] of [['host', 1, 'host'], ['guest', 2, 'guest']] as const) {
+  for (const [id, n, type] of [
+    ['host', 1, 'host'],
+    ['guest', 2, 'guest'],
+  ] as const) {
     rooms.reserve(signed(id), 'r', seat(id, n, type));
     rooms.admit('r', `${n}:1`);
   }
@@ -35,7 +60,12 @@ test('permits: the host has everything; a withdrawn permit is refused at the gua
   const guest = memberSession('guest', 2);
   const room = rooms.get('r')!;
   expect(kind(decide(guest, pub(guest), { request: 'kt_permit', room: 'r', target: 'host', chat: false }, undefined, rooms))).toBe('refuse:413');
-  expect(decide(host, pub(host), { request: 'kt_permit', room: 'r', target: 'guest', chat: false, draw: false }, undefined, rooms)).toEqual({ kind: 'permit', room: 'r', target: 'guest', patch: { chat: false, draw: false } });
+  expect(decide(host, pub(host), { request: 'kt_permit', room: 'r', target: 'guest', chat: false, draw: false }, undefined, rooms)).toEqual({
+    kind: 'permit',
+    room: 'r',
+    target: 'guest',
+    patch: { chat: false, draw: false },
+  });
   room.permits.set('guest', { ...FULL, chat: false, draw: false });
   expect(kind(decide(guest, pub(guest), { request: 'kt_message', room: 'r', body: { k: 'chat', m: 'x' } }, undefined, rooms))).toBe('refuse:413');
   expect(kind(decide(guest, pub(guest), { request: 'kt_message', room: 'r', body: { k: 'inform', m: 'x' } }, undefined, rooms))).toBe('message');
@@ -58,11 +88,14 @@ test('shares and boards: one at a time, the board of the current share only, byt
   expect(board(share.board, 'not base64')).toBe('refuse:422');
   expect(board(share.board, 'A'.repeat(300 * 1024))).toBe('refuse:445');
   expect(kind(decide(host, pub(host), { request: 'kt_board', room: 'r', board: share.board }, undefined, rooms))).toBe('refuse:422');
-  expect(kind(decide(host, pub(host), { request: 'kt_board', room: 'r', board: share.board, transient: { s: 'x'.repeat(2000) } }, undefined, rooms))).toBe('refuse:422');
+  expect(kind(decide(host, pub(host), { request: 'kt_board', room: 'r', board: share.board, transient: { s: 'x'.repeat(2000) } }, undefined, rooms))).toBe(
+    'refuse:422',
+  );
   rooms.get('r')!.permits.set('guest', { ...FULL, draw: false });
   expect(kind(decide(guest, pub(guest), { request: 'kt_board', room: 'r', board: share.board, update: 'AAA=' }, undefined, rooms))).toBe('refuse:413');
   // documentShare's address: a web address or an image data URL, nothing else.
-  const doc = (url: unknown) => kind(decide(host, pub(host), { request: 'kt_share', room: 'r', type: 'document', document: { url, page: 1 } }, undefined, rooms));
+  const doc = (url: unknown) =>
+    kind(decide(host, pub(host), { request: 'kt_share', room: 'r', type: 'document', document: { url, page: 1 } }, undefined, rooms));
   expect(doc('https://example.com/a.pdf')).toBe('share');
   expect(doc('data:image/png;base64,AAAA')).toBe('share');
   for (const bad of ['javascript:alert(1)', 'data:text/html;base64,AAAA', 'https://x/"><script>', 5]) expect(doc(bad)).toBe('refuse:422');

@@ -31,7 +31,7 @@ const ticketOf = (store: FileStore, size: number, room = 'r1', name = 'doc.png')
 };
 
 describe('FileStore', () => {
-  test('types by magic bytes only; the name keeps the sniffed type\'s extension', async () => {
+  test("types by magic bytes only; the name keeps the sniffed type's extension", async () => {
     expect([PNG, JPEG, GIF, WEBP, PDF].map(sniffType)).toEqual(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
     for (const b of [HTML, SVG, EXE, new Uint8Array(0), bytes('RIFF', [0, 0, 0, 0], 'WAVE'), bytes('%PD')]) expect(sniffType(b)).toBeNull();
 
@@ -66,11 +66,12 @@ describe('FileStore', () => {
     expect(long.endsWith('가.pdf')).toBe(true);
   });
 
-  test('limits: one file, a room, the whole store, refused with \'445\' at the ticket; bad requests \'422\'', async () => {
+  test("limits: one file, a room, the whole store, refused with '445' at the ticket; bad requests '422'", async () => {
     const store = new FileStore({ maxFileBytes: 1000, maxRoomBytes: 2500, maxTotalBytes: 4000 });
     expect(store.issueTicket({ room: 'r1', owner: 'a', name: 'x.png', size: 1001 })).toMatchObject({ ok: false, kt: '445' });
     for (const size of [0, -1, 1.5, '10', NaN, undefined]) expect(store.issueTicket({ room: 'r1', owner: 'a', size })).toMatchObject({ ok: false, kt: '422' });
-    for (const room of ['', '../r', 'a b', 5, 'x'.repeat(65)]) expect(store.issueTicket({ room, owner: 'a', size: 10 })).toMatchObject({ ok: false, kt: '422' });
+    for (const room of ['', '../r', 'a b', 5, 'x'.repeat(65)])
+      expect(store.issueTicket({ room, owner: 'a', size: 10 })).toMatchObject({ ok: false, kt: '422' });
     expect(store.issueTicket({ room: 'r1', owner: 'a', name: { evil: 1 }, size: 10 })).toMatchObject({ ok: false, kt: '422' });
 
     // Tickets reserve their size: two of 1000 and one of 500 fill room r1 (2500).
@@ -193,7 +194,7 @@ describe('FileStore', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kt-files-'));
     try {
       writeFileSync(path.join(dir, 'AAAAAAAAAAAAAAAAAAAAAA.ktfile'), 'left over from a previous run');
-      writeFileSync(path.join(dir, 'keep-me.txt'), 'not the store\'s');
+      writeFileSync(path.join(dir, 'keep-me.txt'), "not the store's");
       const store = new FileStore({ dir });
       expect(readdirSync(dir)).toEqual(['keep-me.txt']);
       const put = await store.put(ticketOf(store, PDF.length, 'r1', '../../../../tmp/owned.pdf'), PDF);
@@ -214,7 +215,7 @@ describe('FileStore', () => {
     }
   });
 
-  test('refusals map onto the guard\'s plugin errors', () => {
+  test("refusals map onto the guard's plugin errors", () => {
     expect(filePluginError({ ok: false, kt: '445', reason: 'too big' })).toEqual({ code: 430, reason: 'too big', kt: '445' });
     expect(filePluginError({ ok: false, kt: '401', reason: 'x' })).toMatchObject({ code: 433, kt: '401' });
   });
@@ -304,12 +305,20 @@ describe('handleFileRequest on a real http server', () => {
     expect(await reuse.json()).toMatchObject({ code: '401' });
   });
 
-  test('the type comes from the bytes; a refused type is 415 \'405\'', async () => {
-    const png = await fetch(`${base}/files`, { method: 'POST', body: PNG, headers: { 'x-kt-ticket': ticketOf(store, PNG.length, 'r1', 'x.pdf'), 'content-type': 'application/pdf' } });
+  test("the type comes from the bytes; a refused type is 415 '405'", async () => {
+    const png = await fetch(`${base}/files`, {
+      method: 'POST',
+      body: PNG,
+      headers: { 'x-kt-ticket': ticketOf(store, PNG.length, 'r1', 'x.pdf'), 'content-type': 'application/pdf' },
+    });
     const answer = await png.json();
     expect(answer).toMatchObject({ code: '200', type: 'image/png', name: 'x.png', url: expect.stringMatching(/^\/files\/r1\/.+\/x\.png$/) });
     expect((await fetch(`${base}${answer.url}`)).headers.get('content-type')).toBe('image/png');
-    const html = await fetch(`${base}/files`, { method: 'POST', body: HTML, headers: { 'x-kt-ticket': ticketOf(store, HTML.length, 'r1', 'x.png'), 'content-type': 'image/png' } });
+    const html = await fetch(`${base}/files`, {
+      method: 'POST',
+      body: HTML,
+      headers: { 'x-kt-ticket': ticketOf(store, HTML.length, 'r1', 'x.png'), 'content-type': 'image/png' },
+    });
     expect(html.status).toBe(415);
     expect(await html.json()).toMatchObject({ code: '405' });
   });
@@ -334,7 +343,11 @@ describe('handleFileRequest on a real http server', () => {
     expect(no.headers.get('access-control-allow-origin')).toBeNull();
     // A "simple" POST (text/plain, no preflight) from an origin not allowed is refused by the server too.
     const ticket = ticketOf(store, PNG.length);
-    const evil = await fetch(`${base}/files?ticket=${ticket}`, { method: 'POST', body: PNG, headers: { origin: 'https://evil.example', 'content-type': 'text/plain' } });
+    const evil = await fetch(`${base}/files?ticket=${ticket}`, {
+      method: 'POST',
+      body: PNG,
+      headers: { origin: 'https://evil.example', 'content-type': 'text/plain' },
+    });
     expect(evil.status).toBe(403);
     expect(await evil.json()).toMatchObject({ code: '413' });
     expect(store.checkTicket(ticket)).toMatchObject({ ok: true });
@@ -343,7 +356,7 @@ describe('handleFileRequest on a real http server', () => {
     expect(good.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 
-  test('an upload over its ticket is cut off (413 \'445\') without reading the rest; the server keeps serving', async () => {
+  test("an upload over its ticket is cut off (413 '445') without reading the rest; the server keeps serving", async () => {
     await start({ maxFileBytes: 64 * 1024 });
     const closed = async () => {
       for (let i = 0; i < 50 && readBy.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -351,7 +364,11 @@ describe('handleFileRequest on a real http server', () => {
     };
     readBy.length = 0;
     // Declared too long (32 MiB): refused before the body, and little of it is read.
-    const declared = await fetch(`${base}/files`, { method: 'POST', body: new Uint8Array(32 * 1024 * 1024), headers: { 'x-kt-ticket': ticketOf(store, 1000) } });
+    const declared = await fetch(`${base}/files`, {
+      method: 'POST',
+      body: new Uint8Array(32 * 1024 * 1024),
+      headers: { 'x-kt-ticket': ticketOf(store, 1000) },
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ code: '445' });
     const [declaredRead] = await closed();

@@ -6,7 +6,10 @@ const secret = 'unit-test-secret-0123456789';
 test('a signed token gives its claims; the name defaults to the user id', async () => {
   const token = await signToken({ secret, user: 'alice', name: 'Alice', rooms: ['r1', 'r2'], create: true, host: true, ttlSeconds: 60 });
   const result = await identify(token, { profile: 'secure', tokenSecret: secret });
-  expect(result).toEqual({ ok: true, identity: expect.objectContaining({ userId: 'alice', name: 'Alice', signed: true, rooms: ['r1', 'r2'], canCreate: true, role: 'host' }) });
+  expect(result).toEqual({
+    ok: true,
+    identity: expect.objectContaining({ userId: 'alice', name: 'Alice', signed: true, rooms: ['r1', 'r2'], canCreate: true, role: 'host' }),
+  });
   const bare = await identify(await signToken({ secret, user: 'bob' }), { profile: 'secure', tokenSecret: secret });
   expect(bare).toMatchObject({ ok: true, identity: { userId: 'bob', name: 'bob', rooms: [], canCreate: false, role: 'guest' } });
 });

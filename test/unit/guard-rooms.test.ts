@@ -2,12 +2,43 @@
 import { RoomRegistry, handleKey, type Member, type RoomMeta } from '../../sdk/server/guard/rooms';
 import { unboundIdentity, type Identity } from '../../sdk/server/guard/identity';
 
-const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({ title: 't', capacity: null, host: 'h', destroy: true, talkingNoty: false, p2p: false, recording: false, createdAt: 0, pinRequired: false, parent: null, guestPermit: { chat: true, draw: true, screen: true, whiteboard: true, document: true }, ...over });
-const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({ userId, name: userId, signed: true, rooms: [], canCreate: false, role: 'guest', expiresAt: Infinity, ...over });
+const meta = (over: Partial<RoomMeta> = {}): RoomMeta => ({
+  title: 't',
+  capacity: null,
+  host: 'h',
+  destroy: true,
+  talkingNoty: false,
+  p2p: false,
+  recording: false,
+  createdAt: 0,
+  pinRequired: false,
+  parent: null,
+  guestPermit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
+  ...over,
+});
+const signed = (userId: string, over: Partial<Identity> = {}): Identity => ({
+  userId,
+  name: userId,
+  signed: true,
+  rooms: [],
+  canCreate: false,
+  role: 'guest',
+  expiresAt: Infinity,
+  ...over,
+});
 const dev = (userId: string): Identity => ({ ...unboundIdentity(), userId });
 
 /** The member-to-be of a join by `who` from session `session`, handle `handle`. */
-const seat = (who: Identity, session: number, handle = 1): Member => ({ userId: who.userId!, name: who.name ?? '', userType: 'guest', device: '', video: true, audio: true, sessionId: session, handleId: handle });
+const seat = (who: Identity, session: number, handle = 1): Member => ({
+  userId: who.userId!,
+  name: who.name ?? '',
+  userType: 'guest',
+  device: '',
+  video: true,
+  audio: true,
+  sessionId: session,
+  handleId: handle,
+});
 
 function join(reg: RoomRegistry, who: Identity, room: string, session: number, handle = 1) {
   const why = reg.reserve(who, room, seat(who, session, handle));
@@ -56,7 +87,12 @@ test('visibility: list shows own, member and named rooms only; PIN rooms hide fr
   reg.add('secret', meta({ host: 'x', pinRequired: true }), 's', '1234');
   reg.add('other', meta({ host: 'x' }), 's', null);
   const a = signed('a', { rooms: ['named', 'secret'] });
-  expect(reg.visibleTo(a).map((r) => r.id).sort()).toEqual(['mine', 'named', 'secret']);
+  expect(
+    reg
+      .visibleTo(a)
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(['mine', 'named', 'secret']);
   expect(reg.mayInspect(a, 'named')).toBe(true);
   expect(reg.mayInspect(a, 'secret')).toBe(false);
   expect(reg.mayInspect(a, 'other')).toBe(false);

@@ -10,9 +10,27 @@ const FULL = { chat: true, draw: true, screen: true, whiteboard: true, document:
 import { feedTypeOf } from '../../sdk/room/presence';
 
 test('a room view with defaults for what is missing or wrong', () => {
-  const view = { title: '회의실 "A"', capacity: 4, host: 'u1', destroy: true, talkingNoty: false, p2p: false, recording: true, createdAt: 1700000000000, pinRequired: true, parent: 'main' };
+  const view = {
+    title: '회의실 "A"',
+    capacity: 4,
+    host: 'u1',
+    destroy: true,
+    talkingNoty: false,
+    p2p: false,
+    recording: true,
+    createdAt: 1700000000000,
+    pinRequired: true,
+    parent: 'main',
+  };
   const share = { type: 'document', user: 'u1', board: 3, document: { url: 'https://x/a.pdf', page: 2 } };
-  expect(roomViewOf({ ...view, guestPermit: { draw: false, extra: 1 }, share, members: [{ id: 'u1', name: 'One', userType: 'host', permit: { chat: false } }, { name: 'no id' }] })).toEqual({
+  expect(
+    roomViewOf({
+      ...view,
+      guestPermit: { draw: false, extra: 1 },
+      share,
+      members: [{ id: 'u1', name: 'One', userType: 'host', permit: { chat: false } }, { name: 'no id' }],
+    }),
+  ).toEqual({
     ...view,
     guestPermit: { ...FULL, draw: false },
     share,
@@ -25,7 +43,13 @@ test('a room view with defaults for what is missing or wrong', () => {
 
 test('a member view: switches default to on, anything but host is a guest', () => {
   expect(memberViewOf({ id: 'k', name: 'Kim', userType: 'admin', device: 'pc', video: false })).toEqual({
-    id: 'k', name: 'Kim', userType: 'guest', device: 'pc', video: false, audio: true, permit: FULL,
+    id: 'k',
+    name: 'Kim',
+    userType: 'guest',
+    device: 'pc',
+    video: false,
+    audio: true,
+    permit: FULL,
   });
   expect(memberViewOf({ name: 'no id' })).toBeUndefined();
   expect(memberViewOf('k')).toBeUndefined();
@@ -39,7 +63,12 @@ test('our joined event: who we are and the room', () => {
 
 test("a member's info comes from the guard's view; a client that is not ours is its display", () => {
   expect(infoOf({ display: 'ignored', kt: { id: 'k', name: 'Kim', device: 'pc', video: false, audio: true, userType: 'host' } })).toEqual({
-    name: 'Kim', device: 'pc', video: false, audio: true, userType: 'host', permit: FULL,
+    name: 'Kim',
+    device: 'pc',
+    video: false,
+    audio: true,
+    userType: 'host',
+    permit: FULL,
   });
   expect(infoOf({ display: 'Lee' })).toEqual({ name: 'Lee', device: '', video: true, audio: true });
   expect(infoOf({ display: 42 })).toEqual({ name: '', device: '', video: true, audio: true });

@@ -23,7 +23,17 @@ test('joining becomes join with a full Member (id and userId)', () => {
       eventOp: 'presence',
       type: 'join',
       roomId: ROOM,
-      user: { id: 'host1', userId: 'host1', name: 'Host', userType: 'host', device: 'pc', video: false, audio: false, publishing: false, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } },
+      user: {
+        id: 'host1',
+        userId: 'host1',
+        name: 'Host',
+        userType: 'host',
+        device: 'pc',
+        video: false,
+        audio: false,
+        publishing: false,
+        permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
+      },
     },
   ]);
 });
@@ -63,13 +73,9 @@ test('leaving and kicked become leave with the userId string, once', () => {
   const t = table();
   t.add('a', infoOf({ display: 'A' }));
   t.add('b', infoOf({ display: 'B' }));
-  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([
-    { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' },
-  ]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([{ eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'a' }]);
   expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', leaving: 'a' })).toEqual([]);
-  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', kicked: 'b' })).toEqual([
-    { eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'b' },
-  ]);
+  expect(translateRoomEvent(t, ROOM, SELF, { videoroom: 'event', kicked: 'b' })).toEqual([{ eventOp: 'presence', type: 'leave', roomId: ROOM, user: 'b' }]);
   expect(t.size).toBe(0);
 });
 
@@ -160,7 +166,12 @@ test('joined seeds attendees and publishers, announcing only the feeds', () => {
   expect(out).toEqual([
     { eventOp: 'presence', type: 'publish', roomId: ROOM, feeds: [expect.objectContaining({ id: 'host1', type: 'cam', userType: 'host' })] },
   ]);
-  expect(t.all().map((m) => m.id).sort()).toEqual(['host1', 'quiet']);
+  expect(
+    t
+      .all()
+      .map((m) => m.id)
+      .sort(),
+  ).toEqual(['host1', 'quiet']);
 });
 
 test('after an outage, the participant list brings the table up to date: leaves, then joins', () => {

@@ -121,7 +121,7 @@ test('the timer lapses when nothing is received any more, and wakes again', asyn
   t.monitor.stop();
 });
 
-test("a slowlink marks its feed, is looked at before the next interval, and caps it at good", async () => {
+test('a slowlink marks its feed, is looked at before the next interval, and caps it at good', async () => {
   const t = setup({ intervalMs: 60_000 });
   t.feeds.push({ userId: 'alice', type: 'cam' });
   t.monitor.wake();

@@ -2,7 +2,17 @@
 import { asDtlsServer } from '../../sdk/janus/sdp';
 
 test('every a=setup:active of an answer becomes passive; nothing else changes', () => {
-  const answer = ['v=0', 'a=group:BUNDLE 0 1', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=setup:active', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=setup:active', 'a=mid:1', ''];
+  const answer = [
+    'v=0',
+    'a=group:BUNDLE 0 1',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'a=setup:active',
+    'a=mid:0',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'a=setup:active',
+    'a=mid:1',
+    '',
+  ];
   const out = asDtlsServer(answer.join('\r\n'));
   expect(out.split('\r\n')).toEqual(answer.map((l) => (l === 'a=setup:active' ? 'a=setup:passive' : l)));
 });

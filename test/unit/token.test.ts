@@ -17,8 +17,9 @@ import { coreError } from '../../sdk/janus/errors';
 import { createToken, createTurnCredentials, DEFAULT_TOKEN_PLUGINS, DEFAULT_TOKEN_TTL_SECONDS, parseToken } from '../../sdk/server';
 import { identify } from '../../sdk/server/guard';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { main: mintToken } = require('../../gateway-config/mint-token.cjs') as { main: (argv: string[], env?: Record<string, string | undefined>) => Promise<string> };
+const { main: mintToken } = require('../../gateway-config/mint-token.cjs') as {
+  main: (argv: string[], env?: Record<string, string | undefined>) => Promise<string>;
+};
 
 const SECRET = 'unit-test-secret-0123';
 const NOW = Date.UTC(2030, 0, 1); // 1893456000 s
@@ -159,7 +160,11 @@ describe('application server', () => {
   let app: AppServer;
   const seen: unknown[] = [];
   const post = (path: string, body: unknown, headers: Record<string, string> = {}, on = app) =>
-    fetch(`${on.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${on.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     app = await startAppServer({
@@ -175,7 +180,12 @@ describe('application server', () => {
         seen.push(request);
         if (request.name === 'mallory') return null;
         if (request.name === 'broken') return { user: 'not an id' };
-        return { user: request.name.split(' ')[0].toLowerCase(), rooms: request.room ? [request.room] : [], create: request.create, host: request.name === 'Hana Host' };
+        return {
+          user: request.name.split(' ')[0].toLowerCase(),
+          rooms: request.room ? [request.room] : [],
+          create: request.create,
+          host: request.name === 'Hana Host',
+        };
       },
     });
   });
@@ -291,7 +301,13 @@ describe('application server', () => {
     expect(() => optionsFromEnv({ KT_TOKEN_SECRET: 'short' })).toThrow(/at least 16/);
     expect(() => optionsFromEnv({ JANUS_TOKEN_SECRET: SECRET })).toThrow(/now KT_TOKEN_SECRET/);
     expect(optionsFromEnv({ KT_TOKEN_SECRET: SECRET, KT_ALLOW_OPEN_SIGNUP: '1', KT_TOKEN_RATE: '30', KT_TRUST_PROXY: '1' })).toMatchObject({
-      tokenSecret: SECRET, allowOpenSignUp: true, signIn: undefined, rateLimit: { perMinute: 30 }, trustProxy: true, port: 3001, host: '127.0.0.1',
+      tokenSecret: SECRET,
+      allowOpenSignUp: true,
+      signIn: undefined,
+      rateLimit: { perMinute: 30 },
+      trustProxy: true,
+      port: 3001,
+      host: '127.0.0.1',
     });
     const dir = mkdtempSync(path.join(tmpdir(), 'kt-sign-in-'));
     try {

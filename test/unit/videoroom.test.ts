@@ -22,7 +22,11 @@ test('room management and guard requests write the documented bodies, and carry 
     return { videoroom: 'success' };
   });
   const vr = await handleOn(gateway);
-  expect(await vr.create({ room: 'r1', pin: 'p', title: 'T', capacity: 4, destroy: true, talkingNoty: true, p2p: false })).toMatchObject({ title: 'T', host: 'me', capacity: 4 });
+  expect(await vr.create({ room: 'r1', pin: 'p', title: 'T', capacity: 4, destroy: true, talkingNoty: true, p2p: false })).toMatchObject({
+    title: 'T',
+    host: 'me',
+    capacity: 4,
+  });
   await vr.destroy('r1');
   await vr.kick('r1', 'u1');
   expect(await vr.enableRecording('r1', true)).toBe(true);
@@ -33,7 +37,14 @@ test('room management and guard requests write the documented bodies, and carry 
   await vr.message('r1', { k: 'chat', m: 'all' });
   await vr.updateMember('r1', { video: false });
   expect(gateway.sent.map((s) => s.body)).toEqual([
-    { request: 'create', room: 'r1', pin: 'p', kt: { title: 'T', capacity: 4, destroy: true, talkingNoty: true, p2p: false }, audiolevel_event: true, audio_active_packets: 50 },
+    {
+      request: 'create',
+      room: 'r1',
+      pin: 'p',
+      kt: { title: 'T', capacity: 4, destroy: true, talkingNoty: true, p2p: false },
+      audiolevel_event: true,
+      audio_active_packets: 50,
+    },
     { request: 'destroy', room: 'r1' },
     { request: 'kick', room: 'r1', id: 'u1' },
     { request: 'enable_recording', room: 'r1', record: true },
@@ -64,8 +75,10 @@ test("an error in a response is the plugin error with its code; the guard's kt_c
 test('an asynchronous request resolves with the event that answers it, and fails with an error event', async () => {
   const gateway = new FakeGateway((sent: Sent, handle) => {
     if (sent.body.request === 'join' && sent.body.pin === 'wrong') handle.emit({ videoroom: 'event', error_code: 433, error: 'Unauthorized (wrong pin)' });
-    else if (sent.body.request === 'join' && sent.body.room === 'full') handle.emit({ videoroom: 'event', error_code: 432, error: 'room full', kt_code: '444' });
-    else if (sent.body.request === 'join' && sent.body.room === 'not-yours') handle.emit({ videoroom: 'event', error_code: 433, error: 'not allowed', kt_code: '413' });
+    else if (sent.body.request === 'join' && sent.body.room === 'full')
+      handle.emit({ videoroom: 'event', error_code: 432, error: 'room full', kt_code: '444' });
+    else if (sent.body.request === 'join' && sent.body.room === 'not-yours')
+      handle.emit({ videoroom: 'event', error_code: 433, error: 'not allowed', kt_code: '413' });
     else if (sent.body.request === 'join') {
       handle.emit({ videoroom: 'event', configured: 'ok' }); // not the answer: ignored
       handle.emit({ videoroom: 'joined', room: sent.body.room, id: sent.body.id, private_id: 7 });
@@ -80,13 +93,22 @@ test('an asynchronous request resolves with the event that answers it, and fails
   expect(gateway.sent[0].body).toEqual({ request: 'join', ptype: 'publisher', room: 'r', id: 'me', display: 'Me', kt: info });
   const answer = await vr.serial((r) => r.configure({ descriptions: [{ mid: '0', description: 'cam' }] }, { type: 'offer', sdp: 'o' }));
   expect(answer.jsep).toEqual({ type: 'answer', sdp: 'a' });
-  expect(gateway.sent[1]).toMatchObject({ body: { request: 'configure', descriptions: [{ mid: '0', description: 'cam' }] }, jsep: { type: 'offer', sdp: 'o' } });
+  expect(gateway.sent[1]).toMatchObject({
+    body: { request: 'configure', descriptions: [{ mid: '0', description: 'cam' }] },
+    jsep: { type: 'offer', sdp: 'o' },
+  });
   // A wrong PIN at join is Knowledgetalk's '411' (the password does not match).
-  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'r', id: 'me', display: 'Me', pin: 'wrong', info }))).rejects.toMatchObject({ code: '411', janusCode: 433 });
+  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'r', id: 'me', display: 'Me', pin: 'wrong', info }))).rejects.toMatchObject({
+    code: '411',
+    janusCode: 433,
+  });
   // The guard's capacity refusal is Knowledgetalk's '444'.
   await expect(vr.serial((r) => r.joinAsPublisher({ room: 'full', id: 'me', display: 'Me', info }))).rejects.toMatchObject({ code: '444', janusCode: 432 });
   // A room the token does not name: the guard's 433 says '413', not a PIN problem.
-  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'not-yours', id: 'me', display: 'Me', info }))).rejects.toMatchObject({ code: '413', janusCode: 433 });
+  await expect(vr.serial((r) => r.joinAsPublisher({ room: 'not-yours', id: 'me', display: 'Me', info }))).rejects.toMatchObject({
+    code: '413',
+    janusCode: 433,
+  });
 });
 
 test('an asynchronous request that is never answered times out with 504', async () => {
@@ -158,10 +180,35 @@ describe('the event classifier', () => {
     [{ videoroom: 'event', leaving: 'c' }, [{ name: 'left', id: 'c' }]],
     [{ videoroom: 'event', kicked: 'c' }, [{ name: 'left', id: 'c' }]],
     [{ videoroom: 'event', mid: '1', substream: 2 }, [{ name: 'substream', mid: '1', substream: 2 }]],
-    [{ videoroom: 'kt_message', room: 'r', from: { id: 'a', name: 'A' }, whisper: true, body: { k: 'chat' } }, [{ name: 'message', from: 'a', whisper: true, body: { k: 'chat' } }]],
-    [{ videoroom: 'kt_member', room: 'r', member: { id: 'a', name: 'A2', video: false } }, [{ name: 'member', member: { id: 'a', name: 'A2', userType: 'guest', device: '', video: false, audio: true, permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true } } }]],
-    [{ videoroom: 'kt_share', room: 'r', share: { type: 'whiteboard', user: 'a', board: 2 } }, [{ name: 'share', share: { type: 'whiteboard', user: 'a', board: 2 }, ended: null }]],
-    [{ videoroom: 'kt_share', room: 'r', share: null, ended: { type: 'document', user: 'a', board: 2 } }, [{ name: 'share', share: null, ended: { type: 'document', user: 'a', board: 2 } }]],
+    [
+      { videoroom: 'kt_message', room: 'r', from: { id: 'a', name: 'A' }, whisper: true, body: { k: 'chat' } },
+      [{ name: 'message', from: 'a', whisper: true, body: { k: 'chat' } }],
+    ],
+    [
+      { videoroom: 'kt_member', room: 'r', member: { id: 'a', name: 'A2', video: false } },
+      [
+        {
+          name: 'member',
+          member: {
+            id: 'a',
+            name: 'A2',
+            userType: 'guest',
+            device: '',
+            video: false,
+            audio: true,
+            permit: { chat: true, draw: true, screen: true, whiteboard: true, document: true },
+          },
+        },
+      ],
+    ],
+    [
+      { videoroom: 'kt_share', room: 'r', share: { type: 'whiteboard', user: 'a', board: 2 } },
+      [{ name: 'share', share: { type: 'whiteboard', user: 'a', board: 2 }, ended: null }],
+    ],
+    [
+      { videoroom: 'kt_share', room: 'r', share: null, ended: { type: 'document', user: 'a', board: 2 } },
+      [{ name: 'share', share: null, ended: { type: 'document', user: 'a', board: 2 } }],
+    ],
     [{ videoroom: 'kt_board', room: 'r', from: 'a', board: 2, update: 'AAE=' }, [{ name: 'board', from: 'a', board: 2, update: 'AAE=', transient: undefined }]],
     [{ videoroom: 'kt_board', room: 'r', board: 2, update: 'AAE=' }, []],
     [{ videoroom: 'kt_group', room: 'r', group: 'G1', title: 'T', from: 'h' }, [{ name: 'group', group: 'G1', title: 'T', from: 'h' }]],

@@ -19,7 +19,6 @@ import { HandedOutStreams } from './handed-out';
 import { LayerWatch } from './layers';
 import { keyOf, mappingFrom, parseKey, videoMidsAddedTo } from './mapping';
 
-
 interface Waiter {
   keys: string[];
   resolve: () => void;
@@ -157,8 +156,16 @@ export class Subscriber {
   receiversOf(feed: string, type: FeedType): RTCRtpReceiver[] {
     const pc = this.peerConnection();
     if (!this.handedOut.has(feed, type) || !pc) return [];
-    const mids = new Set(this.handedOut.keysOf(feed, type).map((k) => this.mapping.get(k)).filter((m) => m !== undefined));
-    return pc.getTransceivers().filter((t) => t.mid !== null && mids.has(t.mid)).map((t) => t.receiver);
+    const mids = new Set(
+      this.handedOut
+        .keysOf(feed, type)
+        .map((k) => this.mapping.get(k))
+        .filter((m) => m !== undefined),
+    );
+    return pc
+      .getTransceivers()
+      .filter((t) => t.mid !== null && mids.has(t.mid))
+      .map((t) => t.receiver);
   }
 
   /**
@@ -256,7 +263,10 @@ export class Subscriber {
         const { data, jsep } = await requests.update({ subscribe: streams });
         if (data.videoroom === 'updated' && !jsep) {
           // Janus saw nothing to add: those streams are gone already.
-          this.failKeys(batch.map((s) => keyOf(s.feed, s.mid)), new KtError(Code.INVALID_PARAMETER, 'feed not available'));
+          this.failKeys(
+            batch.map((s) => keyOf(s.feed, s.mid)),
+            new KtError(Code.INVALID_PARAMETER, 'feed not available'),
+          );
         }
       });
     } catch (err) {
@@ -264,7 +274,10 @@ export class Subscriber {
       if (this.flushScheduled) batch = this.pending.splice(0);
       this.flushScheduled = false;
       const error = err instanceof KtError ? err : new KtError(Code.UNKNOWN, String(err));
-      this.failKeys(batch.map((s) => keyOf(s.feed, s.mid)), error);
+      this.failKeys(
+        batch.map((s) => keyOf(s.feed, s.mid)),
+        error,
+      );
     }
   }
 

@@ -69,10 +69,12 @@ export class ClientConnection {
     } catch (err) {
       return this.relay.push(coreError(undefined, CORE.INVALID_JSON, `JSON error: ${(err as Error).message}`));
     }
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.relay.push(coreError(undefined, CORE.INVALID_JSON_OBJECT, 'JSON error: not an object'));
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+      return this.relay.push(coreError(undefined, CORE.INVALID_JSON_OBJECT, 'JSON error: not an object'));
     const m = msg as Json;
     const tx = m.transaction;
-    if (typeof tx !== 'string' || tx.length === 0 || tx.length > 64) return this.relay.push(coreError(undefined, CORE.MISSING_MANDATORY_ELEMENT, 'Missing mandatory element (transaction)'));
+    if (typeof tx !== 'string' || tx.length === 0 || tx.length > 64)
+      return this.relay.push(coreError(undefined, CORE.MISSING_MANDATORY_ELEMENT, 'Missing mandatory element (transaction)'));
     if (verdict === 'refuse') return this.relay.push(coreError(tx, CORE.UNKNOWN, 'Too many requests: slow down'));
     this.requests.handle(m, tx);
   }

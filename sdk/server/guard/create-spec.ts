@@ -32,7 +32,21 @@ export interface CreateSpec {
 
 export type CreateRefusal = { error: string; code: number; kt: string };
 
-const ALLOWED = ['room', 'description', 'secret', 'pin', 'publishers', 'notify_joining', 'is_private', 'permanent', 'lock_record', 'audiolevel_event', 'audio_active_packets', 'audio_level_average', 'kt'];
+const ALLOWED = [
+  'room',
+  'description',
+  'secret',
+  'pin',
+  'publishers',
+  'notify_joining',
+  'is_private',
+  'permanent',
+  'lock_record',
+  'audiolevel_event',
+  'audio_active_packets',
+  'audio_level_average',
+  'kt',
+];
 const MAX_CAPACITY = 1000;
 
 export function metaFromCreate(body: Record<string, unknown>): CreateSpec | CreateRefusal {

@@ -82,4 +82,3 @@ export function memberHandle(session: SessionState, room: string): HandleState |
   for (const h of session.handles.values()) if (h.role === 'publisher' && h.room === room && h.joined) return h;
   return undefined;
 }
-

@@ -87,7 +87,15 @@ export function handleFileRequest(req: IncomingMessage, res: ServerResponse, sto
     const isUpload = pathname === PREFIX || pathname === `${PREFIX}/`;
     if (method === 'OPTIONS') {
       if (!cors) sendJson(req, res, 403, { code: '413', reason: 'origin not allowed' });
-      else res.writeHead(204, { ...cors, 'access-control-allow-methods': ALLOW_METHODS, 'access-control-allow-headers': ALLOW_HEADERS, 'access-control-max-age': '600' }).end();
+      else
+        res
+          .writeHead(204, {
+            ...cors,
+            'access-control-allow-methods': ALLOW_METHODS,
+            'access-control-allow-headers': ALLOW_HEADERS,
+            'access-control-max-age': '600',
+          })
+          .end();
     } else if (isUpload) {
       if (method !== 'POST') sendJson(req, res, 405, { code: '400', reason: 'POST the file here' }, { ...cors, allow: 'POST, OPTIONS' }, hasBody(req));
       else upload(req, res, store, options, query, cors, log);
@@ -185,7 +193,13 @@ function upload(
       (stored) => {
         if (!stored.ok) return sendJson(req, res, STATUS_OF[stored.kt], { code: stored.kt, reason: stored.reason }, headers);
         const url = options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}${stored.path}` : stored.path;
-        sendJson(req, res, 201, { code: '200', url, path: stored.path, id: stored.id, room: stored.room, name: stored.name, type: stored.type, size: stored.size }, headers);
+        sendJson(
+          req,
+          res,
+          201,
+          { code: '200', url, path: stored.path, id: stored.id, room: stored.room, name: stored.name, type: stored.type, size: stored.size },
+          headers,
+        );
       },
       (err: unknown) => {
         log(`files: storing an upload failed: ${String(err)}`);

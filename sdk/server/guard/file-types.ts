@@ -49,7 +49,9 @@ export function storedName(clientName: unknown, type: FileType): string {
   }
   base = base.replace(/[._]+$/, '');
   const space = MAX_FILE_NAME - extension.length - 1;
-  base = [...base].slice(0, space).join('').replace(/[._]+$/, '');
+  base = [...base]
+    .slice(0, space)
+    .join('')
+    .replace(/[._]+$/, '');
   return `${base || 'file'}.${extension}`;
 }
-

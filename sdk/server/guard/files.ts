@@ -210,8 +210,10 @@ export class FileStore {
     if (name !== undefined && typeof name !== 'string') return refuse('422', 'name must be a string');
     if (size > this.limits.maxFileBytes) return refuse('445', `a file may have at most ${this.limits.maxFileBytes} bytes`);
     const entry = this.rooms.get(room);
-    if (entry && entry.bytes + entry.reserved + size > this.limits.maxRoomBytes) return refuse('445', `the room's files may have at most ${this.limits.maxRoomBytes} bytes together`);
-    if (entry && entry.files.size + entry.pending >= this.limits.maxRoomFiles) return refuse('445', `a room may have at most ${this.limits.maxRoomFiles} files`);
+    if (entry && entry.bytes + entry.reserved + size > this.limits.maxRoomBytes)
+      return refuse('445', `the room's files may have at most ${this.limits.maxRoomBytes} bytes together`);
+    if (entry && entry.files.size + entry.pending >= this.limits.maxRoomFiles)
+      return refuse('445', `a room may have at most ${this.limits.maxRoomFiles} files`);
     if (entry && entry.pending >= this.limits.maxTicketsPerRoom) return refuse('445', 'too many uploads pending in this room');
     if (this.pending >= this.limits.maxTickets) return refuse('445', 'too many uploads pending');
     if (this.bytes + this.reserved + size > this.limits.maxTotalBytes) return refuse('445', 'the file store is full');
@@ -390,7 +392,14 @@ export class FileStore {
   /** Stored files and bytes, rooms with files (or pending uploads), outstanding tickets, uploads under way, bytes they reserve. */
   stats(): { files: number; bytes: number; rooms: number; tickets: number; uploads: number; reservedBytes: number } {
     this.sweep();
-    return { files: this.entries.size, bytes: this.bytes, rooms: this.rooms.size, tickets: this.tickets.size, uploads: this.pending - this.tickets.size, reservedBytes: this.reserved };
+    return {
+      files: this.entries.size,
+      bytes: this.bytes,
+      rooms: this.rooms.size,
+      tickets: this.tickets.size,
+      uploads: this.pending - this.tickets.size,
+      reservedBytes: this.reserved,
+    };
   }
 
   private room(room: string): RoomFiles {

@@ -135,7 +135,12 @@ export function displayName(identity: Identity, wanted: unknown): string {
 }
 
 export function generateUserId(): string {
-  return 'U' + randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+  return (
+    'U' +
+    randomBytes(9)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, 'x')
+  );
 }
 
 export function isExpired(identity: Identity, now = Date.now()): boolean {

@@ -87,7 +87,14 @@ export async function performShared(core: GuardCore, session: GuardSession, deci
       if (!files || !session.link.filesUrl) throw refused(VR.INVALID_REQUEST, 'This gateway stores no files', '501');
       const ticket = files.issueTicket({ room: decision.room, owner: userId, name: decision.name, size: decision.size });
       if (!ticket.ok) throw new RefusedError(filePluginError(ticket));
-      return { videoroom: 'kt_upload', room: decision.room, ticket: ticket.ticket, url: session.link.filesUrl, expiresAt: ticket.expiresAt, maxBytes: ticket.maxBytes };
+      return {
+        videoroom: 'kt_upload',
+        room: decision.room,
+        ticket: ticket.ticket,
+        url: session.link.filesUrl,
+        expiresAt: ticket.expiresAt,
+        maxBytes: ticket.maxBytes,
+      };
     }
     default:
       throw new Error(`not a local decision: ${decision.kind}`);

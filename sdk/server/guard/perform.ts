@@ -22,7 +22,15 @@ export async function perform(core: GuardCore, session: GuardSession, decision: 
       case 'whoami': {
         const replaced = decision.forced ? await core.replace(decision.userId, session) : 0;
         const files = session.link.filesUrl;
-        return answer({ videoroom: 'kt_identity', id: decision.userId, name: decision.name, signed: identity.signed, role: identity.role, replaced, ...(files ? { files } : {}) });
+        return answer({
+          videoroom: 'kt_identity',
+          id: decision.userId,
+          name: decision.name,
+          signed: identity.signed,
+          role: identity.role,
+          replaced,
+          ...(files ? { files } : {}),
+        });
       }
       case 'create': {
         const room = await authority.create(identity, decision.spec);

@@ -26,7 +26,21 @@ const MAX_GROUP_LIST = 100;
 const MAX_TITLE = 256;
 const MAX_CAPACITY = 1000;
 
-export const GUARD_REQUESTS = new Set(['kt_whoami', 'kt_room', 'kt_message', 'kt_user', 'kt_permit', 'kt_room_edit', 'kt_share', 'kt_share_stop', 'kt_board', 'kt_board_state', 'kt_group', 'kt_group_end', 'kt_upload']);
+export const GUARD_REQUESTS = new Set([
+  'kt_whoami',
+  'kt_room',
+  'kt_message',
+  'kt_user',
+  'kt_permit',
+  'kt_room_edit',
+  'kt_share',
+  'kt_share_stop',
+  'kt_board',
+  'kt_board_state',
+  'kt_group',
+  'kt_group_end',
+  'kt_upload',
+]);
 
 const notMember = (who: string): Decision => refuse(VR.NO_SUCH_FEED, `No such member (${who})`, '410');
 const invalid = (what: string): Decision => refuse(VR.INVALID_ELEMENT, `Invalid element (${what})`, '422');
@@ -190,4 +204,3 @@ function isDocumentUrl(v: unknown): v is string {
   if (/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/.test(v)) return true;
   return v.length <= 2048 && /^https?:\/\/[^\s"'<>]+$/.test(v);
 }
-

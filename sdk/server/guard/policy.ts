@@ -20,20 +20,62 @@ import type { RoomRegistry } from './rooms';
 import { metaFromCreate } from './create-spec';
 import { infoOf, readPatch } from './member-info';
 import { GUARD_REQUESTS, decideGuardRequest } from './policy-kt';
-import { badField, denied, extraField, isIntIn, isObj, isOptBool, isOptStr, isStr, joinFirst, memberHandle, refuse, type Decision, type HandleState, type Jsep, type Json, type SessionState } from './decision';
+import {
+  badField,
+  denied,
+  extraField,
+  isIntIn,
+  isObj,
+  isOptBool,
+  isOptStr,
+  isStr,
+  joinFirst,
+  memberHandle,
+  refuse,
+  type Decision,
+  type HandleState,
+  type Jsep,
+  type Json,
+  type SessionState,
+} from './decision';
 
 export type { Decision, HandleState, Jsep, Json, SessionState } from './decision';
 export { memberHandle } from './decision';
 
 /** Janus handles these asynchronously (an `ack`, then an event): a refusal must come the same way. */
-const ASYNC = new Set(['join', 'joinandconfigure', 'configure', 'publish', 'unpublish', 'start', 'pause', 'switch', 'update', 'subscribe', 'unsubscribe', 'leave']);
+const ASYNC = new Set([
+  'join',
+  'joinandconfigure',
+  'configure',
+  'publish',
+  'unpublish',
+  'start',
+  'pause',
+  'switch',
+  'update',
+  'subscribe',
+  'unsubscribe',
+  'leave',
+]);
 export function isAsync(request: unknown): boolean {
   return typeof request === 'string' && ASYNC.has(request);
 }
 
 /** The VideoRoom requests the guard knows (everything else is refused before anything is read). */
-const VIDEO_REQUESTS = new Set(['create', 'destroy', 'kick', 'enable_recording', 'list', 'listparticipants', 'join', 'configure', 'unpublish', 'leave', 'update', 'start']);
-
+const VIDEO_REQUESTS = new Set([
+  'create',
+  'destroy',
+  'kick',
+  'enable_recording',
+  'list',
+  'listparticipants',
+  'join',
+  'configure',
+  'unpublish',
+  'leave',
+  'update',
+  'start',
+]);
 
 const MID = 16;
 
@@ -47,7 +89,8 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
   const id = session.identity;
   const request = body.request as string;
   const room = body.room;
-  if (GUARD_REQUESTS.has(request)) return jsep ? refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422') : decideGuardRequest(session, handle, body, rooms);
+  if (GUARD_REQUESTS.has(request))
+    return jsep ? refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422') : decideGuardRequest(session, handle, body, rooms);
   if (!VIDEO_REQUESTS.has(request)) return denied(`'${request}'`);
   if (jsep && !['configure', 'start'].includes(request)) return refuse(VR.INVALID_ELEMENT, `no jsep with '${request}'`, '422');
   const needRoom = (): Decision | null => (isValidId(room) && rooms.get(room) ? null : refuse(VR.NO_SUCH_ROOM, `No such room (${String(room)})`, '441'));
@@ -63,17 +106,34 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
       return { kind: 'create', spec };
     }
     case 'destroy':
-      return badField(body, ['room', 'secret', 'permanent']) ?? (body.permanent === true ? denied('permanent') : null) ?? needRoom() ?? hostOnly(id, room as string, rooms, { kind: 'destroy', room: room as string });
+      return (
+        badField(body, ['room', 'secret', 'permanent']) ??
+        (body.permanent === true ? denied('permanent') : null) ??
+        needRoom() ??
+        hostOnly(id, room as string, rooms, { kind: 'destroy', room: room as string })
+      );
     case 'kick':
       if (!isValidId(body.id)) return badField(body, ['room', 'id', 'secret']) ?? refuse(VR.MISSING_ELEMENT, 'Missing element (id)', '421');
-      return badField(body, ['room', 'id', 'secret']) ?? needRoom() ?? hostOnly(id, room as string, rooms, { kind: 'kick', room: room as string, userId: body.id as string });
+      return (
+        badField(body, ['room', 'id', 'secret']) ??
+        needRoom() ??
+        hostOnly(id, room as string, rooms, { kind: 'kick', room: room as string, userId: body.id as string })
+      );
     case 'enable_recording':
       if (typeof body.record !== 'boolean') return refuse(VR.MISSING_ELEMENT, 'Missing element (record)', '421');
-      return badField(body, ['room', 'record', 'secret']) ?? needRoom() ?? hostOnly(id, room as string, rooms, { kind: 'record', room: room as string, record: body.record });
+      return (
+        badField(body, ['room', 'record', 'secret']) ??
+        needRoom() ??
+        hostOnly(id, room as string, rooms, { kind: 'record', room: room as string, record: body.record })
+      );
     case 'list':
       return badField(body, []) ?? { kind: 'list' };
     case 'listparticipants':
-      return badField(body, ['room']) ?? needRoom() ?? (rooms.mayInspect(id, room as string) ? { kind: 'forward', body: { request, room } } : denied('listing this room'));
+      return (
+        badField(body, ['room']) ??
+        needRoom() ??
+        (rooms.mayInspect(id, room as string) ? { kind: 'forward', body: { request, room } } : denied('listing this room'))
+      );
     // ---------------------------------------------------------------- asynchronous
     case 'join':
       if (handle.role !== 'none') return refuse(VR.ALREADY_JOINED, 'Already in as a ' + handle.role, '442');
@@ -90,7 +150,11 @@ function decideVideo(session: SessionState, handle: HandleState, body: Json, jse
       return badField(body, []) ?? { kind: 'forward', body: { request } };
     case 'update':
       if (handle.role !== 'subscriber' || !handle.joined) return joinFirst('Subscribe first');
-      return badField(body, ['subscribe', 'unsubscribe']) ?? checkStreams(body.subscribe, false) ?? checkStreams(body.unsubscribe, true) ?? { kind: 'forward', body: { request, ...pick(body, ['subscribe', 'unsubscribe']) } };
+      return (
+        badField(body, ['subscribe', 'unsubscribe']) ??
+        checkStreams(body.subscribe, false) ??
+        checkStreams(body.unsubscribe, true) ?? { kind: 'forward', body: { request, ...pick(body, ['subscribe', 'unsubscribe']) } }
+      );
     case 'start':
       if (handle.role !== 'subscriber') return joinFirst('Subscribe first');
       if (!jsep || jsep.type !== 'answer') return refuse(VR.INVALID_ELEMENT, "'start' needs a JSEP answer", '422');
@@ -146,7 +210,8 @@ function publisherConfigure(session: SessionState, handle: HandleState, body: Js
   const out: Json = { request: 'configure', ...pick(body, ['descriptions', 'update', 'restart']) };
   if (body.descriptions !== undefined) {
     const d = body.descriptions;
-    const ok = Array.isArray(d) && d.length <= 16 && d.every((x) => isObj(x) && !extraField(x, ['mid', 'description']) && isStr(x.mid, MID) && isStr(x.description, 64));
+    const ok =
+      Array.isArray(d) && d.length <= 16 && d.every((x) => isObj(x) && !extraField(x, ['mid', 'description']) && isStr(x.mid, MID) && isStr(x.description, 64));
     if (!ok) return refuse(VR.INVALID_ELEMENT, 'Invalid element (descriptions)', '422');
   }
   if (body.display !== undefined) {
@@ -163,7 +228,8 @@ function publisherConfigure(session: SessionState, handle: HandleState, body: Js
   const room = rooms.get(handle.room!);
   if (screen && room && !rooms.permitOf(room, userId).screen) return refuse(VR.UNAUTHORIZED, "Not permitted: screen (the host's permit)", '413');
   const share = room?.share ?? null;
-  if (screen && share !== null && (share.user !== userId || share.type !== 'screen')) return refuse(VR.UNAUTHORIZED, `${share.user} is already sharing (${share.type})`, '440');
+  if (screen && share !== null && (share.user !== userId || share.type !== 'screen'))
+    return refuse(VR.UNAUTHORIZED, `${share.user} is already sharing (${share.type})`, '440');
   return { kind: 'forward', body: out, jsep, screen };
 }
 
@@ -176,7 +242,15 @@ function subscriberConfigure(body: Json, jsep: Jsep | undefined): Decision {
     Array.isArray(s) &&
     s.length > 0 &&
     s.length <= 64 &&
-    s.every((x) => isObj(x) && !extraField(x, ['mid', 'substream', 'temporal', 'send']) && isStr(x.mid, MID) && (x.substream === undefined || isIntIn(x.substream, 0, 2)) && (x.temporal === undefined || isIntIn(x.temporal, 0, 2)) && isOptBool(x.send));
+    s.every(
+      (x) =>
+        isObj(x) &&
+        !extraField(x, ['mid', 'substream', 'temporal', 'send']) &&
+        isStr(x.mid, MID) &&
+        (x.substream === undefined || isIntIn(x.substream, 0, 2)) &&
+        (x.temporal === undefined || isIntIn(x.temporal, 0, 2)) &&
+        isOptBool(x.send),
+    );
   if (!ok || !isOptBool(body.restart)) return refuse(VR.INVALID_ELEMENT, 'Invalid element (streams)', '422');
   return { kind: 'forward', body: { request: 'configure', ...pick(body, ['streams', 'restart']) } };
 }
@@ -188,7 +262,14 @@ function checkStreams(streams: unknown, unsubscribe: boolean): Decision | null {
   const ok =
     Array.isArray(streams) &&
     streams.length <= 64 &&
-    streams.every((x) => isObj(x) && !extraField(x, allowed) && (unsubscribe ? x.feed === undefined || isValidId(x.feed) : isValidId(x.feed)) && isOptStr(x.mid, MID) && isOptStr(x.sub_mid, MID));
+    streams.every(
+      (x) =>
+        isObj(x) &&
+        !extraField(x, allowed) &&
+        (unsubscribe ? x.feed === undefined || isValidId(x.feed) : isValidId(x.feed)) &&
+        isOptStr(x.mid, MID) &&
+        isOptStr(x.sub_mid, MID),
+    );
   return ok ? null : refuse(VR.INVALID_ELEMENT, 'Invalid element (streams)', '422');
 }
 
@@ -208,7 +289,6 @@ function isJsep(v: unknown): v is Jsep {
   if (!isObj(v) || extraField({ request: '', ...v }, ['type', 'sdp', 'trickle', 'e2ee'])) return false;
   return (v.type === 'offer' || v.type === 'answer') && typeof v.sdp === 'string' && isOptBool(v.trickle) && (v.e2ee === undefined || v.e2ee === false);
 }
-
 
 function pick(body: Json, keys: readonly string[]): Json {
   const out: Json = {};

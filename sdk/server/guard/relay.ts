@@ -68,7 +68,10 @@ export class Relay implements SessionLink {
     if (this.up.closed) return this.push(coreError(pending.clientTx, CORE.UNKNOWN, 'Gateway unavailable'));
     const upTx = this.up.transaction();
     this.pending.set(upTx, pending);
-    void this.up.opened.then(() => this.up.send({ ...frame, transaction: upTx }), () => {});
+    void this.up.opened.then(
+      () => this.up.send({ ...frame, transaction: upTx }),
+      () => {},
+    );
   }
 
   /** One of this link's sessions, by the id a client or Janus named. */

@@ -114,7 +114,8 @@ export class Requests {
       return this.relay.send({ janus: 'trickle', ...base, ...(Array.isArray(c) ? { candidates: c } : { candidate: c }) }, pending);
     }
     const body = m.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return this.relay.push(coreError(tx, CORE.INVALID_JSON_OBJECT, 'Invalid body object', session.id));
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return this.relay.push(coreError(tx, CORE.INVALID_JSON_OBJECT, 'Invalid body object', session.id));
     const request = (body as Json).request;
     const decision = decide(session, handle, body as Json, m.jsep, this.core.rooms);
     if (decision.kind === 'refuse') {
@@ -122,7 +123,8 @@ export class Requests {
       return this.refuse(session, handle, tx, decision.error, isAsync(request));
     }
     if (decision.kind !== 'forward') {
-      const answer = (data: Json) => this.relay.push({ janus: 'success', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: VIDEOROOM, data } });
+      const answer = (data: Json) =>
+        this.relay.push({ janus: 'success', session_id: session.id, sender: handle.id, transaction: tx, plugindata: { plugin: VIDEOROOM, data } });
       return void perform(this.core, session, decision, answer);
     }
     const rooms = this.core.rooms;
@@ -131,7 +133,14 @@ export class Requests {
     if (decision.join === 'publisher') {
       const room = decision.body.room as string;
       const userId = identity.userId!;
-      const member = { userId, name: identity.name ?? userId, userType: rooms.isHost(identity, room) ? 'host' : 'guest', ...decision.info!, sessionId: session.id, handleId: handle.id } as const;
+      const member = {
+        userId,
+        name: identity.name ?? userId,
+        userType: rooms.isHost(identity, room) ? 'host' : 'guest',
+        ...decision.info!,
+        sessionId: session.id,
+        handleId: handle.id,
+      } as const;
       // A page that reloaded comes back as a new session while its old one is still held: the
       // new one takes the seat rather than wait reclaimMs for the old one to go.
       replacing = this.core.replaceable(room, userId, session);
@@ -161,7 +170,14 @@ export class Requests {
     }
     const frame: Frame = { janus: 'message', ...base, body: decision.body };
     if (decision.jsep) frame.jsep = decision.jsep;
-    const send = () => this.relay.send(frame, { ...pending, join: decision.join, room: handle.room ?? undefined, screen: decision.screen, async: isAsync(decision.body.request) });
+    const send = () =>
+      this.relay.send(frame, {
+        ...pending,
+        join: decision.join,
+        room: handle.room ?? undefined,
+        screen: decision.screen,
+        async: isAsync(decision.body.request),
+      });
     if (!replacing) return send();
     // Janus would refuse the same id twice in a room (436): the old seat must be gone from Janus
     // first (core.evict waits for that). The new seat, reserved above, keeps a
@@ -188,5 +204,9 @@ function isCandidate(c: unknown): boolean {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
   const o = c as Json;
   if (o.completed === true) return Object.keys(o).length === 1;
-  return typeof o.candidate === 'string' && o.candidate.length <= 1024 && Object.keys(o).every((k) => ['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment'].includes(k));
+  return (
+    typeof o.candidate === 'string' &&
+    o.candidate.length <= 1024 &&
+    Object.keys(o).every((k) => ['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment'].includes(k))
+  );
 }

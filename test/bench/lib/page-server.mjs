@@ -24,8 +24,7 @@ const FILES = {
   '/bench/baseline.js': path.join(HERE, '..', 'page', 'baseline.js'),
 };
 
-const page = (title, scripts) =>
-  `<!doctype html><meta charset="utf-8"><title>${title}</title>${scripts.map((s) => `<script ${s}></script>`).join('')}`;
+const page = (title, scripts) => `<!doctype html><meta charset="utf-8"><title>${title}</title>${scripts.map((s) => `<script ${s}></script>`).join('')}`;
 
 const PAGES = {
   '/ours.html': page('ours', ['src="/knowledgetalk.umd.js"', 'src="/bench/common.js"', 'src="/bench/ours.js"']),

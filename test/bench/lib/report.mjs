@@ -36,13 +36,28 @@ const medianOf = (samples, key = 'ms') => median(samples.map((s) => s[key]));
 export function resultsTable({ ttff, publish, bundle }) {
   const rows = [['measure', 'ours (Knowledgetalk UMD)', 'baseline (plain janus.js)', 'ours / baseline']];
   for (const [n, r] of Object.entries(ttff)) {
-    rows.push([`1. time to first frame, N=${n} (joinRoom → every feed decoded)`, timing(r.ours), timing(r.baseline), ratio(medianOf(r.ours), medianOf(r.baseline))]);
+    rows.push([
+      `1. time to first frame, N=${n} (joinRoom → every feed decoded)`,
+      timing(r.ours),
+      timing(r.baseline),
+      ratio(medianOf(r.ours), medianOf(r.baseline)),
+    ]);
   }
   for (const [n, r] of Object.entries(ttff)) {
     if (!r['ours-seq']) continue;
-    rows.push([`1b. same, N=${n}, ours used as the README example (await each subscribeVideo)`, timing(r['ours-seq']), timing(r.baseline), ratio(medianOf(r['ours-seq']), medianOf(r.baseline))]);
+    rows.push([
+      `1b. same, N=${n}, ours used as the README example (await each subscribeVideo)`,
+      timing(r['ours-seq']),
+      timing(r.baseline),
+      ratio(medianOf(r['ours-seq']), medianOf(r.baseline)),
+    ]);
   }
-  rows.push(['2. publish → first frame on a joined member', timing(publish.ours), timing(publish.baseline), ratio(medianOf(publish.ours), medianOf(publish.baseline))]);
+  rows.push([
+    '2. publish → first frame on a joined member',
+    timing(publish.ours),
+    timing(publish.baseline),
+    ratio(medianOf(publish.ours), medianOf(publish.baseline)),
+  ]);
   const total = bundle.parts.reduce((a, p) => a + p.aloneGzip, 0);
   // The usual way: janus.js plus the whole webrtc-adapter (the SDK takes only adapter's detection).
   const janus = bundle.parts.find((p) => p.name === 'janus-gateway');
@@ -56,7 +71,12 @@ export function resultsTable({ ttff, publish, bundle }) {
   ]);
   for (const p of bundle.parts) {
     const share = ((100 * p.inBundle) / bundle.min).toFixed(0);
-    rows.push([`3. part: ${p.name === 'ours' ? 'ours (sdk/)' : p.name}`, `${kb(p.aloneGzip)} gzip alone · ${kb(p.inBundle)} min in bundle (${share}%)`, '', '']);
+    rows.push([
+      `3. part: ${p.name === 'ours' ? 'ours (sdk/)' : p.name}`,
+      `${kb(p.aloneGzip)} gzip alone · ${kb(p.inBundle)} min in bundle (${share}%)`,
+      '',
+      '',
+    ]);
   }
   rows.push(['3. parts gzipped alone, summed', kb(total), '', '']);
   const counts = (samples, key) => samples.map((x) => x[key]).filter(Number.isFinite);

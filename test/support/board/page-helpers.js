@@ -178,7 +178,16 @@
     const fire = (type, [fx, fy]) => {
       const r = canvas.getBoundingClientRect();
       canvas.dispatchEvent(
-        new PointerEvent(type, { clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, pointerId, pointerType: 'pen', isPrimary: true, bubbles: true, buttons: type === 'pointerup' ? 0 : 1, button: 0 }),
+        new PointerEvent(type, {
+          clientX: r.left + fx * r.width,
+          clientY: r.top + fy * r.height,
+          pointerId,
+          pointerType: 'pen',
+          isPrimary: true,
+          bubbles: true,
+          buttons: type === 'pointerup' ? 0 : 1,
+          button: 0,
+        }),
       );
     };
     fire('pointerdown', points[0]);
@@ -205,7 +214,16 @@
       const canvas = canvases[id];
       const r = canvas.getBoundingClientRect();
       const fire = (type, [fx, fy]) =>
-        canvas.dispatchEvent(new PointerEvent(type, { clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, pointerId: 9, pointerType: 'pen', bubbles: true, buttons: 1 }));
+        canvas.dispatchEvent(
+          new PointerEvent(type, {
+            clientX: r.left + fx * r.width,
+            clientY: r.top + fy * r.height,
+            pointerId: 9,
+            pointerType: 'pen',
+            bubbles: true,
+            buttons: 1,
+          }),
+        );
       fire('pointerdown', pts[0]);
       for (const p of pts.slice(1)) fire('pointermove', p);
       fire('pointerup', pts[pts.length - 1]);
@@ -226,5 +244,25 @@
     return true;
   }
 
-  window.bt = { load, create, reset, settle, call, setPage, at, inkIn, inkCount, mask, hash, snapshotMatches, synthDraw, synthStrokes, timeFrames, frameTimes, boards, canvases, sends };
+  window.bt = {
+    load,
+    create,
+    reset,
+    settle,
+    call,
+    setPage,
+    at,
+    inkIn,
+    inkCount,
+    mask,
+    hash,
+    snapshotMatches,
+    synthDraw,
+    synthStrokes,
+    timeFrames,
+    frameTimes,
+    boards,
+    canvases,
+    sends,
+  };
 })();

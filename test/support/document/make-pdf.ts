@@ -38,7 +38,9 @@ export function makePdf(pages: PdfPage[], fonts: Record<string, string> = { F1: 
   for (const name of fontNames) objects.push(fonts[name]);
   const fontRefs = fontNames.map((name, i) => `/${name} ${3 + i} 0 R`).join(' ');
   pages.forEach((page, i) => {
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${page.width} ${page.height}] /Resources << /Font << ${fontRefs} >> >> /Contents ${firstPage + i * 2 + 1} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${page.width} ${page.height}] /Resources << /Font << ${fontRefs} >> >> /Contents ${firstPage + i * 2 + 1} 0 R >>`,
+    );
     objects.push(`<< /Length ${Buffer.byteLength(page.content, 'latin1')} >>\nstream\n${page.content}\nendstream`);
   });
   let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
