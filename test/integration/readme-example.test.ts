@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, janusUrl } from '../support/browser';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/wait';
@@ -92,4 +93,8 @@ test('two pages running the README example as written decode each other', async 
     );
   }
   expect(errors).toEqual([]);
-}, 60_000);
+  // The example never calls disconnect: a tab that navigates away must still leave nothing at the
+  // gateway (janus.js destroys its session on unload), or the next test would count its sessions.
+  for (const page of pages) await page.goto('about:blank');
+  expect(await waitForNoSessions(30_000)).toEqual({ sessions: 0, handles: 0 });
+}, 90_000);
