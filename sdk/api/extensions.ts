@@ -114,7 +114,11 @@ export class KnowledgetalkExtensions extends (EventTarget as TypedEventTargetCla
     return result('getRemoteAudioLevels', async () => ({ levels: this.client.now((room) => room.audioLevels()) }));
   }
 
-  /** The cameras, microphones and speakers; labels need camera/mic permission first. */
+  /**
+   * The cameras, microphones and speakers. Until the page may capture (permission given, or a
+   * device captured), browsers hide them (entries without id or label, left out here). Firefox
+   * answers only while the page has the focus (it waits for it): ask from a user's click.
+   */
   getDevices(): Promise<DevicesResult> {
     return result('getDevices', async () => listDevices());
   }

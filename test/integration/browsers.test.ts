@@ -92,7 +92,10 @@ describe.each(ENGINES)('%s', (engine: Engine) => {
     await createAndJoin([a, b], newRoomId(`${tag}-devices`));
     // Firefox lists devices only once the page has captured one (before that: one blank entry per
     // kind, which getDevices leaves out); Chromium with its fake-UI flag lists them at once.
+    // Firefox also answers enumerateDevices only while the page has the focus (the spec's rule; it
+    // waited forever in 2 of 5 runs where B's window had it): A is the page its user looks at.
     await a.harness('gum', 'cam', CAMERA);
+    await a.focus();
     const devices = await a.call('getDevices');
     expect(devices.code).toBe('200');
     expect(devices.cameras.length).toBeGreaterThanOrEqual(1);

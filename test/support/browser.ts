@@ -65,6 +65,8 @@ export interface EnginePage {
   /** Uncaught errors and unhandled rejections of the page. */
   onPageError(listener: (message: string) => void): void;
   screenshot(file: string): Promise<void>;
+  /** Brings the page's window to the front: it gets the focus, as the page a person looks at. */
+  focus(): Promise<void>;
   /** Closes the page and its browser context. */
   close(): Promise<void>;
   /** The Playwright Page behind a Chromium page. */
@@ -102,6 +104,9 @@ class PlaywrightPage implements EnginePage {
   }
   async screenshot(file: string): Promise<void> {
     await this.playwright.screenshot({ path: file });
+  }
+  async focus(): Promise<void> {
+    await this.playwright.bringToFront();
   }
   close(): Promise<void> {
     return this.context.close();
@@ -212,7 +217,19 @@ export class MemberPage {
     return this.view.screenshot(file);
   }
 
+  /** Brings the page to the front (see EnginePage.focus). */
+  focus(): Promise<void> {
+    return this.view.focus();
+  }
+
+  /**
+   * Leaves the gateway, then closes the page: a test that failed half-way must not leave its
+   * sessions for the next test's leak check (a closed page's session lives on until Janus's
+   * session timeout). Bounded, for a page that no longer answers.
+   */
   async close(): Promise<void> {
+    const leave = this.view.evaluate(() => window.harness?.kt?.disconnect()).catch(() => undefined);
+    await Promise.race([leave, new Promise((resolve) => setTimeout(resolve, 3000))]);
     await this.view.close();
   }
 }

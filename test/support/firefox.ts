@@ -56,6 +56,9 @@ class PuppeteerPage implements EnginePage {
   async screenshot(file: string): Promise<void> {
     await this.page.screenshot({ path: file as `${string}.png` });
   }
+  async focus(): Promise<void> {
+    await this.page.bringToFront();
+  }
   async close(): Promise<void> {
     await this.context.close();
   }
