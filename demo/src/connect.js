@@ -8,6 +8,14 @@ import { CP_CODE, authKeyFor } from './config.js';
 const LOG_LEVEL = new URLSearchParams(location.search).get('log') || 'error';
 
 /**
+ * An instance that never connects, for the lobby: it lists the devices (`getDevices`) before any
+ * call exists.
+ */
+export function idleSdk() {
+  return new Knowledgetalk({ logLevel: LOG_LEVEL });
+}
+
+/**
  * Connects to the gateway and enters the room (creating it first when asked).
  * Resolves with `{ kt, joined, early }` or, when any step fails, `{ error }` (a sentence).
  * Never throws.

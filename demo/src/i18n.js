@@ -48,6 +48,8 @@ const en = {
   'devices.unnamed': '{kind} {n}',
   'devices.speakerUnsupported': 'This browser cannot choose the speaker: sound plays on the system default output.',
   'devices.switchFailed': 'Could not switch to that device.',
+  'devices.gone': 'That device is no longer connected. Pick another one.',
+  'devices.denied': 'The browser did not allow that device.',
 
   // media problems (lobby and room)
   'media.waiting': 'Waiting for permission to use your camera and microphone…',
@@ -311,6 +313,8 @@ const ko = {
   'devices.unnamed': '{kind} {n}',
   'devices.speakerUnsupported': '이 브라우저에서는 스피커를 선택할 수 없습니다. 시스템 기본 출력으로 재생됩니다.',
   'devices.switchFailed': '그 장치로 바꾸지 못했습니다.',
+  'devices.gone': '그 장치는 더 이상 연결되어 있지 않습니다. 다른 장치를 고르세요.',
+  'devices.denied': '브라우저가 그 장치의 사용을 허용하지 않았습니다.',
 
   'media.waiting': '카메라와 마이크 사용 권한을 기다리는 중…',
   'media.denied':

@@ -17,25 +17,32 @@ wireAlert();
 // The call module imports the SDK: loaded dynamically so that a missing or broken build shows a
 // sentence instead of a blank page.
 const roomModule = import('./room.js');
-roomModule.catch((err) => {
-  console.error(err);
-  showAlert(t('error.sdk'));
-});
+roomModule.then(
+  ({ idleSdk }) => pickers.useIdle(idleSdk()),
+  (err) => {
+    console.error(err);
+    showAlert(t('error.sdk'));
+  },
+);
 
 const media = new LocalMedia();
 /** The call in progress, if any. */
 let room = null;
 let config = null;
 
-/** A device picked in the lobby or during the call. */
+/**
+ * A device picked in the lobby or during the call: in a call the SDK switches what is sent (no
+ * renegotiation); in the lobby (or a call that sends nothing) the preview opens the device itself.
+ */
 async function switchInput(kind, deviceId) {
-  try {
-    const { stream, replaced } = await media.switchDevice(kind, deviceId);
-    if (room) await room.useStream(stream);
-    replaced?.stop();
-  } catch (err) {
-    console.warn('device switch failed', err);
-    showAlert(t('devices.switchFailed'));
+  if (!(room && (await room.switchDevice(kind, deviceId)))) {
+    try {
+      const { replaced } = await media.switchDevice(kind, deviceId);
+      replaced?.stop();
+    } catch (err) {
+      console.warn('device switch failed', err);
+      showAlert(t('devices.switchFailed'));
+    }
   }
   await pickers.refresh();
 }
@@ -80,6 +87,7 @@ async function join(request) {
 
 function leaveToLobby({ message, info, left }) {
   room = null;
+  pickers.detach();
   pickers.moveTo($('lobby-devices'));
   lobby.show();
   if (message) lobby.say(message, true);

@@ -114,9 +114,10 @@ export class LocalMedia extends EventTarget {
   }
 
   /**
-   * Switches one kind to another device; the other track is kept. Resolves with the new stream
-   * (a new MediaStream object) and the track it replaced, which the caller stops once nothing sends
-   * it any more. Throws when the device cannot be opened; the current track then stays.
+   * Switches one kind to another device before anything is sent (the lobby's preview); the other
+   * track is kept. Resolves with the new stream (a new MediaStream object) and the track it
+   * replaced, which the caller stops. Throws when the device cannot be opened; the current track
+   * then stays. In a call the SDK switches what is sent (switchCamera / switchMicrophone, `adopt`).
    */
   async switchDevice(kind, deviceId) {
     this.deviceIds[kind] = deviceId;
@@ -129,6 +130,23 @@ export class LocalMedia extends EventTarget {
     this.applyWanted();
     this.emitChange();
     return { stream: this.stream, replaced: old };
+  }
+
+  /**
+   * The SDK switched the sent camera or microphone (switchCamera / switchMicrophone): the published
+   * stream `sent` holds the new track, the old one is stopped. Usually `sent` is our own stream
+   * (what we published); when it is not, its new track is taken into ours.
+   */
+  adopt(kind, deviceId, sent) {
+    this.deviceIds[kind] = deviceId;
+    const track = sent && (kind === 'video' ? sent.getVideoTracks()[0] : sent.getAudioTracks()[0]);
+    if (sent && sent !== this.stream && track) {
+      const keep = this.stream.getTracks().filter((tr) => tr.kind !== kind);
+      this.stream = new MediaStream([...keep, track]);
+    }
+    this.problems[kind] = null;
+    this.applyWanted();
+    this.emitChange();
   }
 
   /** Switches sending of one kind on or off (track.enabled: the device stays open, no renegotiation). */

@@ -23,7 +23,7 @@ import { Permits } from './permits.js';
 import { Breakout } from './breakout.js';
 import { Privacy } from './privacy.js';
 
-export { connect } from './connect.js';
+export { connect, idleSdk } from './connect.js';
 
 export class Room {
   /**
@@ -53,6 +53,9 @@ export class Room {
     this.endingForAll = false;
     this.abort = new AbortController();
     this.known = new Map();
+    /** Our camera's publishing (publishCamera) and whether it is sent: device switches wait for it. */
+    this.publishing = Promise.resolve();
+    this.published = false;
     this.setJoined(joined);
 
     this.tiles = new Tiles({ stage: $('stage'), grid: $('tiles'), screen: $('screen-area') });
@@ -113,6 +116,7 @@ export class Room {
     $('call').hidden = false;
     history.replaceState(null, '', roomLink(this.roomId));
     this.pickers.moveTo($('settings-devices'));
+    this.pickers.attach(this.kt); // not awaited: the speaker may wait for the page's focus (Firefox)
     this.chat.reset();
     $('end-meeting').dataset.armed = 'false';
     $('end-meeting').textContent = t('people.endMeeting');
@@ -172,6 +176,7 @@ export class Room {
     try {
       await this.privacy.stop();
       this.screen.drop();
+      this.published = false;
       const left = await this.kt.leaveRoom(this.roomId);
       if (left.code !== '200') console.warn('leaveRoom', left); // a group that just ended is gone already
       this.tiles.clear();
@@ -194,8 +199,15 @@ export class Room {
     if (blurred && !this.ended) await this.privacy.start();
   }
 
+  /** Sends our camera and microphone (see `publishing`, `published`). */
+  publishCamera() {
+    this.published = false;
+    this.publishing = this.sendCamera();
+    return this.publishing;
+  }
+
   /** Sends our camera and microphone, once the permission prompt (if any) was answered. */
-  async publishCamera() {
+  async sendCamera() {
     await this.media.ready;
     if (this.ended) return;
     const stream = this.media.stream; // the latest: a device may have been switched meanwhile
@@ -207,6 +219,7 @@ export class Room {
       showAlert(t('error.publish'));
       return;
     }
+    this.published = true;
     // Joined with the microphone or camera switched off (or missing): tell the others.
     if (!this.media.isOn('audio') || !this.media.isOn('video')) await this.broadcastState();
   }
@@ -287,15 +300,25 @@ export class Room {
     if (result && result.code !== '200') showAlert(describeCode(result.code));
   }
 
-  /** A device picked in the device panel: the new track replaces the sent one, no renegotiation. */
-  async useStream(stream) {
-    if (this.ended) return;
-    const blurred = this.privacy.on;
-    await this.privacy.stop(); // the blur runs on the old camera: again on the new one below
-    this.tiles.setStream(this.myId, 'cam', stream);
-    const changed = await this.kt.changeLocalStream(stream);
-    if (changed === false) showAlert(t('devices.switchFailed'));
+  /**
+   * A camera or microphone picked during the call: once our camera is sent, the SDK captures that
+   * device and sends it in place of the old one (replaceTrack, no renegotiation; the old device is
+   * released). Resolves false when nothing is sent, for the caller to switch the preview itself.
+   */
+  async switchDevice(kind, deviceId) {
+    await this.publishing;
+    if (this.ended || !this.published) return false;
+    const blurred = kind === 'video' && this.privacy.on;
+    if (blurred) await this.privacy.stop(); // the blur runs on the old camera: again on the new one below
+    const result = kind === 'video' ? await this.kt.switchCamera(deviceId) : await this.kt.switchMicrophone(deviceId);
+    if (result.code === '200') this.media.adopt(kind, deviceId, this.kt.getStream(this.myId));
+    else {
+      console.warn(kind === 'video' ? 'switchCamera' : 'switchMicrophone', result);
+      showAlert(t(result.code === '422' ? 'devices.gone' : result.code === '413' ? 'devices.denied' : 'devices.switchFailed'));
+    }
+    this.renderSelf();
     if (blurred) await this.privacy.start();
+    return true;
   }
 
   /** Shows one side panel (chat, people, breakout, settings), or none. */

@@ -7,7 +7,6 @@
 import { el, hueOf, initials } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
-import { routeToSpeaker } from './devices.js';
 
 const ASPECT = 16 / 9;
 const GAP = 8;
@@ -125,7 +124,6 @@ export class Tiles {
     // Audio-only members (no camera) get their avatar, not a black rectangle.
     tile.dataset.hasVideo = String(Boolean(stream && stream.getVideoTracks().length > 0));
     if (!stream) return;
-    if (!tile.classList.contains('local')) routeToSpeaker(video);
     video.play().catch(() => {
       // Autoplay with sound refused (no click on this page yet): play muted, offer the sound.
       video.muted = true;

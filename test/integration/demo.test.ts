@@ -846,6 +846,57 @@ test('switching microphone and speaker in the call keeps the call going', async 
   );
 });
 
+/** Init script: counts the offers the page's PeerConnections make (a renegotiation makes one). */
+const COUNT_OFFERS = `(() => {
+  window.__offers = 0;
+  const real = RTCPeerConnection.prototype.createOffer;
+  RTCPeerConnection.prototype.createOffer = function (...args) { window.__offers++; return real.apply(this, args); };
+})();`;
+
+test('switching the camera mid-call through the picker: the SDK sends the other camera without renegotiating (screenshot)', async () => {
+  // Three fake cameras: the second one is a depth camera (Y16) that WebRTC cannot encode, the third
+  // an ordinary one (MJPEG).
+  const cameras = await launchWith(CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? `${a}=device-count=3` : a)));
+  const [ana, ben] = await Promise.all([Person.open({ on: cameras, initScript: COUNT_OFFERS }), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+
+  await ana.button('Camera, microphone and speaker').click();
+  const camera = ana.page.getByLabel('Camera', { exact: true });
+  await soon.visible(camera);
+  await eventually(
+    'the fake cameras in the picker',
+    () => camera.locator('option').allTextContents(),
+    (o) => o.includes('fake_device_0') && o.includes('fake_device_2'),
+    PAGE,
+  );
+  const sentLabel = () =>
+    ana.page.evaluate(() => ((document.querySelector('.tile.local video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]?.label);
+  expect(await sentLabel()).toBe('fake_device_0');
+  const offers = await ana.page.evaluate(() => {
+    (window as any).__oldCamera = ((document.querySelector('.tile.local video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0];
+    return (window as any).__offers as number;
+  });
+
+  await camera.selectOption({ label: 'fake_device_2' });
+  await eventually('our tile showing the other camera', sentLabel, (l) => l === 'fake_device_2', PAGE);
+  // The old camera is released, the picker shows the one in use, and no offer was made for it.
+  expect(await ana.page.evaluate(() => (window as any).__oldCamera.readyState)).toBe('ended');
+  await eventually(
+    'the picker on the other camera',
+    () => camera.evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent),
+    (l) => l === 'fake_device_2',
+    PAGE,
+  );
+  expect(await ana.page.evaluate(() => (window as any).__offers)).toBe(offers);
+  await soon.hidden(ana.page.locator('#alert'));
+  // Ben keeps decoding Ana's camera: the new one's frames on the same track.
+  await ben.expectToSee(['Ana']);
+  await ana.decodedFrames('.tile.local video', 5);
+  await ana.screenshot('room-devices.png');
+});
+
 // ------------------------------------------------------------------ failures, in words
 
 test('unknown room: says there is no such room', async () => {
