@@ -64,5 +64,6 @@ export class Feeds {
     }
     this.map.set(key, stream);
     room.tiles.setStream(userId, type, stream);
+    room.signals.known(userId, type);
   }
 }

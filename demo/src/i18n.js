@@ -49,6 +49,13 @@ const en = {
   'devices.speakerUnsupported': 'This browser cannot choose the speaker: sound plays on the system default output.',
   'devices.switchFailed': 'Could not switch to that device.',
   'devices.gone': 'That device is no longer connected. Pick another one.',
+
+  // connection quality (tile badges)
+  'quality.excellent': 'Excellent',
+  'quality.good': 'Good',
+  'quality.poor': 'Poor',
+  'quality.lost': 'Lost',
+  'quality.label': 'Connection: {quality}',
   'devices.denied': 'The browser did not allow that device.',
 
   // media problems (lobby and room)
@@ -314,6 +321,12 @@ const ko = {
   'devices.speakerUnsupported': '이 브라우저에서는 스피커를 선택할 수 없습니다. 시스템 기본 출력으로 재생됩니다.',
   'devices.switchFailed': '그 장치로 바꾸지 못했습니다.',
   'devices.gone': '그 장치는 더 이상 연결되어 있지 않습니다. 다른 장치를 고르세요.',
+
+  'quality.excellent': '매우 좋음',
+  'quality.good': '좋음',
+  'quality.poor': '나쁨',
+  'quality.lost': '끊김',
+  'quality.label': '연결 상태: {quality}',
   'devices.denied': '브라우저가 그 장치의 사용을 허용하지 않았습니다.',
 
   'media.waiting': '카메라와 마이크 사용 권한을 기다리는 중…',

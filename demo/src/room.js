@@ -22,6 +22,7 @@ import { Documents } from './documents.js';
 import { Permits } from './permits.js';
 import { Breakout } from './breakout.js';
 import { Privacy } from './privacy.js';
+import { CallSignals } from './signals.js';
 
 export { connect, idleSdk } from './connect.js';
 
@@ -65,6 +66,7 @@ export class Room {
     );
     this.chat.myName = name;
     this.feeds = new Feeds(this);
+    this.signals = new CallSignals(this);
     this.screen = new ScreenShare(this);
     this.permits = new Permits(this);
     this.board = new ShareBoard(this);
@@ -140,6 +142,7 @@ export class Room {
     this.kt.addEventListener('disconnected', this.onDisconnected);
     this.kt.addEventListener('reconnecting', this.onReconnecting);
     this.kt.addEventListener('reconnected', this.onReconnected);
+    this.signals.start();
     this.stopKeeping();
     for (const event of this.early.splice(0)) {
       if (event.type === 'disconnected') return this.onDisconnected(event);
@@ -360,6 +363,7 @@ export class Room {
     this.kt.removeEventListener('disconnected', this.onDisconnected);
     this.kt.removeEventListener('reconnecting', this.onReconnecting);
     this.kt.removeEventListener('reconnected', this.onReconnected);
+    this.signals.stop();
     this.stopKeeping();
     this.screen.drop();
     await this.privacy.stop();

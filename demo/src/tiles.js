@@ -78,8 +78,26 @@ export class Tiles {
     const avatar = el('div', { class: 'avatar', 'aria-hidden': 'true' }, el('span', { class: 'initials' }));
     avatar.style.setProperty('--hue', String(hueOf(userId)));
     const micBadge = el('span', { class: 'mic-badge', hidden: true }, icon('micOff'), el('span', { class: 'badge-text', text: t('room.muted') }));
-    const caption = el('figcaption', {}, micBadge, el('span', { class: 'name' }), el('span', { class: 'host-badge', hidden: true, text: t('room.host') }));
+    // Our own voice is not measured (the SDK measures what we receive): no meter on our tile.
+    const meter =
+      local || feed !== 'cam'
+        ? null
+        : el('span', { class: 'voice-meter', 'aria-hidden': 'true', dataset: { level: '0' } }, el('span', { class: 'voice-level' }));
+    const caption = el(
+      'figcaption',
+      {},
+      micBadge,
+      meter,
+      el('span', { class: 'name' }),
+      el('span', { class: 'host-badge', hidden: true, text: t('room.host') }),
+    );
     const status = el('span', { class: 'tile-status', hidden: true, text: t('room.connectingVideo') });
+    const quality = el(
+      'span',
+      { class: 'quality-badge', hidden: true, role: 'img', dataset: { quality: 'unknown' } },
+      el('span', { class: 'bars', 'aria-hidden': 'true' }, el('span'), el('span'), el('span')),
+      el('span', { class: 'badge-text' }),
+    );
     const soundButton = el('button', { type: 'button', class: 'sound-on', hidden: true, text: t('room.clickForSound') });
     soundButton.addEventListener('click', () => {
       video.muted = false;
@@ -95,6 +113,7 @@ export class Tiles {
       video,
       avatar,
       status,
+      quality,
       caption,
       soundButton,
     );
@@ -147,6 +166,33 @@ export class Tiles {
       tile.querySelector('.mic-badge').hidden = Boolean(audio);
     }
     if (video !== undefined) tile.dataset.video = video ? 'on' : 'off';
+  }
+
+  /** The connection quality of a feed ('excellent' | 'good' | 'poor' | 'lost'), as a badge. */
+  setQuality(userId, feed, quality) {
+    const badge = this.get(userId, feed)?.querySelector('.quality-badge');
+    if (!badge) return;
+    const text = t(`quality.${quality}`);
+    badge.dataset.quality = quality;
+    badge.querySelector('.badge-text').textContent = text;
+    badge.setAttribute('aria-label', t('quality.label', { quality: text }));
+    badge.title = t('quality.label', { quality: text });
+    badge.hidden = false;
+  }
+
+  /** How loud a member is right now (0..1 of the voice meter). */
+  setLevel(userId, share) {
+    const meter = this.get(userId, 'cam')?.querySelector('.voice-meter');
+    if (!meter) return;
+    const percent = String(Math.round(share * 100));
+    if (meter.dataset.level === percent) return;
+    meter.dataset.level = percent;
+    meter.style.setProperty('--level', share.toFixed(2));
+  }
+
+  /** The members whose camera tile is someone else's. */
+  remoteMembers() {
+    return [...this.tiles.values()].filter((tile) => !tile.classList.contains('local') && tile.dataset.feed === 'cam').map((tile) => tile.dataset.userId);
   }
 
   setSpeaking(userId, speaking) {

@@ -97,7 +97,7 @@ const matches = (want: string | RegExp) => (value: string | null) => (typeof wan
 const soon = {
   text: (l: Locator, want: string | RegExp) => eventually(`text of ${l} to be ${want}`, () => l.textContent(), matches(want), PAGE),
   value: (l: Locator, want: string) => eventually(`value of ${l} to be ${want}`, () => l.inputValue(), matches(want), PAGE),
-  attr: (l: Locator, name: string, want: string) => eventually(`${name} of ${l} to be ${want}`, () => l.getAttribute(name), matches(want), PAGE),
+  attr: (l: Locator, name: string, want: string | RegExp) => eventually(`${name} of ${l} to be ${want}`, () => l.getAttribute(name), matches(want), PAGE),
   count: (l: Locator, n: number) =>
     eventually(
       `${n} of ${l}`,
@@ -614,6 +614,31 @@ test('the active speaker is highlighted while talking', async () => {
     (c) => !/\bspeaking\b/.test(c ?? ''),
     PAGE,
   );
+});
+
+test('each tile shows its connection quality, and a voice meter moves while the member talks (screenshot)', async () => {
+  const [ana, ben] = await Promise.all([Person.open({ loudMicrophone: true }), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+
+  // Quality: measured for what Ben receives from Ana, and for what each sends (their own tile).
+  const anaOnBen = ben.remoteTile('Ana');
+  for (const badge of [anaOnBen.locator('.quality-badge'), ben.page.locator('.tile.local .quality-badge'), ana.remoteTile('Ben').locator('.quality-badge')]) {
+    await soon.visible(badge);
+    await soon.text(badge.locator('.badge-text'), /^(Excellent|Good)$/);
+    await soon.attr(badge, 'aria-label', /^Connection: (Excellent|Good)$/);
+  }
+  expect(await anaOnBen.locator('.quality-badge').getAttribute('data-quality')).toMatch(/^(excellent|good)$/);
+
+  // The meter: Ana's tone fills Ana's meter on Ben's page; muted, it falls back to nothing.
+  const meter = anaOnBen.locator('.voice-meter');
+  const filled = () => meter.evaluate((m) => ({ level: Number((m as HTMLElement).dataset.level), width: m.firstElementChild!.getBoundingClientRect().width }));
+  await eventually('Ana’s meter filled on Ben’s page', filled, (m) => m.level >= 50 && m.width >= 14, PAGE);
+  expect(await ben.page.locator('.tile.local .voice-meter').count()).toBe(0);
+  await ben.screenshot('room-signals.png');
+  await ana.button('Mute microphone').click();
+  await eventually('Ana’s meter empty once she is muted', filled, (m) => m.level === 0 && m.width < 1, PAGE);
 });
 
 test('a screen share is shown large with the cameras in a strip, and goes away when stopped', async () => {
