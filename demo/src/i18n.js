@@ -56,6 +56,18 @@ const en = {
   'quality.poor': 'Poor',
   'quality.lost': 'Lost',
   'quality.label': 'Connection: {quality}',
+
+  // recording
+  'controls.record': 'Record',
+  'controls.recordStop': 'Stop recording',
+  'controls.recordLabel': 'Record the meeting (everyone is told)',
+  'controls.recordStopLabel': 'Stop recording the meeting',
+  'record.indicator': 'REC',
+  'record.indicatorLabel': 'This meeting is being recorded',
+  'record.started': 'Recording started: this meeting is being recorded.',
+  'record.stopped': 'Recording stopped.',
+  'record.startFailed': 'Could not start recording: {reason}',
+  'record.stopFailed': 'Could not stop recording: {reason}',
   'devices.denied': 'The browser did not allow that device.',
 
   // media problems (lobby and room)
@@ -327,6 +339,17 @@ const ko = {
   'quality.poor': '나쁨',
   'quality.lost': '끊김',
   'quality.label': '연결 상태: {quality}',
+
+  'controls.record': '녹화',
+  'controls.recordStop': '녹화 중지',
+  'controls.recordLabel': '회의 녹화하기 (모두에게 알려집니다)',
+  'controls.recordStopLabel': '회의 녹화 중지',
+  'record.indicator': 'REC',
+  'record.indicatorLabel': '이 회의는 녹화되고 있습니다',
+  'record.started': '녹화가 시작되었습니다. 이 회의는 녹화되고 있습니다.',
+  'record.stopped': '녹화가 중지되었습니다.',
+  'record.startFailed': '녹화를 시작하지 못했습니다: {reason}',
+  'record.stopFailed': '녹화를 중지하지 못했습니다: {reason}',
   'devices.denied': '브라우저가 그 장치의 사용을 허용하지 않았습니다.',
 
   'media.waiting': '카메라와 마이크 사용 권한을 기다리는 중…',

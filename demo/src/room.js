@@ -23,6 +23,7 @@ import { Permits } from './permits.js';
 import { Breakout } from './breakout.js';
 import { Privacy } from './privacy.js';
 import { CallSignals } from './signals.js';
+import { Recording } from './recording.js';
 
 export { connect, idleSdk } from './connect.js';
 
@@ -72,9 +73,10 @@ export class Room {
     this.board = new ShareBoard(this);
     this.documents = new Documents(this, this.board);
     this.breakout = new Breakout(this);
+    this.recording = new Recording(this);
     this.privacy = new Privacy({ kt, media, onChange: () => this.renderSelf() });
     /** What follows presence besides the call itself, in this order. */
-    this.features = [this.permits, this.board, this.breakout];
+    this.features = [this.permits, this.board, this.breakout, this.recording];
     this.people = new PeoplePanel({
       onMessage: (userId) => {
         this.showPanel('chat');
@@ -132,7 +134,7 @@ export class Room {
     on('ctl-leave', () => this.leave());
     on('room-copy', () => copyLink(roomLink(this.breakout.group ? this.breakout.group.mainRoomId : this.roomId), null, toast));
     on('end-meeting', () => endForEveryone(this));
-    for (const feature of [this.board, this.documents, this.breakout]) feature.wire(signal);
+    for (const feature of [this.board, this.documents, this.breakout, this.recording]) feature.wire(signal);
     wirePanels(this, signal);
     window.addEventListener('pagehide', () => this.kt.disconnect(), { signal });
     this.media.addEventListener('change', () => this.renderSelf(), { signal });
@@ -163,6 +165,7 @@ export class Room {
     this.permits.entered(joined);
     this.board.entered(joined);
     this.documents.entered(joined);
+    this.recording.entered(joined);
     this.refreshMembers();
     this.renderSelf();
   }
@@ -275,6 +278,7 @@ export class Room {
     $('room-count').textContent = t('room.members', { n: members.length });
     for (const m of members) this.tiles.setName(m.id, 'cam', m.id === this.myId ? this.name : m.name, { local: m.id === this.myId, host: this.isHost(m.id) });
     this.breakout.render();
+    this.recording.render();
   }
 
   // ------------------------------------------------------------------ presence
@@ -376,6 +380,7 @@ export class Room {
     this.chat.destroy();
     this.board.hide();
     $('room-badge').hidden = true;
+    this.recording.hide();
     $('ctl-breakout').hidden = true;
     this.showPanel(null);
     hideAlert();

@@ -641,6 +641,32 @@ test('each tile shows its connection quality, and a voice meter moves while the 
   await eventually('Ana’s meter empty once she is muted', filled, (m) => m.level === 0 && m.width < 1, PAGE);
 });
 
+test('recording: only the host has Record; while the room records everyone sees REC; stopped, it goes (screenshot)', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+  await soon.visible(ana.button('Record the meeting (everyone is told)'));
+  await soon.count(ben.page.locator('#ctl-record:visible'), 0);
+  for (const p of [ana, ben]) await soon.hidden(p.page.locator('#room-rec'));
+
+  await ana.button('Record the meeting (everyone is told)').click();
+  for (const p of [ana, ben]) {
+    await soon.visible(p.page.locator('#room-rec'));
+    await soon.text(p.page.locator('#room-rec'), /^REC/);
+  }
+  await soon.visible(ben.page.getByText('Recording started: this meeting is being recorded.'));
+  await soon.visible(ana.button('Stop recording the meeting'));
+  await soon.count(ben.page.locator('#ctl-record:visible'), 0);
+  await ben.screenshot('room-recording.png');
+
+  await ana.button('Stop recording the meeting').click();
+  for (const p of [ana, ben]) await soon.hidden(p.page.locator('#room-rec'));
+  await soon.visible(ben.page.getByText('Recording stopped.'));
+  await soon.visible(ana.button('Record the meeting (everyone is told)'));
+  await soon.hidden(ana.page.locator('#alert'));
+});
+
 test('a screen share is shown large with the cameras in a strip, and goes away when stopped', async () => {
   const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
   const roomId = await ana.createRoom('Ana');
