@@ -22,6 +22,11 @@ export class Feeds {
     this.map.clear();
   }
 
+  /** The members whose feed of `type` we receive now. */
+  receiving(type) {
+    return [...this.map].filter(([key, value]) => value !== 'pending' && key.endsWith(`/${type}`)).map(([key]) => key.slice(0, -type.length - 1));
+  }
+
   /**
    * Stops receiving a member's feeds (its tile stays, as an avatar). SDK workaround, for members who
    * are about to leave and may come back with the same id (breakout groups): the SDK releases a
@@ -65,5 +70,6 @@ export class Feeds {
     this.map.set(key, stream);
     room.tiles.setStream(userId, type, stream);
     room.signals.known(userId, type);
+    if (type === 'cam') room.spotlight.received(userId);
   }
 }

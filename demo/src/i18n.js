@@ -57,6 +57,10 @@ const en = {
   'quality.lost': 'Lost',
   'quality.label': 'Connection: {quality}',
 
+  // spotlight (a click on a camera tile)
+  'spotlight.on': 'Show {name} large',
+  'spotlight.off': 'Back to the grid (stop showing {name} large)',
+
   // recording
   'controls.record': 'Record',
   'controls.recordStop': 'Stop recording',
@@ -339,6 +343,9 @@ const ko = {
   'quality.poor': '나쁨',
   'quality.lost': '끊김',
   'quality.label': '연결 상태: {quality}',
+
+  'spotlight.on': '{name} 님을 크게 보기',
+  'spotlight.off': '격자 보기로 돌아가기 ({name} 님 크게 보기 끝)',
 
   'controls.record': '녹화',
   'controls.recordStop': '녹화 중지',

@@ -24,6 +24,7 @@ import { Breakout } from './breakout.js';
 import { Privacy } from './privacy.js';
 import { CallSignals } from './signals.js';
 import { Recording } from './recording.js';
+import { Spotlight } from './spotlight.js';
 
 export { connect, idleSdk } from './connect.js';
 
@@ -60,7 +61,8 @@ export class Room {
     this.published = false;
     this.setJoined(joined);
 
-    this.tiles = new Tiles({ stage: $('stage'), grid: $('tiles'), screen: $('screen-area') });
+    this.spotlight = new Spotlight(this);
+    this.tiles = new Tiles({ stage: $('stage'), grid: $('tiles'), screen: $('screen-area'), onSpotlight: (userId) => this.spotlight.toggle(userId) });
     this.chat = new ChatPanel(
       (text, to) => this.kt.chat(text, undefined, to),
       (n) => renderUnread(n),
@@ -185,6 +187,7 @@ export class Room {
       this.published = false;
       const left = await this.kt.leaveRoom(this.roomId);
       if (left.code !== '200') console.warn('leaveRoom', left); // a group that just ended is gone already
+      this.spotlight.clear();
       this.tiles.clear();
       this.feeds.clear();
       this.board.hide();
@@ -219,7 +222,9 @@ export class Room {
     const stream = this.media.stream; // the latest: a device may have been switched meanwhile
     this.renderSelf();
     if (stream.getTracks().length === 0) return; // watching only: nothing to send
-    const published = await this.kt.publishVideo('cam', stream);
+    // Three layers (full, half and quarter size; HD capture for the full one): each receiver takes the
+    // one its tile needs (spotlight.js).
+    const published = await this.kt.publishVideo('cam', stream, { simulcast: true, resolution: 'hd' });
     if (this.ended) return;
     if (!published) {
       showAlert(t('error.publish'));
@@ -265,6 +270,7 @@ export class Room {
   removeMember(userId) {
     this.tiles.remove(userId);
     this.feeds.forget(userId);
+    this.spotlight.left(userId);
     this.known.delete(userId);
   }
 

@@ -3,7 +3,8 @@
 // Grid: every member's camera in tiles of equal size, as large as the stage allows (1 to 9 tiles
 // fill it; from 10 on the tiles keep a minimum size and the grid scrolls).
 // Presentation: a screen share (or the whiteboard, or a document) fills the stage and the cameras
-// move to a strip below it.
+// move to a strip below it. A spotlighted camera (a click on its tile, spotlight.js) is presented
+// the same way: its tile moves to the large area, and back into the grid when it is let go.
 import { el, hueOf, initials } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
@@ -34,10 +35,14 @@ export function bestGrid(n, width, height) {
 }
 
 export class Tiles {
-  constructor({ stage, grid, screen }) {
+  /** `onSpotlight(userId)`: a camera tile's spotlight button was pressed. */
+  constructor({ stage, grid, screen, onSpotlight = () => {} }) {
     this.stage = stage;
     this.grid = grid;
     this.screen = screen;
+    this.onSpotlight = onSpotlight;
+    /** The camera tile shown large, if any. */
+    this.spotlit = null;
     /** key `${userId}/${feed}` -> tile element */
     this.tiles = new Map();
     this.resize = new ResizeObserver(() => this.layout());
@@ -104,6 +109,9 @@ export class Tiles {
       video.play().catch(() => {});
       soundButton.hidden = true;
     });
+    // The whole tile is the spotlight's button (under the badges and the caption).
+    const spot =
+      feed === 'cam' ? el('button', { type: 'button', class: 'spot-button', 'aria-pressed': 'false', onclick: () => this.onSpotlight(userId) }) : null;
     const tile = el(
       'figure',
       {
@@ -112,6 +120,7 @@ export class Tiles {
       },
       video,
       avatar,
+      spot,
       status,
       quality,
       caption,
@@ -131,6 +140,39 @@ export class Tiles {
     tile.querySelector('.host-badge').hidden = !host || feed === 'screen';
     tile.setAttribute('aria-label', label);
     tile.dataset.name = display;
+    this.labelSpot(tile);
+  }
+
+  /** The spotlight button says what pressing it does. */
+  labelSpot(tile) {
+    const button = tile.querySelector('.spot-button');
+    if (!button) return;
+    const on = tile === this.spotlit;
+    button.setAttribute('aria-pressed', String(on));
+    const label = t(on ? 'spotlight.off' : 'spotlight.on', { name: tile.dataset.name });
+    button.setAttribute('aria-label', label);
+    button.title = label;
+  }
+
+  /** Shows one member's camera large (null: every camera back in the grid). */
+  setSpotlight(userId) {
+    const tile = userId ? this.get(userId, 'cam') : null;
+    const previous = this.spotlit;
+    if (previous === tile) return;
+    this.spotlit = tile ?? null;
+    if (previous) {
+      previous.classList.remove('spotlit');
+      // Back to its place: our own tile first, the others after it.
+      if (previous.classList.contains('local')) this.grid.prepend(previous);
+      else this.grid.append(previous);
+      this.labelSpot(previous);
+    }
+    if (tile) {
+      tile.classList.add('spotlit');
+      this.screen.append(tile);
+      this.labelSpot(tile);
+    }
+    this.layout();
   }
 
   /** Shows a stream in a tile (null: back to the avatar and "connecting"). */
@@ -207,6 +249,7 @@ export class Tiles {
       tile.querySelector('video').srcObject = null;
       tile.remove();
       this.tiles.delete(this.key(userId, f));
+      if (tile === this.spotlit) this.spotlit = null;
     }
     this.layout();
   }
@@ -217,6 +260,7 @@ export class Tiles {
       tile.remove();
     }
     this.tiles.clear();
+    this.spotlit = null;
     this.layout();
   }
 
@@ -226,6 +270,7 @@ export class Tiles {
     const sharing = [...this.screen.children].some((child) => !child.hidden);
     this.stage.dataset.layout = sharing ? 'presentation' : 'grid';
     this.screen.hidden = !sharing;
+    this.stage.dataset.spotlight = String(Boolean(this.spotlit));
     const count = this.grid.children.length;
     this.grid.dataset.count = String(count);
     if (sharing) {

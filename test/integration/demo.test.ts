@@ -667,6 +667,96 @@ test('recording: only the host has Record; while the room records everyone sees 
   await soon.hidden(ana.page.locator('#alert'));
 });
 
+/** Init script: keeps the page's PeerConnections (window.__pcs), for what a failure message says. */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  window.__pcs = [];
+  const Real = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) { const pc = new Real(...args); window.__pcs.push(pc); return pc; };
+  window.RTCPeerConnection.prototype = Real.prototype;
+})();`;
+
+/** The video layers a page sends (rid, size, frame rate, what limits them). */
+const sentLayers = (p: Person) =>
+  p.page.evaluate(async () => {
+    const out: string[] = [];
+    for (const pc of (window as any).__pcs ?? []) {
+      for (const st of (await pc.getStats()).values()) {
+        if (st.type === 'outbound-rtp' && st.kind === 'video')
+          out.push(`${st.rid}:${st.frameWidth}x${st.frameHeight}@${st.framesPerSecond} ${st.qualityLimitationReason}`);
+      }
+    }
+    return out.join(', ');
+  });
+
+test('click-to-spotlight: a clicked tile becomes large and receives the highest simulcast layer, the others the lowest; clicked again, back to the grid (screenshot)', async () => {
+  // Ana and Cho in browsers of their own: pages of one browser share its fake camera, opened at the
+  // size the first page asked for (640x480 here), and three layers need it captured in HD.
+  const [forAna, forCho] = await Promise.all([launchWith(CHROMIUM_ARGS), launchWith(CHROMIUM_ARGS)]);
+  const [ana, ben, cho] = await Promise.all([Person.open({ on: forAna, initScript: KEEP_PEER_CONNECTIONS }), Person.open(), Person.open({ on: forCho })]);
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId);
+  await cho.joinByLink('Cho', roomId);
+  await ben.expectToSee(['Ana', 'Cho']);
+  const videoWidth = (name: string) =>
+    ben
+      .remoteTile(name)
+      .locator('video')
+      .evaluate((v) => (v as HTMLVideoElement).videoWidth);
+  const widthOf = async (name: string) => (await ben.remoteTile(name).boundingBox())!.width;
+  // In the grid every camera comes in its middle layer (half of the 1280x720 capture).
+  await eventually(
+    'Ana’s camera in the middle layer',
+    () => videoWidth('Ana'),
+    (w) => w > 0 && w <= 640,
+    PAGE,
+  );
+
+  await ben.remoteTile('Ana').click();
+  const spot = ben.button('Back to the grid (stop showing Ana large)');
+  await soon.attr(spot, 'aria-pressed', 'true');
+  await soon.count(ben.page.locator('#screen-area .tile.spotlit[data-name="Ana"]'), 1);
+  await soon.attr(ben.page.locator('#stage'), 'data-layout', 'presentation');
+  expect(await widthOf('Ana')).toBeGreaterThan(2 * (await widthOf('Cho')));
+  // Ana's full-size layer arrives; Cho, small in the strip, comes in the quarter-size one.
+  await eventually(
+    'Ana’s camera in the highest layer',
+    () => videoWidth('Ana'),
+    (w) => w >= 1280,
+    PAGE,
+  ).catch(async (err) => {
+    throw new Error(`${err.message} (Ana sends ${await sentLayers(ana)})`);
+  });
+  await eventually(
+    'Cho’s camera in the lowest layer',
+    () => videoWidth('Cho'),
+    (w) => w > 0 && w <= 320,
+    PAGE,
+  );
+  expect(await videoWidth('Ana')).toBeGreaterThan(2 * (await videoWidth('Cho')));
+  await ben.decodedFrames('#screen-area .tile.spotlit video', 5);
+  await ben.screenshot('room-spotlight.png');
+  // Nobody else's page changed.
+  await soon.attr(ana.page.locator('#stage'), 'data-layout', 'grid');
+
+  await spot.click();
+  await soon.count(ben.page.locator('#screen-area .tile'), 0);
+  await soon.attr(ben.page.locator('#stage'), 'data-layout', 'grid');
+  await soon.attr(ben.button('Show Ana large'), 'aria-pressed', 'false');
+  await eventually(
+    'Ana’s camera back in the middle layer',
+    () => videoWidth('Ana'),
+    (w) => w > 0 && w <= 640,
+    PAGE,
+  );
+  await eventually(
+    'Cho’s camera back in the middle layer',
+    () => videoWidth('Cho'),
+    (w) => w > 320 && w <= 640,
+    PAGE,
+  );
+  await ben.expectToSee(['Ana', 'Cho']);
+});
+
 test('a screen share is shown large with the cameras in a strip, and goes away when stopped', async () => {
   const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
   const roomId = await ana.createRoom('Ana');
