@@ -17,10 +17,11 @@ export function idleSdk() {
 
 /**
  * Connects to the gateway and enters the room (creating it first when asked).
- * Resolves with `{ kt, joined, early }` or, when any step fails, `{ error }` (a sentence).
+ * Resolves with `{ kt, joined, early }` or, when any step fails, `{ error, code }` (a sentence, and
+ * the SDK's code).
  * Never throws.
  */
-export async function connect({ config, name, roomId, create, title, capacity, onStep }) {
+export async function connect({ config, name, roomId, create, title, capacity, pin, onStep }) {
   let kt;
   try {
     kt = new Knowledgetalk({ server: config.server, logLevel: LOG_LEVEL });
@@ -51,11 +52,12 @@ export async function connect({ config, name, roomId, create, title, capacity, o
   if (create) {
     onStep('lobby.creating');
     // talkingNoty: the gateway tells who is speaking, for the active-speaker highlight.
-    const created = await kt.createVideoRoom(roomId, title || undefined, capacity, true, true);
+    // pin: joining the room needs it (the SDK answers '401' without it, '411' for a wrong one).
+    const created = await kt.createVideoRoom(roomId, title || undefined, capacity, true, true, pin ? { pin } : undefined);
     if (created.code !== '200') return fail(created);
   }
   onStep('lobby.joining');
-  const joined = await kt.joinRoom(roomId);
+  const joined = await kt.joinRoom(roomId, pin);
   if (joined.code !== '200') return fail(joined);
   return { kt, joined, early, stopKeeping };
 }

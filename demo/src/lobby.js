@@ -38,7 +38,7 @@ export async function copyLink(text, input, say) {
 export class Lobby {
   /**
    * @param {import('./media.js').LocalMedia} media
-   * @param {(request: {name: string, roomId: string, create: boolean, title: string, capacity: number|undefined}) => void} onSubmit
+   * @param {(request: {name: string, roomId: string, create: boolean, title: string, capacity: number|undefined, pin: string|undefined}) => void} onSubmit
    */
   constructor(media, onSubmit) {
     this.media = media;
@@ -57,7 +57,10 @@ export class Lobby {
       this.submit(false);
     });
     $('create').addEventListener('click', () => this.submit(true));
-    this.roomInput.addEventListener('input', () => this.updateLink());
+    this.roomInput.addEventListener('input', () => {
+      this.updateLink();
+      this.askPin(false); // another room: its own PIN, if it has one, is asked for when joining
+    });
     $('lobby-copy').addEventListener('click', () => copyLink($('lobby-link').value, $('lobby-link'), (text) => this.say(text)));
     $('lobby-mic').addEventListener('click', () => this.media.setWanted('audio', !this.media.wanted.audio));
     $('lobby-cam').addEventListener('click', () => this.media.setWanted('video', !this.media.wanted.video));
@@ -103,19 +106,36 @@ export class Lobby {
     this.updateLink();
     localStorage.setItem(NAME_KEY, name);
     const capacity = Number.parseInt($('capacity').value, 10);
+    // Creating: the new room's PIN (the creator joins with it too); joining: the PIN asked for.
+    const pin = create ? $('new-room-pin').value : $('join-pin-row').hidden ? '' : $('join-pin').value;
     this.onSubmit({
       name,
       roomId,
       create,
       title: $('new-room-title').value.trim(),
       capacity: Number.isInteger(capacity) && capacity > 0 ? capacity : undefined,
+      pin: pin || undefined,
     });
+  }
+
+  /**
+   * Shows the PIN field (the room needs one: joining said '401' or '411'), focused and emptied
+   * after a wrong one; `false` hides it again.
+   */
+  askPin(show) {
+    $('join-pin-row').hidden = !show;
+    if (!show) {
+      $('join-pin').value = '';
+      return;
+    }
+    $('join-pin').select();
+    $('join-pin').focus();
   }
 
   /** Shows progress ("Connecting…") and locks the form, or unlocks it with `null`. */
   setBusy(text) {
     const busy = Boolean(text);
-    for (const id of ['join', 'create', 'name', 'room']) $(id).disabled = busy;
+    for (const id of ['join', 'create', 'name', 'room', 'join-pin']) $(id).disabled = busy;
     this.form.setAttribute('aria-busy', String(busy));
     if (busy) this.say(text);
   }

@@ -76,12 +76,16 @@ async function join(request) {
   const result = await connect({ config: cfg, ...request, onStep: (key) => lobby.setBusy(t(key)) });
   lobby.setBusy(null);
   if (result.error) {
-    lobby.say(result.error, true);
+    // A room with a PIN: '401' none was given, '411' a wrong one. The PIN field is shown either way.
+    const pinCode = result.code === '401' || result.code === '411';
+    if (pinCode && !request.create) lobby.askPin(true);
+    lobby.say(pinCode && !request.create ? t(result.code === '401' ? 'lobby.pinNeeded' : 'lobby.pinWrong') : result.error, true);
     return;
   }
+  lobby.askPin(false);
   lobby.say('');
   lobby.hide();
-  room = new Room({ ...result, media, pickers, name: request.name, onExit: leaveToLobby });
+  room = new Room({ ...result, media, pickers, name: request.name, pin: request.pin, onExit: leaveToLobby });
   await room.guard(() => room.start());
 }
 

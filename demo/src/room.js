@@ -38,15 +38,17 @@ export class Room {
    * @param {import('./media.js').LocalMedia} p.media
    * @param {import('./devices.js').DevicePickers} p.pickers
    * @param {string} p.name
+   * @param {string} [p.pin]             the room's PIN, to come back to it from a breakout group
    * @param {(outcome: {message?: string, info?: string, left?: boolean}) => void} p.onExit
    */
-  constructor({ kt, joined, early, stopKeeping, media, pickers, name, onExit }) {
+  constructor({ kt, joined, early, stopKeeping, media, pickers, name, pin, onExit }) {
     this.kt = kt;
     this.early = early;
     this.stopKeeping = stopKeeping;
     this.media = media;
     this.pickers = pickers;
     this.name = name;
+    this.pin = pin;
     this.onExit = onExit;
     this.myId = kt.getUserId();
     this.ended = false;
@@ -56,6 +58,8 @@ export class Room {
     this.endingForAll = false;
     this.abort = new AbortController();
     this.known = new Map();
+    /** The room we joined from the lobby (a breakout group's main room), whose PIN `pin` is. */
+    this.firstRoomId = joined.roomId;
     /** Our camera's publishing (publishCamera) and whether it is sent: device switches wait for it. */
     this.publishing = Promise.resolve();
     this.published = false;
@@ -194,7 +198,7 @@ export class Room {
       // SDK workaround: leaving can stop our camera's tracks (janus.js cleans up the PeerConnection
       // Janus hangs up before the SDK marks the tracks as the app's): open the camera again.
       if (this.media.stream.getTracks().some((tr) => tr.readyState === 'ended')) await this.media.start();
-      const joined = await this.kt.joinRoom(roomId);
+      const joined = await this.kt.joinRoom(roomId, roomId === this.firstRoomId ? this.pin : undefined);
       if (this.ended) return;
       if (joined.code !== '200') return this.end(describeCode(joined.code));
       this.setJoined(joined);

@@ -196,12 +196,11 @@ class Person {
   }
 
   /** Lobby: name, then "Create new room"; resolves with the room id once in the call. */
-  async createRoom(name: string, options: { capacity?: number } = {}): Promise<string> {
+  async createRoom(name: string, options: { capacity?: number; pin?: string } = {}): Promise<string> {
     await this.page.getByLabel('Your name', { exact: true }).fill(name);
-    if (options.capacity !== undefined) {
-      await this.page.getByText('Options for a new room').click();
-      await this.page.getByLabel('Maximum participants', { exact: true }).fill(String(options.capacity));
-    }
+    if (options.capacity !== undefined || options.pin !== undefined) await this.page.getByText('Options for a new room').click();
+    if (options.capacity !== undefined) await this.page.getByLabel('Maximum participants', { exact: true }).fill(String(options.capacity));
+    if (options.pin !== undefined) await this.page.getByLabel('PIN (optional)', { exact: true }).fill(options.pin);
     await this.button('Create new room').click();
     await this.inCall();
     const roomId = new URL(this.page.url()).searchParams.get('room');
@@ -1053,6 +1052,27 @@ test('room full: a room created for one says so to the second person', async () 
   await ben.joinByLink('Ben', roomId, { expectCall: false });
   expect(await ben.lobbyError()).toBe('This room is full.');
   await soon.hidden(ben.page.locator('#call'));
+});
+
+test('PIN room: joining without the PIN asks for it, a wrong PIN is said in words, the right one joins (screenshot)', async () => {
+  const [ana, ben] = await Promise.all([Person.open(), Person.open()]);
+  const roomId = await ana.createRoom('Ana', { pin: '4321' });
+  const pin = ben.page.getByLabel('Room PIN', { exact: true });
+  await ben.joinByLink('Ben', roomId, { expectCall: false });
+  expect(await ben.lobbyError()).toBe('This room is protected by a PIN. Enter the PIN and join again.');
+  await soon.visible(pin);
+  expect(await ben.page.evaluate(() => document.activeElement?.id)).toBe('join-pin');
+
+  await pin.fill('1111');
+  await ben.button('Join room').click();
+  await soon.text(ben.page.locator('#lobby-status.error'), 'Wrong PIN. Check it with the host and try again.');
+  await soon.hidden(ben.page.locator('#call'));
+  await ben.screenshot('lobby-pin-wrong.png');
+
+  await pin.fill('4321');
+  await ben.button('Join room').click();
+  await ben.inCall();
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
 });
 
 test('gateway unreachable: says the video server cannot be reached', async () => {
