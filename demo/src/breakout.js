@@ -67,13 +67,8 @@ export class Breakout {
     this.busy = true;
     this.render();
     try {
-      // Not received any more before they go (Feeds.release says why); back if they stay.
-      await Promise.all(ids.map((id) => this.room.feeds.release(id)));
       const made = await this.kt.createGroup(ids, title);
-      if (made.code !== '200') {
-        for (const id of ids) if (this.room.member(id)?.publishing) this.room.feeds.subscribe(id, 'cam');
-        return showAlert(t('breakout.failed', { reason: describeCode(made.code) }));
-      }
+      if (made.code !== '200') return showAlert(t('breakout.failed', { reason: describeCode(made.code) }));
       this.groups.set(made.groupId, { title, members: ids.map((id) => ({ id, name: this.room.nameOf(id) })) });
       $('breakout-title').value = '';
       toast(t('breakout.created', { title }));

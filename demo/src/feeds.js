@@ -1,9 +1,9 @@
 // The others' feeds as we receive them: one subscription per member and feed type ('cam',
-// 'screen'), shown in its tile; retried once when a feed announced a moment ago is not ready.
+// 'screen'), shown in its tile. A feed is subscribed when its `publish` presence comes, also one
+// published again after an unpublish, or by a member who left and came back (the SDK hands out a
+// fresh m-line for it).
 import { t } from './i18n.js';
 import { showAlert } from './notify.js';
-
-const SUBSCRIBE_RETRY_MS = 1500;
 
 export class Feeds {
   /** @param {import('./room.js').Room} room */
@@ -27,24 +27,6 @@ export class Feeds {
     return [...this.map].filter(([key, value]) => value !== 'pending' && key.endsWith(`/${type}`)).map(([key]) => key.slice(0, -type.length - 1));
   }
 
-  /**
-   * Stops receiving a member's feeds (its tile stays, as an avatar). SDK workaround, for members who
-   * are about to leave and may come back with the same id (breakout groups): the SDK releases a
-   * feed whose member has left without forgetting it, and would hand the same dead m-line out again
-   * when that member returns; released while the member is still here, it is forgotten properly.
-   */
-  async release(userId) {
-    const { room } = this;
-    for (const type of ['cam', 'screen']) {
-      const key = `${userId}/${type}`;
-      if (!this.map.has(key)) continue;
-      this.map.delete(key);
-      if (type === 'screen') room.tiles.remove(userId, 'screen');
-      else room.tiles.setStream(userId, 'cam', null);
-      await room.kt.removePeer(userId, type);
-    }
-  }
-
   /** Receives one feed and shows it; members are announced by `publish`, so nobody is missed. */
   async subscribe(userId, type) {
     const { room } = this;
@@ -53,12 +35,7 @@ export class Feeds {
     this.map.set(key, 'pending');
     if (type === 'screen') room.tiles.upsert(userId, 'screen', { name: room.nameOf(userId) });
     room.tiles.setPending(userId, type, true);
-    let stream = await room.kt.subscribeVideo(userId, type);
-    if (!stream && !room.ended && this.map.get(key) === 'pending') {
-      // A feed announced a moment before its connection is up can fail once: try again.
-      await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_RETRY_MS));
-      if (!room.ended && this.map.get(key) === 'pending') stream = await room.kt.subscribeVideo(userId, type);
-    }
+    const stream = await room.kt.subscribeVideo(userId, type);
     if (room.ended || this.map.get(key) !== 'pending') return; // unpublished or gone meanwhile
     room.tiles.setPending(userId, type, false);
     if (!stream) {
