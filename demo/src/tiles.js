@@ -277,7 +277,9 @@ export class Tiles {
       this.grid.style.removeProperty('--tile-width');
       return;
     }
-    const { width, height } = this.grid.getBoundingClientRect();
+    // The box inside the grid's scrollbar (Firefox draws a 12 px one while the grid scrolls, and
+    // getBoundingClientRect would count it: one tile too wide, a column wrapped away).
+    const { clientWidth: width, clientHeight: height } = this.grid;
     if (!width || !height || !count) return;
     const { tileWidth } = bestGrid(count, width, height);
     this.grid.style.setProperty('--tile-width', `${tileWidth}px`);
