@@ -126,11 +126,11 @@ export class JanusPluginHandle implements PluginHandle {
     return this.handle.webrtcStuff?.pc ?? undefined;
   }
 
-  hangup(): void {
+  hangup(tellGateway = true): void {
     this.keepAppTracks();
     const pc = this.peerConnection();
     try {
-      this.handle.hangup(true);
+      this.handle.hangup(tellGateway);
     } catch (err) {
       log.warn('hangup failed', err);
     }

@@ -69,8 +69,11 @@ export interface PluginHandle {
   remoteTrack(mid: string): MediaStreamTrack | undefined;
   /** The handle's PeerConnection, if one was created (for stats and tests). */
   peerConnection(): RTCPeerConnection | undefined;
-  /** Closes the PeerConnection but keeps the handle. */
-  hangup(): void;
+  /**
+   * Closes the PeerConnection but keeps the handle; `tellGateway: false` when the gateway closed
+   * its side already (it then needs no hangup request, which could reach a newer PeerConnection).
+   */
+  hangup(tellGateway?: boolean): void;
   /** Detaches from the plugin; never rejects. */
   detach(): Promise<void>;
 }

@@ -18,6 +18,25 @@ import type { VideoRoomHandle, VideoRoomRequests } from '../janus/videoroom';
 import type { Logger } from '../logger';
 import type { FeedType, PublishOptions } from '../types';
 
+/** How long an unpublish waits for the gateway's hangup: it follows `unpublished` at once; the bound is for one that never comes. */
+const HANGUP_WAIT_MS = 2000;
+
+/** Resolves once the gateway says the handle's PeerConnection is closed, or after `waitMs`. */
+function gatewayHangup(handle: HandleMedia, waitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      handle.events.off('webrtcState', onState);
+      resolve();
+    };
+    const onState = ({ up }: { up: boolean }) => {
+      if (!up) done();
+    };
+    const timer = setTimeout(done, waitMs);
+    handle.events.on('webrtcState', onState);
+  });
+}
+
 interface Sender {
   kind: 'audio' | 'video';
   mid: string;
@@ -100,8 +119,18 @@ export class Publisher {
       const feed = this.feeds.get(type);
       if (!feed) throw new KtError(Code.BAD_REQUEST, `not publishing ${type}`);
       if (this.feeds.size === 1) {
-        await requests.unpublish().catch((err) => this.log.warn('unpublish request failed (hanging up anyway)', err));
-        this.handle.hangup();
+        // Janus closes its side of the PeerConnection itself and then says so (a `hangup` event),
+        // which janus.js applies to whatever PeerConnection the handle has by then: a publish
+        // right after lost its new one (570 "No PeerConnection", 1 run in 5 of
+        // subscribe-race.test.ts). So the hangup is awaited here, and asked for only if the
+        // unpublish failed.
+        const hungUp = gatewayHangup(this.handle, HANGUP_WAIT_MS);
+        const unpublished = await requests.unpublish().then(
+          () => true,
+          (err) => (this.log.warn('unpublish request failed (hanging up anyway)', err), false),
+        );
+        if (unpublished) await hungUp;
+        this.handle.hangup(!unpublished);
       } else {
         const offer = await this.handle.renegotiate({ stop: feed.senders.map((s) => s.mid) });
         await this.configure(

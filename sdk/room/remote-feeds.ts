@@ -78,16 +78,10 @@ export class RemoteFeeds {
     this.watch.changed();
   }
 
-  /**
-   * A feed we receive went away: its stream ends and its m-lines are released for reuse. Janus
-   * does not always renegotiate a subscriber when a publisher merely disables a stream.
-   */
+  /** A feed went away: whatever we receive or wait for of it is dropped (Subscriber.feedGone). */
   private releaseGone(p: PresenceDetail): void {
     if (p.type !== 'unpublish' && p.type !== 'leave') return;
     const gone: FeedType[] = p.type === 'unpublish' ? [p.feedType] : ['cam', 'screen'];
-    for (const type of gone) {
-      if (!this.subscriber.isSubscribed(p.user, type)) continue;
-      this.subscriber.unsubscribe(p.user, type).catch((err) => this.log.debug('release of a gone feed failed', err));
-    }
+    for (const type of gone) this.subscriber.feedGone(p.user, type);
   }
 }

@@ -216,3 +216,90 @@ test('a feed released while its publisher is gone is forgotten: the same id comi
   expect(gateway.requests('update').filter((r) => r.body.subscribe).length).toBeGreaterThan(0);
   expect(gateway.requests('update').length).toBeGreaterThan(before);
 });
+
+/**
+ * A member who unpublishes and publishes again has the same keys (its id, mids from 0). Janus's
+ * offer that takes the old streams away can come after the presence that says they left: here it
+ * never comes (the release gets `updated` without an offer), as in the gap before it arrives.
+ */
+test('a feed gone and published again at once is negotiated anew, not handed the dead m-line', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const reply = gateway.reply!;
+  gateway.reply = (sent: Sent, handle: FakeHandle) => {
+    if (sent.body.request === 'update' && sent.body.unsubscribe) {
+      handle.emit({ videoroom: 'updated' });
+      return undefined;
+    }
+    return reply(sent, handle);
+  };
+  const sub = subscriber(gateway);
+  const first = await sub.subscribe('a', 'cam', video('0'));
+  expect(first.getTracks().map((t) => t.id)).toEqual(['track-0-clone']);
+  sub.feedGone('a', 'cam');
+  expect(first.getTracks().every((t) => t.readyState === 'ended')).toBe(true); // the app sees the feed end
+  expect(sub.isSubscribed('a', 'cam')).toBe(false);
+  const again = await sub.subscribe('a', 'cam', video('0'));
+  expect(gateway.requests('update').filter((r) => r.body.subscribe)).toHaveLength(1);
+  // The new subscription's m-line (the second of the summary), not the dead one.
+  expect(again.getTracks().map((t) => t.id)).toEqual(['track-1-clone']);
+});
+
+test('a subscription waiting for a feed that goes away fails at once; the offer already on its way does not bring the feed back', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const reply = gateway.reply!;
+  let startAck: (() => void) | undefined;
+  gateway.reply = (sent: Sent, handle: FakeHandle) => {
+    // Our answer to the join's offer is acknowledged only when the test says so.
+    if (sent.body.request === 'start' && !startAck) return new Promise((resolve) => (startAck = () => resolve(reply(sent, handle))));
+    if (sent.body.request === 'update' && sent.body.unsubscribe) return (handle.emit({ videoroom: 'updated' }), undefined);
+    return reply(sent, handle);
+  };
+  const sub = subscriber(gateway);
+  const a = sub.subscribe('a', 'cam', video('0'));
+  const b = sub.subscribe('b', 'cam', video('0'));
+  await eventuallyTrue(() => gateway.requests('start').length === 1); // the offer mapping a and b is being answered
+  sub.feedGone('a', 'cam');
+  await expect(a).rejects.toMatchObject({ code: '422' });
+  startAck!();
+  await expect(b).resolves.toBeDefined();
+  // The offer listed a, but a went away after it arrived: a is asked for again.
+  await sub.subscribe('a', 'cam', video('0'));
+  expect(gateway.requests('update').filter((r) => r.body.subscribe)).toEqual([
+    expect.objectContaining({ body: expect.objectContaining({ subscribe: [{ feed: 'a', mid: '0' }] }) }),
+  ]);
+});
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+test('an offer that still lists a gone stream (Janus renegotiating for another reason) does not bring it back', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  const reply = gateway.reply!;
+  let answerRelease: (() => void) | undefined;
+  gateway.reply = (sent: Sent, handle: FakeHandle) => {
+    if (sent.body.request === 'update' && sent.body.unsubscribe) {
+      return new Promise((resolve) => (answerRelease = () => (handle.emit({ videoroom: 'updated' }), resolve(undefined))));
+    }
+    return reply(sent, handle);
+  };
+  const sub = subscriber(gateway);
+  await Promise.all([sub.subscribe('a', 'cam', video('0')), sub.subscribe('b', 'cam', video('0'))]);
+  sub.feedGone('a', 'cam');
+  await eventuallyTrue(() => answerRelease !== undefined);
+  // While the release is on its way, Janus offers again, still listing a (it dropped nothing yet).
+  const stillA = [
+    { mid: '0', type: 'video', feed_id: 'a', feed_mid: '0', active: true },
+    { mid: '1', type: 'video', feed_id: 'b', feed_mid: '0', active: true },
+  ];
+  gateway.handles[0].emit({ videoroom: 'updated', streams: stillA }, { type: 'offer', sdp: 'o2' });
+  await new Promise((r) => setTimeout(r, 10));
+  answerRelease!();
+  await eventuallyTrue(() => gateway.requests('start').length === 2); // that offer was answered too
+  await sub.subscribe('a', 'cam', video('0'));
+  expect(gateway.requests('update').filter((r) => r.body.subscribe)).toHaveLength(1);
+});

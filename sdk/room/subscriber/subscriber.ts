@@ -15,6 +15,7 @@ import type { Jsep, PluginData } from '../../janus/types';
 import { getLogger, type Logger } from '../../logger';
 import type { FeedType } from '../../types';
 import type { PublishedStream } from '../members';
+import { GoneStreams } from './gone';
 import { HandedOutStreams } from './handed-out';
 import { LayerWatch } from './layers';
 import { keyOf, mappingFrom, parseKey, videoMidsAddedTo } from './mapping';
@@ -63,6 +64,7 @@ export class Subscriber {
     return mid === undefined ? undefined : this.current?.media.remoteTrack(mid);
   });
   private readonly layers = new LayerWatch();
+  private readonly gone = new GoneStreams();
   private readonly log: Logger;
 
   constructor(private readonly deps: SubscriberDeps) {
@@ -120,22 +122,36 @@ export class Subscriber {
   async unsubscribe(feed: string, type: FeedType): Promise<void> {
     const keys = this.handedOut.end(feed, type);
     if (!keys) throw new KtError(Code.BAD_REQUEST, `not receiving ${type} of ${feed}`);
+    await this.release(keys.filter((k) => !this.handedOut.wants(k)));
+  }
+
+  /**
+   * A feed went away (unpublished, or its member left): a stream handed out for it ends, what
+   * waits for it fails, and its streams are released (see gone.ts).
+   */
+  feedGone(feed: string, type: FeedType): void {
+    this.handedOut.end(feed, type);
+    const keys = this.gone.keysOf(feed, type);
+    this.failKeys(keys, new KtError(Code.INVALID_PARAMETER, `${feed} no longer publishes ${type}`));
+    this.release(keys).catch((err) => this.log.debug('release of a gone feed failed', err));
+  }
+
+  /**
+   * Forgets these streams now and asks the gateway to stop sending them; until it has answered, no
+   * offer maps them again (gone.ts). When the publisher is gone already Janus has nothing to take
+   * away: it answers `updated` without an offer, or an error.
+   */
+  private async release(keys: string[]): Promise<void> {
+    if (keys.length === 0 || this.closed) return;
+    this.gone.withhold(keys);
+    keys.forEach((k) => this.mapping.delete(k));
     this.pending = this.pending.filter((p) => !keys.includes(keyOf(p.feed, p.mid)));
-    const streams = keys.filter((k) => this.mapping.has(k) && !this.handedOut.wants(k)).map(parseKey);
-    if (streams.length === 0 || this.closed) return;
-    const handle = await this.ensureHandle();
-    // Janus answers a release with a new offer, whose summary replaces the mapping; when the
-    // publisher is gone already it has nothing to take away and sends none (or an error): then the
-    // released streams must be forgotten here, or a member who comes back with the same id would
-    // be handed the dead m-lines.
-    const forget = () => streams.forEach((st) => this.mapping.delete(keyOf(st.feed, st.mid)));
-    await handle.serial(async (requests) => {
-      const { jsep } = await requests.update({ unsubscribe: streams }).catch((err: unknown) => {
-        forget();
-        throw err;
-      });
-      if (!jsep) forget();
-    });
+    try {
+      const handle = await this.ensureHandle();
+      await handle.serial((requests) => requests.update({ unsubscribe: keys.map(parseKey) }).finally(() => this.gone.released(keys)));
+    } finally {
+      this.gone.released(keys);
+    }
   }
 
   /** Tears the subscription down (leaving the room). */
@@ -214,9 +230,10 @@ export class Subscriber {
 
   /** Queues the streams not received, queued or asked for yet (never the same stream twice). */
   private enqueue(feed: string, streams: PublishedStream[]): void {
-    for (const { mid } of streams) {
+    for (const { mid, feedType: type } of streams) {
       const key = keyOf(feed, mid);
       if (this.mapping.has(key) || this.requested.has(key)) continue;
+      this.gone.asked(key, type);
       if (!this.pending.some((p) => p.feed === feed && p.mid === mid)) this.pending.push({ feed, mid });
     }
   }
@@ -285,11 +302,11 @@ export class Subscriber {
     for (const event of roomEventsOf(data)) if (event.name === 'substream') this.layers.relayed(event.mid, event.substream);
     if (jsep?.type === 'offer') {
       const summary = data.streams;
-      this.answer(jsep, summary).catch((err) => this.log.error('answering the gateway failed', err));
+      this.answer(jsep, summary, this.gone.offerReceived()).catch((err) => this.log.error('answering the gateway failed', err));
     }
   }
 
-  private async answer(offer: Jsep, summary: unknown): Promise<void> {
+  private async answer(offer: Jsep, summary: unknown, received: number): Promise<void> {
     const handle = this.current;
     if (!handle || this.closed) return;
     await handle.serial(async (requests) => {
@@ -297,6 +314,7 @@ export class Subscriber {
       await requests.start(await handle.media.createAnswer(offer));
       const before = this.mapping;
       this.mapping = mappingFrom(summary);
+      this.gone.filter(this.mapping, received);
       this.mapping.forEach((_, k) => this.requested.delete(k));
       this.handedOut.syncAll();
       for (const w of [...this.waiters]) {
