@@ -1,17 +1,20 @@
 // Local demo server: `npm run demo` (or `node demo/serve.mjs` after `npm run build`).
 //
 // - starts the local gateway from gateway-config/ on the default ports (startGateway: Janus on
-//   loopback and the gateway guard in front of it on ws://127.0.0.1:8188, development profile, so
-//   any authKey works), unless JANUS_URL is set (then that gateway is used and nothing is started);
+//   loopback and the gateway guard in front of it on ws://127.0.0.1:8188) in its secure profile:
+//   every session needs a token, which this server hands out as the app server of a deployment
+//   does (POST /api/token, gateway-config/app-server.cjs, open sign-up: any name gets a fresh
+//   identity, a token for the room it asks for or for creating one). With JANUS_URL set, that
+//   gateway is used and nothing is started; tokens are then handed out only with KT_TOKEN_SECRET
+//   (that gateway's secret), else the page sends a constant key (a development gateway);
 // - serves the app (demo/index.html, demo/src/, demo/style.css) on 127.0.0.1 (PORT, default 8080,
 //   or the next free one; PORT=0 picks any free port);
 // - serves our package's ES module build (dist/knowledgetalk.mjs) and its three dependencies under
 //   /vendor/, for the import map in index.html (see "Why an import map" below);
-// - GET /config.json tells the page where the gateway (its guard) is: { "server": "ws://..." }. This is the seam
-//   for a secure-mode gateway: the same document can later carry a token endpoint (see
-//   demo/src/config.js), without the page changing how it starts.
+// - GET /config.json tells the page where the gateway (its guard) is, and where to get a token:
+//   { "server": "ws://...", "tokenEndpoint": "/api/token" } (demo/src/config.js).
 //
-// Also usable from code: `startDemoServer({ port, janusUrl })` resolves with `{ url, port, close }`.
+// Also usable from code: `startDemoServer({ port, janusUrl, tokenSecret })` resolves with `{ url, port, close }`.
 //
 // Why an import map and not a bundle: the demo imports our package exactly as an application does
 // (`import Knowledgetalk from 'knowledgetalk-janus'`), runs the very file `npm run build` publishes,
@@ -175,11 +178,12 @@ function serveIndex(req, res, imageOrigins) {
   });
 }
 
-function handler(config) {
+function handler(config, tokens) {
   const configBody = JSON.stringify(config) + '\n';
   const imageOrigins = gatewayOrigins(config.server);
   return (req, res) => {
     const head = req.method === 'HEAD';
+    if (tokens?.(req, res)) return; // POST /api/token, GET /api/health
     if (req.method !== 'GET' && !head) {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'Method not allowed\n');
@@ -244,7 +248,8 @@ async function listenNear(server, firstPort, host) {
  *
  * @param {object} [options]
  * @param {number} [options.port=8080] first port to try; 0 for any free port
- * @param {string} [options.janusUrl] the gateway the page talks to; unset: start a local one
+ * @param {string} [options.janusUrl] the gateway the page talks to; unset: start a local one (secure profile)
+ * @param {string} [options.tokenSecret] that gateway's token secret: hand out tokens for it (a local gateway gets a fresh one)
  * @param {string} [options.host='127.0.0.1']
  * @param {string} [options.janusLogFile] where a gateway started here writes its log (Janus and guard)
  * @returns {Promise<{ url: string, port: number, janusUrl: string, gateway: object|null, close: () => Promise<void> }>}
@@ -261,16 +266,27 @@ export async function startDemoServer(options = {}) {
 
   let gateway = null;
   let janusUrl = options.janusUrl;
+  let tokenSecret = options.tokenSecret;
   if (!janusUrl) {
     const { startGateway } = require('../gateway-config/start.cjs');
-    gateway = await startGateway({ logFile: options.janusLogFile });
+    // Safe by default: a secret of this run only, known to the guard and to the token handler.
+    tokenSecret = crypto.randomBytes(24).toString('base64url');
+    gateway = await startGateway({ profile: 'secure', tokenSecret, logFile: options.janusLogFile });
     // The guard: browsers never talk to Janus itself.
     janusUrl = gateway.wsUrl;
   }
 
-  // What the page reads at start-up. A secure-mode gateway adds its token endpoint here later.
+  // What the page reads at start-up: the gateway, and where its tokens come from.
   const config = { server: janusUrl };
-  const server = http.createServer(handler(config));
+  let tokens = null;
+  if (tokenSecret) {
+    const { createTokenHandler } = require('../gateway-config/app-server.cjs');
+    // Open sign-up, the demo's way (a real app signs its users in first: signIn). No rate limit:
+    // this is a local tool, and its tests join dozens of times a minute from one address.
+    tokens = createTokenHandler({ tokenSecret, allowOpenSignUp: true, rateLimit: false });
+    config.tokenEndpoint = '/api/token';
+  }
+  const server = http.createServer(handler(config, tokens));
   let port;
   try {
     port = await listenNear(server, firstPort, host);
@@ -309,6 +325,7 @@ async function main() {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   const janusUrl = process.env.JANUS_URL || undefined;
+  const tokenSecret = (janusUrl && process.env.KT_TOKEN_SECRET) || undefined;
   const janusLogFile = path.join(os.tmpdir(), 'knowledgetalk-demo-janus.log');
   if (janusUrl) console.log(`demo: using the gateway at ${janusUrl} (JANUS_URL); no local Janus started`);
   else console.log(`demo: starting the gateway (Janus + guard) on the default ports (log: ${janusLogFile}) ...`);
@@ -317,6 +334,7 @@ async function main() {
     demo = await startDemoServer({
       port: process.env.PORT ? Number(process.env.PORT) : 8080,
       janusUrl,
+      tokenSecret,
       janusLogFile,
     });
   } catch (e) {

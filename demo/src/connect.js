@@ -39,15 +39,19 @@ export async function connect({ config, name, roomId, create, title, capacity, p
     kt.removeEventListener('presence', keep);
     kt.removeEventListener('disconnected', keep);
   };
-  const fail = async (result) => {
+  /** `as`: the code the caller sees, when it is not the SDK's (a token that did not come is no PIN question). */
+  const fail = async (result, as = result.code) => {
     stopKeeping();
     if (result.reason) console.warn(`knowledgetalk: ${result.code}`, result.reason);
     await kt.disconnect();
-    return { error: describeCode(result.code), code: result.code };
+    return { error: describeCode(result.code), code: as };
   };
 
   onStep('lobby.connecting');
-  const init = await kt.init(CP_CODE, await authKeyFor(config, name), undefined, name);
+  const auth = await authKeyFor(config, { name, roomId, create });
+  // No token: the app server refused (the words of a refused entry) or is unreachable.
+  if (!auth.key) return fail({ code: auth.status === 0 ? '504' : '401', reason: `token endpoint: HTTP ${auth.status}` }, 'token');
+  const init = await kt.init(CP_CODE, auth.key, undefined, name);
   if (init.code !== '200') return fail(init);
   if (create) {
     onStep('lobby.creating');

@@ -26,6 +26,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { waitForNoSessions } from '../support/admin';
 import { CHROMIUM_ARGS, janusUrl } from '../support/browser';
 import { makePdf } from '../support/document/make-pdf';
+import { RawJanus } from '../support/raw-janus';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/wait';
 
@@ -44,9 +45,12 @@ interface DemoServer {
 }
 
 /** `node demo/serve.mjs` with PORT=0 and JANUS_URL; resolves once it printed its URL. */
-function startDemo(gateway: string): Promise<DemoServer> {
+/** demo/serve.mjs against `gateway`; without one, as `npm run demo` runs it (its own secure gateway on 8188). */
+function startDemo(gateway?: string): Promise<DemoServer> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', JANUS_URL: gateway };
+  if (!gateway) delete env.JANUS_URL;
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'demo', 'serve.mjs')], {
-    env: { ...process.env, PORT: '0', JANUS_URL: gateway },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -209,8 +213,8 @@ class Person {
   }
 
   /** Opens the shareable link of `roomId`, types the name and clicks "Join room". */
-  async joinByLink(name: string, roomId: string, { expectCall = true } = {}): Promise<void> {
-    await this.page.goto(`${demo.origin}/?room=${roomId}`);
+  async joinByLink(name: string, roomId: string, { expectCall = true, origin = demo.origin } = {}): Promise<void> {
+    await this.page.goto(`${origin}/?room=${roomId}`);
     await soon.value(this.page.getByLabel('Room id', { exact: true }), roomId);
     await this.page.getByLabel('Your name', { exact: true }).fill(name);
     await this.button('Join room').click();
@@ -1168,6 +1172,27 @@ test('no camera: says so, and the person joins with the microphone only', async 
   await soon.attr(anaOnBen, 'data-stream', 'live');
   await soon.visible(anaOnBen.locator('.avatar'));
   expect(await anaOnBen.locator('video').evaluate((v) => ((v as HTMLVideoElement).srcObject as MediaStream).getAudioTracks().length)).toBe(1);
+});
+
+test('secure by default: `npm run demo`’s own gateway admits only tokens, which the page gets from the demo server; two people meet with them', async () => {
+  const secure = await startDemo(); // no JANUS_URL: a secure gateway of its own, on 8188
+  extraServers.push(secure);
+  const tokens: string[] = [];
+  const [ana, ben] = await Promise.all([Person.open({ origin: secure.origin }), Person.open({ origin: secure.origin })]);
+  for (const p of [ana, ben]) p.page.on('requestfinished', (r) => void (r.url().endsWith('/api/token') && tokens.push(r.postData() ?? '')));
+  const roomId = await ana.createRoom('Ana');
+  await ben.joinByLink('Ben', roomId, { origin: secure.origin });
+  await Promise.all([ana.expectToSee(['Ben']), ben.expectToSee(['Ana'])]);
+  // Ana asked for the right to create, Ben for that one room.
+  expect(tokens.map((t) => JSON.parse(t))).toEqual([
+    { name: 'Ana', create: true },
+    { name: 'Ben', room: roomId },
+  ]);
+  // The gateway itself refuses a session with the constant key the page sends an open gateway.
+  const raw = await RawJanus.open('ws://127.0.0.1:8188');
+  expect(await raw.request({ janus: 'create', token: 'demo' })).toMatchObject({ janus: 'error', error: { code: 403 } });
+  raw.close();
+  await ana.screenshot('secure-default-call.png');
 });
 
 test('the demo leaves no session or handle behind on the gateway', async () => {
