@@ -194,11 +194,9 @@ test('feeds added once media flows get a keyframe request; before that, Janus as
   expect(gateway.requests('configure').map((r) => r.body.streams)).toEqual([[{ mid: '1', send: true }]]);
 });
 
-test('a feed released while its publisher is gone is forgotten: the same id coming back is subscribed anew', async () => {
-  const gateway = new FakeGateway();
-  janusLike(gateway);
+/** Janus once the publisher left: a release changes nothing, `updated` without an offer. */
+function releasesChangeNothing(gateway: FakeGateway): void {
   const reply = gateway.reply!;
-  // Janus once the publisher left: the release changes nothing, `updated` without an offer.
   gateway.reply = (sent: Sent, handle: FakeHandle) => {
     if (sent.body.request === 'update' && sent.body.unsubscribe) {
       handle.emit({ videoroom: 'updated' });
@@ -206,6 +204,12 @@ test('a feed released while its publisher is gone is forgotten: the same id comi
     }
     return reply(sent, handle);
   };
+}
+
+test('a feed released while its publisher is gone is forgotten: the same id coming back is subscribed anew', async () => {
+  const gateway = new FakeGateway();
+  janusLike(gateway);
+  releasesChangeNothing(gateway);
   const sub = subscriber(gateway);
   const first = await sub.subscribe('a', 'cam', video('1'));
   await sub.unsubscribe('a', 'cam');
@@ -225,14 +229,7 @@ test('a feed released while its publisher is gone is forgotten: the same id comi
 test('a feed gone and published again at once is negotiated anew, not handed the dead m-line', async () => {
   const gateway = new FakeGateway();
   janusLike(gateway);
-  const reply = gateway.reply!;
-  gateway.reply = (sent: Sent, handle: FakeHandle) => {
-    if (sent.body.request === 'update' && sent.body.unsubscribe) {
-      handle.emit({ videoroom: 'updated' });
-      return undefined;
-    }
-    return reply(sent, handle);
-  };
+  releasesChangeNothing(gateway);
   const sub = subscriber(gateway);
   const first = await sub.subscribe('a', 'cam', video('0'));
   expect(first.getTracks().map((t) => t.id)).toEqual(['track-0-clone']);
