@@ -1,7 +1,7 @@
-// A call: the room itself once joined (connect.js gets us in): publishing our camera, receiving
-// everyone's feeds from `publish` presence, the controls, chat, member list, the teaching features
-// (board.js, documents.js, permits.js, breakout.js, privacy.js), moving between a main room and a
-// breakout group, and every way a call ends (leave, kicked, connection lost).
+// A call: the room itself once joined (connect.js gets us in): publishing our camera (own-media.js),
+// receiving everyone's feeds from `publish` presence, the controls, chat, member list, the teaching
+// features (board.js, documents.js, permits.js, breakout.js, privacy.js), moving between a main room
+// and a breakout group, and every way a call ends (leave, kicked, connection lost).
 //
 // Only the public Knowledgetalk API is used, imported as an application imports the package.
 import { $ } from './dom.js';
@@ -10,7 +10,6 @@ import { Tiles } from './tiles.js';
 import { ChatPanel } from './chat.js';
 import { PeoplePanel } from './people.js';
 import { copyLink, roomLink } from './lobby.js';
-import { renderToggle } from './toggles.js';
 import { hideAlert, showAlert, toast } from './notify.js';
 import { ScreenShare } from './screenshare.js';
 import { Feeds } from './feeds.js';
@@ -25,6 +24,7 @@ import { Privacy } from './privacy.js';
 import { CallSignals } from './signals.js';
 import { Recording } from './recording.js';
 import { Spotlight } from './spotlight.js';
+import { OwnMedia } from './own-media.js';
 
 export { connect, idleSdk } from './connect.js';
 
@@ -60,9 +60,8 @@ export class Room {
     this.known = new Map();
     /** The room we joined from the lobby (a breakout group's main room), whose PIN `pin` is. */
     this.firstRoomId = joined.roomId;
-    /** Our camera's publishing (publishCamera) and whether it is sent: device switches wait for it. */
-    this.publishing = Promise.resolve();
-    this.published = false;
+    /** Our camera and microphone: sending them, their toggles, device switches, our own tile. */
+    this.own = new OwnMedia(this);
     this.setJoined(joined);
 
     this.spotlight = new Spotlight(this);
@@ -133,8 +132,8 @@ export class Room {
 
     // Controls
     const on = (id, fn) => $(id).addEventListener('click', () => this.guard(fn), { signal });
-    on('ctl-mic', () => this.toggle('audio'));
-    on('ctl-cam', () => this.toggle('video'));
+    on('ctl-mic', () => this.own.toggle('audio'));
+    on('ctl-cam', () => this.own.toggle('video'));
     on('ctl-share', () => (this.screenStream ? this.screen.stop() : this.screen.start()));
     on('ctl-blur', () => this.privacy.toggle());
     on('ctl-leave', () => this.leave());
@@ -157,7 +156,7 @@ export class Room {
       this.onPresence(event);
     }
     $('ctl-mic').focus({ preventScroll: true });
-    await this.publishCamera();
+    await this.own.publish();
   }
 
   /** The room we just joined on screen: header, tiles for everyone here (ourselves first), features. */
@@ -188,7 +187,7 @@ export class Room {
     try {
       await this.privacy.stop();
       this.screen.drop();
-      this.published = false;
+      this.own.published = false;
       const left = await this.kt.leaveRoom(this.roomId);
       if (left.code !== '200') console.warn('leaveRoom', left); // a group that just ended is gone already
       this.spotlight.clear();
@@ -208,35 +207,8 @@ export class Room {
       this.moving = null;
       for (const detail of queued) await this.handlePresence(detail);
     }
-    await this.publishCamera();
+    await this.own.publish();
     if (blurred && !this.ended) await this.privacy.start();
-  }
-
-  /** Sends our camera and microphone (see `publishing`, `published`). */
-  publishCamera() {
-    this.published = false;
-    this.publishing = this.sendCamera();
-    return this.publishing;
-  }
-
-  /** Sends our camera and microphone, once the permission prompt (if any) was answered. */
-  async sendCamera() {
-    await this.media.ready;
-    if (this.ended) return;
-    const stream = this.media.stream; // the latest: a device may have been switched meanwhile
-    this.renderSelf();
-    if (stream.getTracks().length === 0) return; // watching only: nothing to send
-    // Three layers (full, half and quarter size; HD capture for the full one): each receiver takes the
-    // one its tile needs (spotlight.js).
-    const published = await this.kt.publishVideo('cam', stream, { simulcast: true, resolution: 'hd' });
-    if (this.ended) return;
-    if (!published) {
-      showAlert(t('error.publish'));
-      return;
-    }
-    this.published = true;
-    // Joined with the microphone or camera switched off (or missing): tell the others.
-    if (!this.media.isOn('audio') || !this.media.isOn('video')) await this.broadcastState();
   }
 
   // ------------------------------------------------------------------ members
@@ -305,37 +277,9 @@ export class Room {
 
   // ------------------------------------------------------------------ controls
 
-  /** Mic or camera on/off: local tracks at once, then everyone is told (editUserInfo broadcast). */
-  async toggle(kind) {
-    this.media.setWanted(kind, !this.media.wanted[kind]);
-    this.renderSelf();
-    await this.broadcastState();
-  }
-
-  async broadcastState() {
-    const result = await this.kt.editUserInfo(undefined, this.media.isOn('video'), this.media.isOn('audio'), true);
-    if (result && result.code !== '200') showAlert(describeCode(result.code));
-  }
-
-  /**
-   * A camera or microphone picked during the call: once our camera is sent, the SDK captures that
-   * device and sends it in place of the old one (replaceTrack, no renegotiation; the old device is
-   * released). Resolves false when nothing is sent, for the caller to switch the preview itself.
-   */
-  async switchDevice(kind, deviceId) {
-    await this.publishing;
-    if (this.ended || !this.published) return false;
-    const blurred = kind === 'video' && this.privacy.on;
-    if (blurred) await this.privacy.stop(); // the blur runs on the old camera: again on the new one below
-    const result = kind === 'video' ? await this.kt.switchCamera(deviceId) : await this.kt.switchMicrophone(deviceId);
-    if (result.code === '200') this.media.adopt(kind, deviceId, this.kt.getStream(this.myId));
-    else {
-      console.warn(kind === 'video' ? 'switchCamera' : 'switchMicrophone', result);
-      showAlert(t(result.code === '422' ? 'devices.gone' : result.code === '413' ? 'devices.denied' : 'devices.switchFailed'));
-    }
-    this.renderSelf();
-    if (blurred) await this.privacy.start();
-    return true;
+  /** A camera or microphone picked during the call (own-media.js); false when nothing is sent yet. */
+  switchDevice(kind, deviceId) {
+    return this.own.switchDevice(kind, deviceId);
   }
 
   /** Shows one side panel (chat, people, breakout, settings), or none. */
@@ -343,20 +287,9 @@ export class Room {
     showPanel(this, name);
   }
 
-  /** Our own tile and the toolbar's toggles. */
+  /** Our own tile and the toolbar's toggles (own-media.js). */
   renderSelf() {
-    const { media } = this;
-    renderToggle($('ctl-mic'), 'audio', { available: media.has('audio'), on: media.wanted.audio });
-    renderToggle($('ctl-cam'), 'video', { available: media.has('video'), on: media.wanted.video });
-    // The blurred picture while the blur is on; no devices: the avatar.
-    const own = this.privacy.preview ?? (media.stream.getTracks().length > 0 ? media.stream : null);
-    if (this.tiles.get(this.myId) && this.tiles.get(this.myId).querySelector('video').srcObject !== own) {
-      this.tiles.setStream(this.myId, 'cam', own);
-    }
-    this.tiles.setState(this.myId, { audio: media.isOn('audio'), video: media.isOn('video') });
-    this.tiles.get(this.myId)?.classList.toggle('blurred', this.privacy.on);
-    this.screen.render();
-    this.privacy.render();
+    this.own.render();
   }
 
   // ------------------------------------------------------------------ ending
