@@ -1,7 +1,7 @@
 // Click-to-spotlight: pressing a camera tile shows that member large (tiles.js moves the tile to the
 // presentation area, the other cameras to the strip) and asks the SDK for the highest simulcast
 // layer of that member's camera (setQuality 'h'); pressing it again lets it go. Our camera is sent
-// in three layers (room.js publishes with `simulcast`), so what each tile receives follows its
+// in three layers (own-media.js publishes with `simulcast`), so what each tile receives follows its
 // size: the spotlighted member 'h' (full size), the others 'l' (a quarter) while someone is
 // spotlighted, and 'm' (half size, plenty for a grid tile) when nobody is.
 
