@@ -6,12 +6,14 @@
 // publisher produced in that window. Prints per step the worst and median viewer's share, the CPU
 // of Janus and of this process (the peers), and the first step that failed with what hit it.
 //
+// HEADLESS_INSTANCES=2 puts half the viewers on a second Janus that receives the feed as a remote
+// publisher (Janus CPU is then the two instances' sum).
 // The peers talk to Janus's own WebSocket (not through the guard): this measures the media server;
 // the guard's signalling cost is npm run bench:guard's. A script, not a test: the figure is this
 // machine's.
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { JanusSession, cpuSeconds, startPublisher, startViewer } from './lib/peers.mjs';
+import { cpuSeconds, linkRemote, openAdmin, startPublisher, startViewer } from './lib/peers.mjs';
 
 const require = createRequire(import.meta.url);
 const { startGateway } = require('../../gateway-config/start.cjs');
@@ -20,6 +22,7 @@ const SECONDS = Number(process.env.HEADLESS_SECONDS ?? 10);
 const STEPS = (process.env.HEADLESS_STEPS ?? '1,10,25,50,75,100,150,200').split(',').map(Number);
 const SETTLE_MS = 4000;
 const NEEDED = 0.9;
+const INSTANCES = Number(process.env.HEADLESS_INSTANCES ?? 1);
 
 const log = (...a) => console.log('[headless]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -28,29 +31,25 @@ async function main() {
   const gateway = await startGateway({ freePorts: true, quiet: true });
   const url = gateway.janusWsUrl;
   const room = `headless-${Date.now()}`;
-  const admin = await JanusSession.open(url);
-  const adminHandle = await admin.attach();
-  // Janus's own create (with the admin key the guard would use): as many publishers as viewers.
-  const created = await admin.message(adminHandle, {
-    request: 'create',
-    room,
-    admin_key: gateway.janusAdminKey,
-    publishers: 1,
-    videocodec: 'vp8',
-  });
-  if (created.plugindata.data.error) throw new Error(created.plugindata.data.error);
+  const admin = await openAdmin(gateway, room);
+  // HEADLESS_INSTANCES=2: a second instance receives the feed as a remote publisher (Janus 1.1.2's
+  // add_remote_publisher / publish_remotely), and every other viewer watches there.
+  const away = INSTANCES > 1 ? await startGateway({ freePorts: true, quiet: true }) : null;
+  const awayAdmin = away && (await openAdmin(away, room));
   const publisher = await startPublisher(url, room);
+  const link = away && (await linkRemote(admin, awayAdmin, room, 'publisher'));
+  const urlFor = (i) => (away && i % 2 === 1 ? away.janusWsUrl : url);
   const viewers = [];
   const results = [];
-  log(`Janus ${gateway.pid}, ${os.cpus().length} cores; steps ${STEPS.join(', ')}; ${SECONDS} s each`);
+  log(`${INSTANCES} Janus instance(s), ${os.cpus().length} cores; steps ${STEPS.join(', ')}; ${SECONDS} s each`);
   try {
     for (const n of STEPS) {
-      while (viewers.length < n) viewers.push(await startViewer(url, room));
+      while (viewers.length < n) viewers.push(await startViewer(urlFor(viewers.length), room));
       await sleep(SETTLE_MS);
       const before = {
         sent: await publisher.sent(),
         decoded: await Promise.all(viewers.map((v) => v.decoded())),
-        janus: cpuSeconds(gateway.pid),
+        janus: cpuSeconds(gateway.pid) + (away ? cpuSeconds(away.pid) : 0),
         self: process.cpuUsage(),
         at: Date.now(),
       };
@@ -64,7 +63,7 @@ async function main() {
         n,
         worst: shares[0],
         median: shares[Math.floor(shares.length / 2)],
-        janusCpu: (cpuSeconds(gateway.pid) - before.janus) / elapsed,
+        janusCpu: (cpuSeconds(gateway.pid) + (away ? cpuSeconds(away.pid) : 0) - before.janus) / elapsed,
         peersCpu: (self.user + self.system) / 1e6 / elapsed,
         rssMb: process.memoryUsage().rss / 2 ** 20,
       };
@@ -79,8 +78,10 @@ async function main() {
   } finally {
     for (const v of viewers) v.close();
     publisher.close();
-    admin.close();
-    await gateway.stop();
+    await link?.unlink().catch(() => {});
+    admin.session.close();
+    awayAdmin?.session.close();
+    await Promise.all([gateway.stop(), away?.stop()]);
   }
   const held = results.filter((r) => r.worst >= NEEDED).pop();
   const failed = results.find((r) => r.worst < NEEDED);

@@ -7,7 +7,7 @@
 // (`unpublish_remotely` on A, `remove_remote_publisher` on B) and checks B no longer lists the feed.
 // These are guard-only requests (admin level, never a client's): here sent to Janus directly.
 import { createRequire } from 'node:module';
-import { JanusSession, startPublisher, startViewer } from './lib/peers.mjs';
+import { ask, linkRemote, openAdmin, startPublisher, startViewer } from './lib/peers.mjs';
 
 const require = createRequire(import.meta.url);
 const { startGateway } = require('../../gateway-config/start.cjs');
@@ -15,21 +15,6 @@ const { startGateway } = require('../../gateway-config/start.cjs');
 const SECONDS = Number(process.env.HEADLESS_SECONDS ?? 10);
 const log = (...a) => console.log('[remote]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** A plugin request on `admin`'s handle; throws the plugin's error. */
-async function ask(admin, body) {
-  const answer = await admin.session.message(admin.handle, body);
-  const data = answer.plugindata?.data ?? {};
-  if (data.error) throw new Error(`${body.request}: ${data.error} (${data.error_code})`);
-  return data;
-}
-
-async function adminOf(gateway, room) {
-  const session = await JanusSession.open(gateway.janusWsUrl);
-  const admin = { session, handle: await session.attach(), key: gateway.janusAdminKey };
-  await ask(admin, { request: 'create', room, admin_key: admin.key, publishers: 4, videocodec: 'vp8' });
-  return admin;
-}
 
 /** Frames a viewer decoded over `ms`, as a share of the frames the publisher sent meanwhile. */
 async function share(viewer, publisher, ms) {
@@ -43,7 +28,7 @@ async function main() {
   const room = `remote-${Date.now()}`;
   const closers = [];
   try {
-    const [adminA, adminB] = [await adminOf(a, room), await adminOf(b, room)];
+    const [adminA, adminB] = [await openAdmin(a, room), await openAdmin(b, room)];
     closers.push(
       () => adminA.session.close(),
       () => adminB.session.close(),
@@ -56,25 +41,9 @@ async function main() {
     );
 
     // B: a remote publisher with the same id and the publisher's one stream (mindex 0, VP8).
-    const added = await ask(adminB, {
-      request: 'add_remote_publisher',
-      room,
-      id: 'publisher',
-      display: 'publisher (from A)',
-      streams: [{ type: 'video', mindex: 0, mid: '0', codec: 'vp8' }],
-    });
-    log(`B listens for the feed on UDP ${added.port} (RTCP ${added.rtcp_port})`);
     const linked = Date.now();
-    await ask(adminA, {
-      request: 'publish_remotely',
-      room,
-      publisher_id: 'publisher',
-      remote_id: 'b',
-      host: '127.0.0.1',
-      port: added.port,
-      rtcp_port: added.rtcp_port,
-      admin_key: adminA.key,
-    });
+    const link = await linkRemote(adminA, adminB, room, 'publisher');
+    log(`B listens for the feed on UDP ${link.port}`);
     const remote = await startViewer(b.janusWsUrl, room);
     closers.push(() => remote.close());
     while ((await remote.decoded()) === 0) {
@@ -87,8 +56,7 @@ async function main() {
     const pct = (x) => `${Math.round(x * 100)}%`;
     log(`over ${SECONDS} s: viewer on A ${pct(onA)}, viewer on B ${pct(onB)} of the frames sent; B/A = ${(onB / onA).toFixed(2)}`);
 
-    await ask(adminA, { request: 'unpublish_remotely', room, publisher_id: 'publisher', remote_id: 'b' });
-    await ask(adminB, { request: 'remove_remote_publisher', room, id: 'publisher' });
+    await link.unlink();
     const left = await ask(adminB, { request: 'listparticipants', room });
     log(`after the teardown B lists ${left.participants.length} publisher(s)`);
     log(onB >= 0.9 ? 'Janus 1.1.2 carries a feed across instances: yes' : 'the feed crossed, but lost frames: see the shares');

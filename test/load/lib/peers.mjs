@@ -156,3 +156,52 @@ export async function startViewer(url, room, feed = 'publisher') {
     },
   };
 }
+
+/** A plugin request on an admin handle; throws the plugin's error. */
+export async function ask(admin, body) {
+  const answer = await admin.session.message(admin.handle, body);
+  const data = answer.plugindata?.data ?? {};
+  if (data.error) throw new Error(`${body.request}: ${data.error} (${data.error_code})`);
+  return data;
+}
+
+/** An admin handle on a gateway's Janus (what a guard holds), with `room` created there. */
+export async function openAdmin(gateway, room) {
+  const session = await JanusSession.open(gateway.janusWsUrl);
+  const admin = { session, handle: await session.attach(), key: gateway.janusAdminKey };
+  await ask(admin, { request: 'create', room, admin_key: admin.key, publishers: 4, videocodec: 'vp8' });
+  return admin;
+}
+
+/**
+ * Makes `feed` (a one-video publisher on `home`) a publisher on `away` too: `away` opens an
+ * RTP/RTCP port pair and announces it (add_remote_publisher), `home` forwards there
+ * (publish_remotely). Resolves with the teardown.
+ */
+export async function linkRemote(home, away, room, feed) {
+  const remoteId = `remote-${feed}`;
+  const added = await ask(away, {
+    request: 'add_remote_publisher',
+    room,
+    id: feed,
+    display: `${feed} (remote)`,
+    streams: [{ type: 'video', mindex: 0, mid: '0', codec: 'vp8' }],
+  });
+  await ask(home, {
+    request: 'publish_remotely',
+    room,
+    publisher_id: feed,
+    remote_id: remoteId,
+    host: '127.0.0.1',
+    port: added.port,
+    rtcp_port: added.rtcp_port,
+    admin_key: home.key,
+  });
+  return {
+    port: added.port,
+    async unlink() {
+      await ask(home, { request: 'unpublish_remotely', room, publisher_id: feed, remote_id: remoteId });
+      await ask(away, { request: 'remove_remote_publisher', room, id: feed });
+    },
+  };
+}
